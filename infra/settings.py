@@ -1,0 +1,78 @@
+"""One Settings object for every process: read from ABSAH_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Unset servers fall back to the embedded defaults.
+
+    - no ``database_url``  → a SQLite file in ``data_dir`` (WAL mode);
+    - no ``broker_url``    → a private Redis that ``absah run`` starts in ``data_dir``;
+    - no ``s3_bucket``     → a local object directory in ``data_dir``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ABSAH_", extra="ignore")
+
+    data_dir: Path = Path("absah-data")
+
+    # SQL database (source of truth for statuses)
+    database_url: str | None = None
+
+    # Broker; the queue name lets tests and deployments keep their messages apart.
+    broker_url: str | None = None
+    queue_name: str = "absah"
+
+    # Object storage: S3 when a bucket is named, else the local directory.
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_create_bucket: bool = True
+    storage_prefix: str = ""
+
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_base_url: str | None = None
+
+    # Intake bounds (DESIGN.md security bars)
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    max_files_per_request: int = Field(default=200, gt=0)
+
+    # Extraction bounds: the worker never trusts a file's own claims
+    max_image_pixels: int = Field(default=60_000_000, gt=0)
+    max_pdf_pages: int = Field(default=2000, gt=0)
+    max_text_chars_per_page: int = Field(default=20_000, gt=0)
+    max_text_pages: int = Field(default=30, gt=0)
+
+    # Worker reliability
+    max_attempts: int = Field(default=5, ge=1)
+    retry_backoff_seconds: float = Field(default=2.0, ge=0)
+    retry_backoff_max_seconds: float = Field(default=120.0, ge=0)
+    lease_seconds: int = Field(default=300, ge=5)
+    task_soft_time_limit: int = Field(default=120, ge=1)
+    task_time_limit: int = Field(default=180, ge=1)
+    worker_concurrency: int | None = None
+    sweep_interval_seconds: float = Field(default=30.0, gt=0)
+
+    # Seeds applied on an empty database by `absah run` / `absah db upgrade`
+    seed_units: bool = True
+
+    admin_token: SecretStr | None = None
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'absah.sqlite3').resolve()}"
+
+    def objects_dir(self) -> Path:
+        return (self.data_dir / "objects").resolve()
+
+    def uses_s3(self) -> bool:
+        return bool(self.s3_bucket)

@@ -1,0 +1,166 @@
+"""The SQL tables: the source of truth for units, submissions, documents and findings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores naive UTC, returns aware UTC: the same values on SQLite and PostgreSQL."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: sa.JSON, list[Any]: sa.JSON}
+
+
+class Region(Base):
+    """A province: the Kanwil that verifies its units."""
+
+    __tablename__ = "regions"
+    code: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+
+
+class Unit(Base):
+    """Who submits: a government by Kemendagri area code, or a UPT by registry code."""
+
+    __tablename__ = "units"
+    code: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Submission(Base):
+    """(programme, period, unit): everything one unit hands in for one period."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (sa.UniqueConstraint("programme", "period", "unit_code", name="key"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    programme: Mapped[str] = mapped_column(sa.String(16))
+    period: Mapped[str] = mapped_column(sa.String(16))
+    unit_code: Mapped[str] = mapped_column(sa.ForeignKey("units.code"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    evaluated_at: Mapped[datetime | None] = mapped_column(default=None)
+    ruleset_version: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+
+    documents: Mapped[list[Document]] = relationship(back_populates="submission")
+
+
+class Batch(Base):
+    """One request's worth of documents (a multi-file upload or a ZIP bundle)."""
+
+    __tablename__ = "batches"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Document(Base):
+    """One uploaded file, bound to a submission and a criterion."""
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    batch_id: Mapped[str | None] = mapped_column(sa.ForeignKey("batches.id"), index=True)
+    criterion_id: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str | None] = mapped_column(sa.String(64))
+    kind_source: Mapped[str | None] = mapped_column(sa.String(16))
+    original_name: Mapped[str] = mapped_column(sa.String(512))
+    storage_key: Mapped[str] = mapped_column(sa.String(1024))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    declared_mime: Mapped[str | None] = mapped_column(sa.String(255))
+    detected_mime: Mapped[str | None] = mapped_column(sa.String(255))
+    status: Mapped[str] = mapped_column(sa.String(24), index=True)
+    status_reason: Mapped[str | None] = mapped_column(sa.String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    claim_token: Mapped[str | None] = mapped_column(sa.String(36))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    ruleset_version: Mapped[str | None] = mapped_column(sa.String(64))
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    submission: Mapped[Submission] = relationship(back_populates="documents")
+    findings: Mapped[list[FindingRow]] = relationship(
+        back_populates="document", order_by="FindingRow.id", cascade="all, delete-orphan"
+    )
+
+
+class FindingRow(Base):
+    """The result of one check on one document, keyed so a re-run cannot duplicate it."""
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        sa.UniqueConstraint("document_id", "sha256", "ruleset_version", "check_id", name="key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(sa.ForeignKey("documents.id"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    ruleset_version: Mapped[str] = mapped_column(sa.String(64))
+    check_id: Mapped[str] = mapped_column(sa.String(64))
+    outcome: Mapped[str] = mapped_column(sa.String(8))
+    reason_code: Mapped[str] = mapped_column(sa.String(64))
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    message_id: Mapped[str] = mapped_column(sa.Text)
+    message_en: Mapped[str] = mapped_column(sa.Text)
+    location: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    details: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="findings")
+
+
+class CriterionState(Base):
+    """The machine verdict of one criterion of one submission, recomputed after each check."""
+
+    __tablename__ = "criterion_states"
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), primary_key=True)
+    criterion_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(24))
+    missing: Mapped[list[Any]] = mapped_column(default=list)
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    ruleset_version: Mapped[str] = mapped_column(sa.String(64))
+    evaluated_at: Mapped[datetime] = mapped_column(default=utcnow)

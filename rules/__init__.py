@@ -1,0 +1,1 @@
+"""Pure verification rules: catalogs as data, checks over extracted facts, completeness."""

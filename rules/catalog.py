@@ -1,0 +1,182 @@
+"""The rule catalogs: strict models over rules/catalog/*.yaml, loaded and validated at start."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+CATALOG_DIR = Path(__file__).parent / "catalog"
+
+
+class CatalogError(Exception):
+    """A catalog file is wrong; the message names the file and the path inside it."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CheckRef(Strict):
+    """A check by registry id, with its parameters (validated against the check's model)."""
+
+    check: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, value: Any) -> Any:
+        # "pdf-opens" or {"keywords": {"all": [...]}} as well as {"check": ..., "params": ...}
+        if isinstance(value, str):
+            return {"check": value}
+        if isinstance(value, dict) and len(value) == 1 and "check" not in value:
+            ((name, params),) = value.items()
+            return {"check": name, "params": params or {}}
+        return value
+
+
+class EvidenceKind(Strict):
+    """A kind of evidence (e.g. facility_photo) with its accepted types and checks."""
+
+    name_id: str
+    name_en: str
+    codes: list[str] = Field(min_length=1)  # kind codes of the naming convention (SK, FOTO, …)
+    mime: list[str] = Field(min_length=1)
+    extensions: list[str] = Field(min_length=1)
+    checks: list[CheckRef] = Field(default_factory=list)
+
+
+class EvidenceRequirement(Strict):
+    kind: str
+    min: int = Field(ge=0)
+    note: str | None = None
+    checks: list[CheckRef] = Field(default_factory=list)  # extra checks for this criterion only
+
+
+class Criterion(Strict):
+    """A criterion or an item of one: what the catalog asks a unit to hand in."""
+
+    id: str = Field(pattern=r"^[A-Z0-9]+(?:-[A-Z0-9]+){0,3}$")
+    name_id: str
+    name_en: str
+    mandatory: bool = True
+    confirmed: bool = True  # False: inferred from the sources, to be confirmed with the Kanwil
+    note: str | None = None
+    indicator_type: Literal["struktur", "proses", "hasil"] | None = None
+    applies_to: list[str] | None = None  # unit kinds; None = every unit
+    evidence: list[EvidenceRequirement] = Field(default_factory=list)
+    items: list[Criterion] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _leaf_or_group(self) -> Criterion:
+        if self.items and self.evidence:
+            raise ValueError(f"{self.id}: a criterion has either items or evidence, not both")
+        return self
+
+    def applies(self, unit_kind: str | None) -> bool:
+        return self.applies_to is None or (unit_kind is not None and unit_kind in self.applies_to)
+
+
+class PeriodSpec(Strict):
+    type: Literal["year", "caturwulan"]
+    codes: list[str] = Field(default_factory=list)  # B04, B08, B12 for caturwulan
+
+    @model_validator(mode="after")
+    def _codes(self) -> PeriodSpec:
+        if self.type == "caturwulan" and not self.codes:
+            raise ValueError("a caturwulan period needs its codes")
+        if self.type == "year" and self.codes:
+            raise ValueError("a yearly period has no codes")
+        return self
+
+
+class Catalog(Strict):
+    """One programme's catalog for a span of years."""
+
+    programme: Literal["KKPHAM", "P2HAM", "AKSIHAM"]
+    name_id: str
+    name_en: str
+    version: str
+    status: str | None = None
+    legal_basis: str
+    valid_from: date
+    valid_to: date | None = None
+    period: PeriodSpec
+    unconfirmed: list[str] = Field(default_factory=list)
+    file_checks: list[CheckRef] = Field(default_factory=list)  # run on every document
+    evidence_kinds: dict[str, EvidenceKind]
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @field_validator("evidence_kinds")
+    @classmethod
+    def _kinds_named(cls, kinds: dict[str, EvidenceKind]) -> dict[str, EvidenceKind]:
+        if not kinds:
+            raise ValueError("at least one evidence kind")
+        return kinds
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalog:
+        seen: set[str] = set()
+        for criterion in self.walk():
+            if criterion.id in seen:
+                raise ValueError(f"duplicate criterion id {criterion.id}")
+            seen.add(criterion.id)
+            for req in criterion.evidence:
+                if req.kind not in self.evidence_kinds:
+                    raise ValueError(f"{criterion.id}: unknown evidence kind {req.kind!r}")
+        return self
+
+    def walk(self) -> Iterator[Criterion]:
+        """Every criterion and item, depth first."""
+        stack = list(reversed(self.criteria))
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.items))
+
+    @cached_property
+    def leaves(self) -> dict[str, Criterion]:
+        """The criteria documents attach to and verifiers decide: those without items."""
+        return {c.id: c for c in self.walk() if not c.items}
+
+    @cached_property
+    def ruleset_version(self) -> str:
+        digest = hashlib.sha256(
+            json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+        ).hexdigest()
+        return f"{self.programme}-{self.version}+{digest[:12]}"
+
+    def covers(self, year: int) -> bool:
+        return self.valid_from.year <= year and (self.valid_to is None or year <= self.valid_to.year)
+
+    def kinds_for_code(self, code: str) -> set[str]:
+        return {name for name, kind in self.evidence_kinds.items() if code in kind.codes}
+
+
+def _format_validation_error(path: Path, exc: ValidationError) -> str:
+    lines = [f"{path}: invalid catalog"]
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top)"
+        lines.append(f"  at {where}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def load_catalog_file(path: Path) -> Catalog:
+    """Load and validate one catalog file; checks are validated by `validate_checks`."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{path}: a catalog is a mapping at the top level")
+    try:
+        return Catalog.model_validate(raw)
+    except ValidationError as exc:
+        raise CatalogError(_format_validation_error(path, exc)) from exc

@@ -1,0 +1,34 @@
+"""The check registry: every check by its stable id. Adding a check = a function and a line here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.checks.base import CheckSpec
+from rules.checks.decree import DECREE_DATE, DECREE_STRUCTURE
+from rules.checks.filetype import EXTENSION_MATCHES, MIME_ALLOWED
+from rules.checks.image import DUPLICATE_IN_SUBMISSION, EXIF_DATE, IMAGE_DECODES, IMAGE_RESOLUTION
+from rules.checks.keywords import KEYWORDS
+from rules.checks.naming import FILE_NAME
+from rules.checks.pdf import PDF_OPENS, PDF_RISKY_CONTENT, PDF_TEXT_LAYER
+from rules.checks.size import FILE_SIZE
+
+CHECKS: dict[str, CheckSpec[Any]] = {
+    spec.id: spec
+    for spec in (
+        MIME_ALLOWED,
+        EXTENSION_MATCHES,
+        FILE_SIZE,
+        FILE_NAME,
+        PDF_OPENS,
+        PDF_TEXT_LAYER,
+        PDF_RISKY_CONTENT,
+        DECREE_STRUCTURE,
+        DECREE_DATE,
+        KEYWORDS,
+        IMAGE_DECODES,
+        IMAGE_RESOLUTION,
+        EXIF_DATE,
+        DUPLICATE_IN_SUBMISSION,
+    )
+}

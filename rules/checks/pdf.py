@@ -1,0 +1,77 @@
+"""PDF integrity, text layer and risky content, read from the facts pypdf established."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from rules.checks.base import CheckSpec, NoParams, Params
+from rules.context import CheckContext
+from rules.facts import FileFacts
+from rules.findings import Finding, Outcome, make_finding
+
+
+class PagesParams(Params):
+    min_pages: int = Field(default=1, ge=1)
+    max_pages: int = Field(default=500, ge=1)
+
+
+def pdf_opens(facts: FileFacts, ctx: CheckContext, params: PagesParams) -> Finding:
+    pdf = facts.pdf
+    if pdf is None:
+        return make_finding("pdf-opens", Outcome.SKIP, "not-a-pdf")
+    if pdf.encrypted:
+        return make_finding("pdf-opens", Outcome.FAIL, "pdf-encrypted")
+    if pdf.error == "pdf-too-many-pages" or (pdf.page_count or 0) > params.max_pages:
+        return make_finding("pdf-opens", Outcome.FAIL, "pdf-too-many-pages",
+                            pages=pdf.page_count, max_pages=params.max_pages)
+    if not pdf.opened:
+        return make_finding("pdf-opens", Outcome.FAIL, pdf.error or "pdf-broken",
+                            detail=pdf.error_detail or "struktur tidak valid")
+    if not pdf.page_count:
+        return make_finding("pdf-opens", Outcome.FAIL, "pdf-no-pages")
+    if pdf.page_count < params.min_pages:
+        return make_finding("pdf-opens", Outcome.FAIL, "pdf-too-few-pages",
+                            pages=pdf.page_count, min_pages=params.min_pages)
+    return make_finding("pdf-opens", Outcome.PASS, "pdf-ok", pages=pdf.page_count)
+
+
+class TextParams(Params):
+    min_chars: int = Field(default=50, ge=1)
+
+
+def pdf_text_layer(facts: FileFacts, ctx: CheckContext, params: TextParams) -> Finding:
+    pdf = facts.pdf
+    if pdf is None or not pdf.opened or pdf.encrypted:
+        return make_finding("pdf-text-layer", Outcome.SKIP, "not-applicable")
+    if pdf.text_chars < params.min_chars:
+        # A scan is not wrong, it needs eyes: never "failed" (DOMAIN.md §5).
+        return make_finding("pdf-text-layer", Outcome.WARN, "pdf-no-text", needs_review=True,
+                            chars=pdf.text_chars)
+    return make_finding("pdf-text-layer", Outcome.PASS, "pdf-text-ok", chars=pdf.text_chars)
+
+
+def pdf_risky_content(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
+    pdf = facts.pdf
+    if pdf is None or not pdf.opened:
+        return make_finding("pdf-risky-content", Outcome.SKIP, "not-applicable")
+    features = [
+        label
+        for present, label in (
+            (pdf.has_javascript, "JavaScript"),
+            (pdf.has_launch_action, "Launch action"),
+            (pdf.has_embedded_files, "embedded files"),
+        )
+        if present
+    ]
+    if features:
+        return make_finding("pdf-risky-content", Outcome.WARN, "pdf-risky-content",
+                            needs_review=True, features=features)
+    return make_finding("pdf-risky-content", Outcome.PASS, "ok")
+
+
+PDF_OPENS = CheckSpec("pdf-opens", PagesParams, pdf_opens,
+                      "the PDF opens, is not encrypted and has a page count within bounds")
+PDF_TEXT_LAYER = CheckSpec("pdf-text-layer", TextParams, pdf_text_layer,
+                           "the PDF has a text layer; a scan goes to a person (needs_review)")
+PDF_RISKY_CONTENT = CheckSpec("pdf-risky-content", NoParams, pdf_risky_content,
+                              "JavaScript, launch actions or embedded files go to a person")

@@ -1,0 +1,27 @@
+"""What a check may know besides the file: the submission, the criterion and the period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CheckContext(BaseModel):
+    """The situation a document is checked in. Built by the pipeline, read by checks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    programme: str
+    period: str
+    unit_code: str
+    unit_kind: str | None = None
+    criterion_id: str
+    kind: str | None = None  # the resolved evidence kind, None when it could not be resolved
+    allowed_mime: tuple[str, ...] = ()
+    allowed_extensions: tuple[str, ...] = ()
+    window_start: date
+    window_end: date
+    max_upload_bytes: int = 50 * 1024 * 1024
+    # sha256 -> criteria of the submission's other live documents with those bytes
+    sibling_hashes: dict[str, list[str]] = Field(default_factory=dict)

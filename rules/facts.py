@@ -1,0 +1,61 @@
+"""What the worker extracts from a file once; checks only read these facts."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PdfFacts(BaseModel):
+    """Facts pypdf could establish about a PDF."""
+
+    model_config = ConfigDict(frozen=True)
+
+    opened: bool
+    error: str | None = None  # reason code when it could not be read: pdf-broken, pdf-too-many-pages
+    error_detail: str | None = None
+    encrypted: bool = False
+    page_count: int | None = None
+    pages_text: list[str] = Field(default_factory=list)  # the first pages read, bounded
+    text_chars: int = 0
+    has_javascript: bool = False
+    has_launch_action: bool = False
+    has_embedded_files: bool = False
+
+
+class ImageFacts(BaseModel):
+    """Facts Pillow could establish about an image."""
+
+    model_config = ConfigDict(frozen=True)
+
+    decoded: bool
+    error: str | None = None  # image-broken, image-too-many-pixels
+    error_detail: str | None = None
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    exif_present: bool = False
+    exif_datetime: str | None = None  # DateTimeOriginal as ISO "YYYY-MM-DDTHH:MM:SS", local time
+    exif_datetime_raw: str | None = None
+
+
+class FileFacts(BaseModel):
+    """Everything the checks may know about one file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    size: int
+    sha256: str
+    mime: str  # sniffed from content (python-magic), never from the name
+    declared_mime: str | None = None
+    pdf: PdfFacts | None = None
+    image: ImageFacts | None = None
+
+    @property
+    def extension(self) -> str:
+        _, dot, ext = self.name.rpartition(".")
+        return ext.lower() if dot else ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pdf.pages_text) if self.pdf else ""
