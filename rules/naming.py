@@ -12,8 +12,9 @@ PROGRAMMES = ("KKPHAM", "P2HAM", "AKSIHAM")
 
 _TOKENS: list[tuple[str, re.Pattern[str], str, str]] = [
     # token, pattern, what is expected (id), (en)
-    ("UNIT", re.compile(r"^(?:[0-9]{4}|[A-Z0-9]{3,12})$"),
-     "kode wilayah 4 angka atau kode UPT 3–12 huruf/angka", "a 4-digit area code or a 3–12 character UPT code"),
+    ("UNIT", re.compile(r"^(?:[0-9]{2}|[0-9]{4}|[A-Z0-9]{3,12})$"),
+     "kode wilayah 2/4 angka atau kode UPT 3–12 huruf/angka",
+     "a 2/4-digit area code or a 3–12 character UPT code"),
     ("PROG", re.compile(r"^(?:KKPHAM|P2HAM|AKSIHAM)$"),
      "KKPHAM, P2HAM atau AKSIHAM", "KKPHAM, P2HAM or AKSIHAM"),
     ("PERIOD", re.compile(r"^20[0-9]{2}(?:-B(?:04|08|12))?$"),

@@ -1,0 +1,1 @@
+"""The absah command: wires intake, worker and infra together and starts them."""

@@ -1,0 +1,12 @@
+"""ASGI factory for uvicorn: settings from the environment, app built on call."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from infra.settings import Settings
+from intake.app import create_app
+
+
+def create() -> FastAPI:
+    return create_app(Settings())

@@ -1,0 +1,167 @@
+"""The absah command line: run the service, its parts, and the admin tasks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from infra.settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"absah: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Absah: penerimaan dan verifikasi data dukung HAM (intake and verification)."""
+
+
+@main.command()
+def run() -> None:
+    """Everything on one machine: migrations, seed, private Redis, worker + beat, API."""
+    from absah.run import run_all  # noqa: PLC0415 - keep `absah --help` fast
+
+    run_all(_settings())
+
+
+@main.command()
+@click.option("--host", default=None, help="Bind address (default ABSAH_API_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default ABSAH_API_PORT).")
+@click.option("--workers", default=1, show_default=True, help="Uvicorn worker processes.")
+def api(host: str | None, port: int | None, workers: int) -> None:
+    """The HTTP API only (needs ABSAH_BROKER_URL)."""
+    import uvicorn  # noqa: PLC0415
+
+    settings = _settings()
+    if not settings.broker_url:
+        _fail("ABSAH_BROKER_URL is not set; `absah run` starts a private Redis for you")
+    uvicorn.run("absah.asgi:create", factory=True, host=host or settings.api_host,
+                port=port or settings.api_port, workers=workers, log_level="info")
+
+
+@main.command()
+@click.option("--concurrency", "-c", default=None, type=int, help="Worker processes.")
+@click.option("--beat", is_flag=True, help="Also run the periodic sweeper in this worker.")
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
+    """A Celery worker (prefork) that checks documents."""
+    from worker.app import create_celery  # noqa: PLC0415
+
+    settings = _settings()
+    if not settings.broker_url:
+        _fail("ABSAH_BROKER_URL is not set")
+    app = create_celery(settings)
+    argv = ["worker", f"--loglevel={loglevel}", "--pool=prefork", "-Q", settings.queue_name,
+            "--without-gossip", "--without-mingle"]
+    workers = concurrency or settings.worker_concurrency
+    if workers:
+        argv.append(f"--concurrency={workers}")
+    if beat:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        argv += ["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
+    app.worker_main(argv=argv)
+
+
+@main.command()
+def beat() -> None:
+    """The periodic scheduler alone (the sweeper); run exactly one per deployment."""
+    from worker.app import create_celery  # noqa: PLC0415
+
+    settings = _settings()
+    if not settings.broker_url:
+        _fail("ABSAH_BROKER_URL is not set")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = create_celery(settings)
+    app.start(argv=["beat", "--loglevel=INFO",
+                    f"--schedule={settings.data_dir / 'celerybeat-schedule'}"])
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply migrations and seed an empty unit registry."""
+    from absah.run import prepare_database  # noqa: PLC0415
+
+    prepare_database(_settings())
+    click.echo("database up to date")
+
+
+@main.group()
+def units() -> None:
+    """The unit registry (regions, governments, UPTs)."""
+
+
+@units.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def units_import(csv_file: Path) -> None:
+    """Create or update units from a CSV (code,name,kind,region[,region_name,active])."""
+    from infra.db import create_db_engine, create_session_factory, transaction  # noqa: PLC0415
+    from infra.units import UnitImportError, import_units_csv  # noqa: PLC0415
+
+    engine = create_db_engine(_settings())
+    try:
+        with transaction(create_session_factory(engine)) as session:
+            result = import_units_csv(session, csv_file.read_text(encoding="utf-8-sig"))
+    except UnitImportError as exc:
+        for problem in exc.problems:
+            click.echo(f"{csv_file}: {problem}", err=True)
+        _fail("nothing imported")
+    except UnicodeDecodeError:
+        _fail(f"{csv_file}: not UTF-8 text; nothing imported")
+    finally:
+        engine.dispose()
+    click.echo(f"created {result.created}, updated {result.updated}, "
+               f"unchanged {result.unchanged}")
+
+
+@units.command("list")
+@click.option("--region", default=None)
+def units_list(region: str | None) -> None:
+    """Registered units."""
+    from infra.db import create_db_engine, create_session_factory  # noqa: PLC0415
+    from infra.units import list_units  # noqa: PLC0415
+
+    engine = create_db_engine(_settings())
+    with create_session_factory(engine)() as session:
+        for unit in list_units(session, region):
+            state = "" if unit.active else "  (nonaktif)"
+            click.echo(f"{unit.code:<12} {unit.kind:<10} {unit.region_code}  {unit.name}{state}")
+    engine.dispose()
+
+
+@main.group()
+def rules() -> None:
+    """Rule catalogs."""
+
+
+@rules.command("lint")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Catalog folder (default: the shipped catalogs).")
+def rules_lint(directory: Path | None) -> None:
+    """Validate every catalog: schema, check ids, parameters, duplicate ids, coverage."""
+    from rules.catalog import CATALOG_DIR  # noqa: PLC0415
+    from rules.catalogs import lint_catalogs  # noqa: PLC0415
+
+    problems = lint_catalogs(directory or CATALOG_DIR)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("catalogs ok")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""`absah run`: migrate, seed, start a private Redis if needed, a worker with beat, and the API."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from types import FrameType
+
+import click
+import uvicorn
+
+from absah.embedded import EmbeddedRedis
+from infra.db import create_db_engine, create_session_factory, transaction
+from infra.migrate import upgrade
+from infra.settings import Settings
+from infra.units import seed_registry
+
+
+def prepare_database(settings: Settings) -> None:
+    """Apply migrations, then load the shipped units into an empty registry."""
+    upgrade(settings)
+    if settings.seed_units:
+        engine = create_db_engine(settings)
+        try:
+            with transaction(create_session_factory(engine)) as session:
+                if seed_registry(session):
+                    click.echo("absah: unit registry seeded (Sumatera Selatan)", err=True)
+        finally:
+            engine.dispose()
+
+
+def run_all(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_database(settings)
+    env = dict(os.environ)
+    env["ABSAH_DATA_DIR"] = str(settings.data_dir.resolve())
+    redis: EmbeddedRedis | None = None
+    if not settings.broker_url:
+        redis = EmbeddedRedis(settings.data_dir / "redis")
+        url = redis.start()
+        click.echo(f"absah: private Redis started at {url}", err=True)
+        settings = settings.model_copy(update={"broker_url": url})
+        env["ABSAH_BROKER_URL"] = url
+    worker = subprocess.Popen([sys.executable, "-m", "absah.cli", "worker", "--beat"], env=env)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    store = f"S3 bucket {settings.s3_bucket}" if settings.uses_s3() else str(
+        settings.objects_dir())
+    click.echo(
+        f"absah: API on http://{settings.api_host}:{settings.api_port}  "
+        f"(database {settings.resolved_database_url().split('://')[0]}, storage {store})",
+        err=True)
+    try:
+        from intake.app import create_app  # noqa: PLC0415 - built after the broker is known
+
+        uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
+                    log_level="info")
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        if redis is not None:
+            redis.stop()

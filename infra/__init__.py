@@ -1,0 +1,1 @@
+"""What both entry points share: settings, database, object storage and the queue contract."""

@@ -1,0 +1,69 @@
+"""The queue contract: task names, message models, and the Celery settings both sides share."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Celery
+from pydantic import BaseModel, ConfigDict
+
+from infra.settings import Settings
+
+log = logging.getLogger(__name__)
+
+VERIFY_DOCUMENT = "absah.verify_document"
+SWEEP = "absah.sweep"
+
+TASK_NAMES = frozenset({VERIFY_DOCUMENT, SWEEP})
+
+
+class VerifyDocument(BaseModel):
+    """Check one stored document. Ids only: never bytes, never ORM objects."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document_id: str
+
+
+class BrokerNotConfigured(RuntimeError):
+    pass
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    if not settings.broker_url:
+        raise BrokerNotConfigured("ABSAH_BROKER_URL is not set (absah run starts a private Redis)")
+    # Redis redelivers an unacknowledged message after the visibility timeout: it must exceed
+    # the hard time limit, or a long check would be handed to a second worker mid-flight.
+    visibility = max(3600, settings.task_time_limit * 4)
+    return {
+        "broker_url": settings.broker_url,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": visibility},
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": settings.queue_name,
+        "task_soft_time_limit": settings.task_soft_time_limit,
+        "task_time_limit": settings.task_time_limit,
+        "worker_hijack_root_logger": False,
+        "broker_heartbeat": 0,
+    }
+
+
+def create_sender(settings: Settings) -> Celery:
+    """A Celery app that only sends messages by task name (the API side)."""
+    app = Celery("absah-sender", set_as_current=False)
+    app.conf.update(celery_config(settings))
+    return app
+
+
+def send_verify(sender: Celery, document_id: str) -> None:
+    """Enqueue one document's check. Raises when the broker cannot take the message."""
+    message = VerifyDocument(document_id=document_id)
+    sender.send_task(VERIFY_DOCUMENT, kwargs=message.model_dump(), retry=True,
+                     retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})

@@ -1,0 +1,167 @@
+"""Document status moves, each a compare-and-set on the row so every task stays idempotent."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from infra.tables import Document, FindingRow, utcnow
+
+
+class DocumentStatus(StrEnum):
+    RECEIVED = "received"
+    QUEUED = "queued"
+    CHECKING = "checking"
+    PASSED = "passed"
+    FAILED = "failed"
+    NEEDS_REVIEW = "needs_review"
+    UNABLE_TO_CHECK = "unable_to_check"
+    SUPERSEDED = "superseded"
+
+
+WAITING = (DocumentStatus.RECEIVED, DocumentStatus.QUEUED)
+FINAL = frozenset({
+    DocumentStatus.PASSED,
+    DocumentStatus.FAILED,
+    DocumentStatus.NEEDS_REVIEW,
+    DocumentStatus.UNABLE_TO_CHECK,
+    DocumentStatus.SUPERSEDED,
+})
+
+
+@dataclass(frozen=True)
+class Claim:
+    document_id: str
+    token: str
+    attempts: int
+
+
+def mark_queued(session: Session, document_id: str) -> bool:
+    """received → queued, once the message is with the broker (a lost race is harmless)."""
+    result = session.execute(
+        sa.update(Document)
+        .where(Document.id == document_id, Document.status == DocumentStatus.RECEIVED)
+        .values(status=DocumentStatus.QUEUED, updated_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim(session: Session, document_id: str, lease_seconds: int) -> Claim | None:
+    """Take a document for checking: waiting, or checking with an expired lease (a dead worker)."""
+    now = utcnow()
+    token = str(uuid.uuid4())
+    result = session.execute(
+        sa.update(Document)
+        .where(
+            Document.id == document_id,
+            sa.or_(
+                Document.status.in_(list(WAITING)),
+                sa.and_(Document.status == DocumentStatus.CHECKING,
+                        Document.lease_expires_at < now),
+            ),
+        )
+        .values(
+            status=DocumentStatus.CHECKING,
+            claim_token=token,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            attempts=Document.attempts + 1,
+            updated_at=now,
+        )
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    attempts = session.scalar(sa.select(Document.attempts).where(Document.id == document_id))
+    return Claim(document_id, token, int(attempts or 0))
+
+
+def _owned(document_id: str, token: str) -> Any:
+    return sa.and_(
+        Document.id == document_id,
+        Document.status == DocumentStatus.CHECKING,
+        Document.claim_token == token,
+    )
+
+
+def release(session: Session, claim_: Claim, error: str) -> bool:
+    """checking → queued, to be retried; the attempt stays counted."""
+    result = session.execute(
+        sa.update(Document)
+        .where(_owned(claim_.document_id, claim_.token))
+        .values(status=DocumentStatus.QUEUED, claim_token=None, lease_expires_at=None,
+                last_error=error[:2000], updated_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def finish(
+    session: Session,
+    claim_: Claim,
+    *,
+    status: DocumentStatus,
+    reason: str | None,
+    kind: str | None,
+    detected_mime: str | None,
+    ruleset_version: str | None,
+    findings: list[dict[str, Any]],
+) -> bool:
+    """checking → a final status with its findings, only for the holder of the claim."""
+    now = utcnow()
+    values: dict[str, Any] = {
+        "status": status, "status_reason": reason, "claim_token": None, "lease_expires_at": None,
+        "ruleset_version": ruleset_version, "updated_at": now, "checked_at": now,
+    }
+    if kind is not None:
+        values["kind"] = kind
+    if detected_mime is not None:
+        values["detected_mime"] = detected_mime
+    result = session.execute(
+        sa.update(Document).where(_owned(claim_.document_id, claim_.token)).values(**values)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    if findings and ruleset_version:
+        sha = findings[0]["sha256"]
+        # findings are keyed by (document, sha256, rule-set version, check): replace, never pile up
+        session.execute(sa.delete(FindingRow).where(
+            FindingRow.document_id == claim_.document_id,
+            FindingRow.sha256 == sha,
+            FindingRow.ruleset_version == ruleset_version,
+        ))
+        session.execute(sa.insert(FindingRow), [
+            {**f, "document_id": claim_.document_id, "ruleset_version": ruleset_version}
+            for f in findings
+        ])
+    return True
+
+
+def give_up(session: Session, document_id: str, reason: str, detail: str) -> bool:
+    """A document the system could not check ends `unable_to_check`, never `failed`."""
+    result = session.execute(
+        sa.update(Document)
+        .where(Document.id == document_id, Document.status.not_in(list(FINAL)))
+        .values(status=DocumentStatus.UNABLE_TO_CHECK, status_reason=reason,
+                last_error=detail[:2000], claim_token=None, lease_expires_at=None,
+                updated_at=utcnow(), checked_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def stuck_documents(session: Session, older_than: datetime, limit: int = 500) -> list[str]:
+    """Documents the sweeper must re-send: waiting since before `older_than`, or lease expired."""
+    now = utcnow()
+    rows = session.scalars(
+        sa.select(Document.id)
+        .where(sa.or_(
+            sa.and_(Document.status.in_(list(WAITING)), Document.updated_at < older_than),
+            sa.and_(Document.status == DocumentStatus.CHECKING, Document.lease_expires_at < now),
+        ))
+        .order_by(Document.updated_at)
+        .limit(limit)
+    )
+    return list(rows)

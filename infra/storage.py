@@ -1,0 +1,230 @@
+"""Object storage: one interface, two backends (S3 through boto3, and a local directory)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
+from infra.settings import Settings
+
+CHUNK = 1024 * 1024
+
+
+class StorageUnavailable(Exception):
+    """The store could not be reached or answered with a server error: try again later."""
+
+
+class ObjectMissing(Exception):
+    """No object under that key."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+
+
+class ObjectStore(Protocol):
+    def put_file(self, key: str, path: Path, content_type: str | None = None) -> None: ...
+    def download(self, key: str, dest: Path) -> None: ...
+    def stream(self, key: str) -> Iterator[bytes]: ...
+    def head(self, key: str) -> ObjectInfo | None: ...
+    def delete(self, key: str) -> None: ...
+    def check(self) -> None: ...
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_file_name(name: str, limit: int = 120) -> str:
+    """A storage-safe version of an uploaded name: ASCII, no separators, bounded length."""
+    base = os.path.basename(name.replace("\\", "/"))
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    base = _UNSAFE.sub("_", base).strip("._") or "file"
+    if len(base) > limit:
+        stem, dot, ext = base.rpartition(".")
+        ext = ext[:10] if dot else ""
+        base = (stem if dot else base)[: limit - len(ext) - 1] + ("." + ext if ext else "")
+    return base
+
+
+def document_key(
+    programme: str, period: str, unit: str, criterion: str, document_id: str, name: str
+) -> str:
+    return f"{programme}/{period}/{unit}/{criterion}/{document_id}/{safe_file_name(name)}"
+
+
+class LocalStore:
+    """Objects as files under a root directory; writes are atomic (temp file + rename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ValueError(f"key escapes the store: {key!r}")
+        return path
+
+    def put_file(self, key: str, path: Path, content_type: str | None = None) -> None:
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def download(self, key: str, dest: Path) -> None:
+        source = self._path(key)
+        if not source.is_file():
+            raise ObjectMissing(key)
+        try:
+            shutil.copyfile(source, dest)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def stream(self, key: str) -> Iterator[bytes]:
+        source = self._path(key)
+        if not source.is_file():
+            raise ObjectMissing(key)
+
+        def chunks() -> Iterator[bytes]:
+            with source.open("rb") as handle:
+                while block := handle.read(CHUNK):
+                    yield block
+
+        return chunks()
+
+    def head(self, key: str) -> ObjectInfo | None:
+        path = self._path(key)
+        return ObjectInfo(key, path.stat().st_size) if path.is_file() else None
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        if not os.access(self.root, os.W_OK):
+            raise StorageUnavailable(f"{self.root} is not writable")
+
+
+def _is_missing(exc: ClientError) -> bool:
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    return code in {"404", "NoSuchKey", "NotFound"}
+
+
+class S3Store:
+    """Objects in an S3-compatible bucket (MinIO, AWS, moto in tests)."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+
+    def _key(self, key: str) -> str:
+        return self.prefix + key
+
+    def put_file(self, key: str, path: Path, content_type: str | None = None) -> None:
+        extra = {"ContentType": content_type} if content_type else None
+        try:
+            self.client.upload_file(str(path), self.bucket, self._key(key), ExtraArgs=extra)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def download(self, key: str, dest: Path) -> None:
+        try:
+            self.client.download_file(self.bucket, self._key(key), str(dest))
+        except ClientError as exc:
+            if _is_missing(exc):
+                raise ObjectMissing(key) from exc
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def stream(self, key: str) -> Iterator[bytes]:
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
+        except ClientError as exc:
+            if _is_missing(exc):
+                raise ObjectMissing(key) from exc
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return iter(body.iter_chunks(CHUNK))
+
+    def head(self, key: str) -> ObjectInfo | None:
+        try:
+            answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if _is_missing(exc):
+                return None
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return ObjectInfo(key, int(answer["ContentLength"]))
+
+    def delete(self, key: str) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def check(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def ensure_bucket(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError:
+            self.client.create_bucket(Bucket=self.bucket)
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+
+def create_s3_client(settings: Settings) -> Any:
+    secret = settings.s3_secret_access_key
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=settings.s3_endpoint_url,
+        region_name=settings.s3_region,
+        aws_access_key_id=settings.s3_access_key_id,
+        aws_secret_access_key=secret.get_secret_value() if secret else None,
+        config=BotoConfig(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=5,
+            read_timeout=30,
+        ),
+    )
+
+
+def create_store(settings: Settings) -> ObjectStore:
+    if settings.uses_s3():
+        assert settings.s3_bucket
+        store = S3Store(create_s3_client(settings), settings.s3_bucket, settings.storage_prefix)
+        if settings.s3_create_bucket:
+            try:
+                store.ensure_bucket()
+            except (StorageUnavailable, ClientError):
+                pass  # readiness reports it; intake answers 503 until the store is back
+        return store
+    return LocalStore(settings.objects_dir())

@@ -1,0 +1,1 @@
+"""HTTP in (FastAPI): validate, stream bytes to storage, record, enqueue, answer."""

@@ -1,0 +1,101 @@
+"""Upload documents to a submission, read a document back, download its bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+from sqlalchemy.orm import selectinload
+
+from infra.storage import ObjectMissing, StorageUnavailable
+from infra.tables import Document
+from intake.deps import DbSession, Runtime
+from intake.documents import accept_files
+from intake.errors import ApiError, ErrorBody, not_found, storage_unavailable
+from intake.receiving import receive_multipart
+from intake.views import DocumentOut, document_out
+
+router = APIRouter(tags=["documents"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 404, 413, 415, 422, 503)
+}
+
+
+class UploadAnswer(BaseModel):
+    batch_id: str
+    documents: list[DocumentOut]
+
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"multipart/form-data": {"schema": {
+            "type": "object",
+            "required": ["files"],
+            "properties": {
+                "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                "criterion": {"type": "string", "description": "criterion id; else from name"},
+                "kind": {"type": "string", "description": "evidence kind; else inferred"},
+            },
+        }}},
+    }
+}
+
+
+@router.post("/v1/submissions/{programme}/{period}/{unit}/documents", status_code=202,
+             response_model=UploadAnswer, responses=ERRORS, openapi_extra=_UPLOAD_BODY)
+async def upload_documents(programme: str, period: str, unit: str, request: Request,
+                           rt: Runtime) -> UploadAnswer:
+    """Take one or many files (multipart field `files`); each is checked asynchronously."""
+    form = await receive_multipart(
+        request.headers.get("content-type", ""), request.stream(),
+        max_file_bytes=rt.settings.max_upload_bytes,
+        max_files=rt.settings.max_files_per_request)
+    try:
+        files = [f for f in form.files if f.field in ("files", "file")]
+        batch_id, docs = await accept_files(
+            rt, programme.upper(), period.upper(), unit, files,
+            form.fields.get("criterion") or None, form.fields.get("kind") or None)
+    finally:
+        form.cleanup()
+    with rt.sessions() as session:
+        rows = (session.query(Document).options(selectinload(Document.submission))
+                .filter(Document.id.in_([d.id for d in docs])).all())
+        order = {d.id: i for i, d in enumerate(docs)}
+        rows.sort(key=lambda r: order[r.id])
+        return UploadAnswer(batch_id=batch_id,
+                            documents=[document_out(r, with_findings=False) for r in rows])
+
+
+@router.get("/v1/documents/{document_id}", response_model=DocumentOut, responses=ERRORS)
+def get_document(document_id: str, session: DbSession) -> DocumentOut:
+    """A document's status, detected type and findings."""
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise not_found("Dokumen", "Document")
+    return document_out(doc)
+
+
+@router.get("/v1/documents/{document_id}/content", responses=ERRORS,
+            response_class=StreamingResponse)
+def get_document_content(document_id: str, session: DbSession, rt: Runtime) -> StreamingResponse:
+    """The stored bytes, as uploaded."""
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise not_found("Dokumen", "Document")
+    try:
+        chunks = rt.store.stream(doc.storage_key)
+    except ObjectMissing as exc:
+        raise ApiError(404, "content_missing", "Isi berkas tidak ditemukan di penyimpanan.",
+                       "The file's bytes are missing from storage.") from exc
+    except StorageUnavailable as exc:
+        raise storage_unavailable() from exc
+    media = doc.detected_mime or "application/octet-stream"
+    safe = doc.storage_key.rsplit("/", 1)[-1]
+    return StreamingResponse(chunks, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{safe}"',
+        "X-Content-Type-Options": "nosniff",
+    })

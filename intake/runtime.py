@@ -1,0 +1,40 @@
+"""What the API process holds: built once in create_app, never at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra.db import create_db_engine, create_session_factory
+from infra.queue import create_sender
+from infra.settings import Settings
+from infra.storage import ObjectStore, create_store
+from rules.catalogs import CatalogSet, load_catalogs
+
+
+@dataclass
+class ApiRuntime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    store: ObjectStore
+    catalogs: CatalogSet
+    sender: Any  # a Celery app that sends by task name
+
+    @classmethod
+    def build(cls, settings: Settings) -> ApiRuntime:
+        engine = create_db_engine(settings)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=create_session_factory(engine),
+            store=create_store(settings),
+            catalogs=load_catalogs(),
+            sender=create_sender(settings),
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Queue in (Celery): fetch bytes, extract facts, run rules, record findings."""

@@ -1,0 +1,229 @@
+"""Extract facts from a stored file once: type, PDF structure and text, image size and EXIF."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import magic
+from PIL import Image
+from pypdf import PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from rules.facts import FileFacts, ImageFacts, PdfFacts
+
+_log = logging.getLogger(__name__)
+
+_EXIF_IFD = 0x8769
+_DATETIME_ORIGINAL = 36867
+_DATETIME = 306
+_ACTION_DEPTH = 8  # how far to follow an action's /Next chain; real files stop at 1 or 2
+
+
+@dataclass(frozen=True)
+class ExtractLimits:
+    """Bounds on the work one file may cost."""
+
+    max_image_pixels: int = 60_000_000
+    max_pdf_pages: int = 2000
+    max_text_pages: int = 30
+    max_text_chars_per_page: int = 20_000
+
+
+def sniff_mime(path: Path) -> str:
+    """The MIME type from the file's content (libmagic), never from its name."""
+    return str(magic.from_file(str(path), mime=True))
+
+
+def extract_facts(
+    path: Path,
+    *,
+    name: str,
+    size: int,
+    sha256: str,
+    declared_mime: str | None,
+    limits: ExtractLimits,
+) -> FileFacts:
+    """Everything the checks may know about the file at `path`; bad content never raises."""
+    mime = sniff_mime(path)
+    pdf = image = None
+    with path.open("rb") as stream:  # an OSError here is the storage's problem: let it rise
+        if mime == "application/pdf":
+            pdf = _pdf_facts(stream, limits)
+        elif mime.startswith("image/"):
+            image = _image_facts(stream, limits)
+    return FileFacts(
+        name=name,
+        size=size,
+        sha256=sha256,
+        mime=mime,
+        declared_mime=declared_mime,
+        pdf=pdf,
+        image=image,
+    )
+
+
+def _detail(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__)[:200]
+
+
+def _pdf_facts(stream: IO[bytes], limits: ExtractLimits) -> PdfFacts:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pypdf's complaints about sloppy files are not failures
+        try:
+            reader = PdfReader(stream, strict=False)
+            encrypted = reader.is_encrypted
+            if encrypted and not _decrypts_without_password(reader):
+                return PdfFacts(opened=False, encrypted=True, error="pdf-encrypted")
+            page_count = len(reader.pages)
+        except Exception as exc:  # pypdf raises many kinds; a broken file is a fact, not a crash
+            return PdfFacts(opened=False, error="pdf-broken", error_detail=_detail(exc))
+        if page_count > limits.max_pdf_pages:
+            return PdfFacts(
+                opened=False, error="pdf-too-many-pages", encrypted=encrypted, page_count=page_count
+            )
+        pages_text = _pages_text(reader, limits)
+        return PdfFacts(
+            opened=True,
+            encrypted=encrypted,
+            page_count=page_count,
+            pages_text=pages_text,
+            text_chars=sum(len(text.strip()) for text in pages_text),
+            **_risky_content(reader),
+        )
+
+
+def _decrypts_without_password(reader: PdfReader) -> bool:
+    try:
+        return reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except Exception:  # unsupported handler or algorithm: as unreadable as a wrong password
+        return False
+
+
+def _pages_text(reader: PdfReader, limits: ExtractLimits) -> list[str]:
+    texts = []
+    for page in reader.pages[: limits.max_text_pages]:
+        try:
+            text = page.extract_text()
+        except Exception:  # one unreadable page must not hide the others
+            text = ""
+        texts.append(text[: limits.max_text_chars_per_page])
+    return texts
+
+
+def _risky_content(reader: PdfReader) -> dict[str, bool]:
+    kinds: set[str] = set()
+    embedded = False
+    try:
+        root = reader.root_object
+        names = _resolve(root.get("/Names"))
+        if isinstance(names, DictionaryObject):
+            if "/JavaScript" in names:
+                kinds.add("/JavaScript")
+            embedded = "/EmbeddedFiles" in names
+        kinds |= _action_kinds(root.get("/OpenAction"))
+        kinds |= _additional_action_kinds(root)
+        for page in reader.pages:
+            kinds |= _additional_action_kinds(page)
+            for annotation in _resolve(page.get("/Annots")) or []:
+                annotation = _resolve(annotation)
+                if isinstance(annotation, DictionaryObject):
+                    kinds |= _action_kinds(annotation.get("/A"))
+                    kinds |= _additional_action_kinds(annotation)
+        embedded = embedded or bool(reader.attachments)
+    except Exception as exc:  # a malformed structure: report what was found before it
+        _log.info("PDF risk scan stopped early: %s", _detail(exc))
+    return {
+        "has_javascript": "/JavaScript" in kinds,
+        "has_launch_action": "/Launch" in kinds,
+        "has_embedded_files": embedded,
+    }
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if obj is not None else None
+
+
+def _additional_action_kinds(holder: DictionaryObject) -> set[str]:
+    actions = _resolve(holder.get("/AA"))
+    if not isinstance(actions, DictionaryObject):
+        return set()
+    return {kind for trigger in actions.values() for kind in _action_kinds(trigger)}
+
+
+def _action_kinds(action: Any, depth: int = 0) -> set[str]:
+    """The /S types of an action and of the actions chained after it in /Next."""
+    action = _resolve(action)
+    if depth > _ACTION_DEPTH or not isinstance(action, DictionaryObject):
+        return set()
+    kinds = {str(_resolve(action.get("/S")))}
+    chained = _resolve(action.get("/Next"))
+    for following in chained if isinstance(chained, ArrayObject) else [chained]:
+        kinds |= _action_kinds(following, depth + 1)
+    return kinds
+
+
+def _image_facts(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
+    saved_limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. Pillow's "Corrupt EXIF data": not a failure
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _decode_image(stream, limits)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        return ImageFacts(decoded=False, error="image-too-many-pixels", error_detail=_detail(exc))
+    except Exception as exc:
+        return ImageFacts(decoded=False, error="image-broken", error_detail=_detail(exc))
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved_limit
+
+
+def _decode_image(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
+    with Image.open(stream) as img:
+        width, height = img.size
+        kind = img.format
+        if width * height > limits.max_image_pixels:
+            return ImageFacts(
+                decoded=False,
+                error="image-too-many-pixels",
+                error_detail=f"{width}x{height} is over {limits.max_image_pixels} pixels",
+                format=kind,
+                width=width,
+                height=height,
+            )
+        img.verify()  # checksums and structure; leaves this image object unusable
+    stream.seek(0)
+    with Image.open(stream) as img:
+        img.load()  # decodes every pixel: catches data cut short that verify() lets through
+        present, parsed, raw = _exif_datetime(img)
+    return ImageFacts(
+        decoded=True,
+        format=kind,
+        width=width,
+        height=height,
+        exif_present=present,
+        exif_datetime=parsed,
+        exif_datetime_raw=raw,
+    )
+
+
+def _exif_datetime(img: Image.Image) -> tuple[bool, str | None, str | None]:
+    """(EXIF present, DateTimeOriginal as ISO or None, the raw value); bad EXIF is just absent."""
+    try:
+        exif = img.getexif()
+        value = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    except Exception:
+        return False, None, None
+    if value is None:
+        return bool(exif), None, None
+    raw = (value.decode("latin-1") if isinstance(value, bytes) else str(value)).strip("\x00 ")
+    try:
+        parsed = datetime.strptime(raw, "%Y:%m:%d %H:%M:%S").isoformat()
+    except ValueError:
+        parsed = None
+    return True, parsed, raw[:64]

@@ -1,0 +1,181 @@
+"""The verification pipeline, top to bottom: claim → fetch → extract → rules → record → reassess."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from infra import states
+from infra.assessment import reassess
+from infra.db import transaction
+from infra.states import Claim, DocumentStatus
+from infra.storage import ObjectMissing, StorageUnavailable
+from infra.tables import Document, Submission, Unit
+from rules.catalog import Catalog
+from rules.context import CheckContext
+from rules.evaluation import DocumentVerdict, evaluate_document
+from rules.naming import ParsedName, parse_name
+from rules.periods import Period
+from worker.extract import extract_facts
+from worker.runtime import WorkerRuntime
+
+log = logging.getLogger(__name__)
+
+
+class Result(StrEnum):
+    CHECKED = "checked"
+    SKIPPED = "skipped"  # not claimable: already final, or another worker holds a live lease
+    GAVE_UP = "gave_up"
+
+
+class RetryLater(Exception):
+    """A transient failure: the claim was released; send the message again after `countdown`."""
+
+    def __init__(self, countdown: float, reason: str) -> None:
+        super().__init__(reason)
+        self.countdown = countdown
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the pipeline reads about a claimed document, detached from the session."""
+
+    document_id: str
+    submission_id: int
+    programme: str
+    period: str
+    unit_code: str
+    unit_kind: str | None
+    criterion_id: str
+    declared_kind: str | None
+    kind_source: str | None
+    original_name: str
+    storage_key: str
+    size: int
+    sha256: str
+    declared_mime: str | None
+
+
+def claim_document(rt: WorkerRuntime, document_id: str) -> Claim | None:
+    with transaction(rt.sessions) as session:
+        return states.claim(session, document_id, rt.settings.lease_seconds)
+
+
+def load_job(rt: WorkerRuntime, document_id: str) -> Job:
+    with transaction(rt.sessions) as session:
+        doc, sub, kind = session.execute(
+            sa.select(Document, Submission, Unit.kind)
+            .join(Submission, Document.submission_id == Submission.id)
+            .join(Unit, Unit.code == Submission.unit_code)
+            .where(Document.id == document_id)
+        ).one()
+        return Job(doc.id, sub.id, sub.programme, sub.period, sub.unit_code, kind,
+                   doc.criterion_id, doc.kind, doc.kind_source, doc.original_name,
+                   doc.storage_key, doc.size, doc.sha256, doc.declared_mime)
+
+
+def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
+    """Other live documents of the submission with the same bytes, by hash."""
+    with transaction(rt.sessions) as session:
+        rows = session.execute(
+            sa.select(Document.sha256, Document.criterion_id).where(
+                Document.submission_id == job.submission_id,
+                Document.id != job.document_id,
+                Document.sha256 == job.sha256,
+                Document.status != DocumentStatus.SUPERSEDED,
+            )
+        )
+        found: dict[str, list[str]] = {}
+        for sha, criterion in rows:
+            found.setdefault(sha, []).append(criterion)
+        return found
+
+
+def check_file(rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period
+               ) -> tuple[DocumentVerdict, str]:
+    facts = extract_facts(path, name=job.original_name, size=job.size, sha256=job.sha256,
+                          declared_mime=job.declared_mime, limits=rt.limits)
+    ctx = CheckContext(
+        programme=job.programme, period=job.period, unit_code=job.unit_code,
+        unit_kind=job.unit_kind, criterion_id=job.criterion_id, window_start=period.start,
+        window_end=period.end, max_upload_bytes=rt.settings.max_upload_bytes,
+        sibling_hashes=sibling_hashes(rt, job),
+    )
+    parsed = parse_name(job.original_name)
+    kind_code = parsed.kind_code if isinstance(parsed, ParsedName) else None
+    declared = job.declared_kind if job.kind_source == "form" else None
+    return evaluate_document(catalog, facts, ctx, declared, kind_code), facts.mime
+
+
+def record(rt: WorkerRuntime, claim: Claim, job: Job, catalog: Catalog,
+           verdict: DocumentVerdict, mime: str) -> bool:
+    findings = [
+        {**f.model_dump(mode="json", exclude={"details"}), "details": f.details,
+         "sha256": job.sha256}
+        for f in verdict.findings
+    ]
+    with transaction(rt.sessions) as session:
+        done = states.finish(
+            session, claim, status=DocumentStatus(verdict.status.value),
+            reason=verdict.reason_code, kind=verdict.kind, detected_mime=mime,
+            ruleset_version=catalog.ruleset_version, findings=findings,
+        )
+        if done:
+            reassess(session, catalog, job.submission_id)
+        return done
+
+
+def backoff(rt: WorkerRuntime, attempts: int) -> float:
+    s = rt.settings
+    return float(min(s.retry_backoff_max_seconds, s.retry_backoff_seconds * 2 ** (attempts - 1)))
+
+
+def give_up(rt: WorkerRuntime, job_or_id: Job | str, reason: str, detail: str) -> Result:
+    document_id = job_or_id if isinstance(job_or_id, str) else job_or_id.document_id
+    with transaction(rt.sessions) as session:
+        if states.give_up(session, document_id, reason, detail):
+            sub_id = session.scalar(
+                sa.select(Document.submission_id).where(Document.id == document_id))
+            sub = session.get(Submission, sub_id)
+            if sub is not None:
+                catalog, _ = rt.catalogs.select(sub.programme, sub.period)
+                reassess(session, catalog, sub.id)
+    log.warning("document %s unable_to_check: %s (%s)", document_id, reason, detail)
+    return Result.GAVE_UP
+
+
+def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
+    """Check one document to a final status; idempotent, safe to run twice."""
+    claim = claim_document(rt, document_id)
+    if claim is None:
+        return Result.SKIPPED
+    if claim.attempts > rt.settings.max_attempts:
+        return give_up(rt, document_id, "attempts-exhausted", "too many attempts")
+    job = load_job(rt, document_id)
+    catalog, period = rt.catalogs.select(job.programme, job.period)
+    with tempfile.TemporaryDirectory(prefix="absah-") as tmp:
+        path = Path(tmp) / "object"
+        try:
+            rt.store.download(job.storage_key, path)
+            verdict, mime = check_file(rt, job, path, catalog, period)
+        except ObjectMissing:
+            return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
+        except Exception as exc:  # storage down or a bug: never a "failed" verdict
+            transient = isinstance(exc, StorageUnavailable)
+            detail = f"{type(exc).__name__}: {exc}"
+            if not transient:
+                log.exception("unexpected error checking %s", document_id)
+            if claim.attempts >= rt.settings.max_attempts:
+                return give_up(rt, job, "attempts-exhausted", detail)
+            with transaction(rt.sessions) as session:
+                states.release(session, claim, detail)
+            raise RetryLater(backoff(rt, claim.attempts), detail) from exc
+    if not record(rt, claim, job, catalog, verdict, mime):
+        return Result.SKIPPED  # our lease expired and another worker took over
+    log.info("document %s %s (%s)", document_id, verdict.status, verdict.reason_code or "ok")
+    return Result.CHECKED

@@ -1,0 +1,52 @@
+"""What a worker process needs, built lazily in each process (never at import, never pre-fork)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra.db import create_db_engine, create_session_factory
+from infra.settings import Settings
+from infra.storage import ObjectStore, create_store
+from rules.catalogs import CatalogSet, load_catalogs
+from worker.extract import ExtractLimits
+
+
+class WorkerRuntime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return create_db_engine(self.settings)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return create_session_factory(self.engine)
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        return create_store(self.settings)
+
+    @cached_property
+    def catalogs(self) -> CatalogSet:
+        return load_catalogs()
+
+    @cached_property
+    def limits(self) -> ExtractLimits:
+        s = self.settings
+        return ExtractLimits(
+            max_image_pixels=s.max_image_pixels,
+            max_pdf_pages=s.max_pdf_pages,
+            max_text_pages=s.max_text_pages,
+            max_text_chars_per_page=s.max_text_chars_per_page,
+        )
+
+    def after_fork(self) -> None:
+        """A forked child must not share the parent's connections: drop them."""
+        if "engine" in self.__dict__:
+            self.engine.dispose(close=False)
+        for name in ("engine", "sessions", "store"):
+            self.__dict__.pop(name, None)
