@@ -28,7 +28,7 @@ def main() -> None:
 @main.command()
 def run() -> None:
     """Everything on one machine: migrations, seed, private Redis, worker + beat, API."""
-    from absah.run import run_all  # noqa: PLC0415 - keep `absah --help` fast
+    from absah.run import run_all
 
     run_all(_settings())
 
@@ -39,13 +39,19 @@ def run() -> None:
 @click.option("--workers", default=1, show_default=True, help="Uvicorn worker processes.")
 def api(host: str | None, port: int | None, workers: int) -> None:
     """The HTTP API only (needs ABSAH_BROKER_URL)."""
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set; `absah run` starts a private Redis for you")
-    uvicorn.run("absah.asgi:create", factory=True, host=host or settings.api_host,
-                port=port or settings.api_port, workers=workers, log_level="info")
+    uvicorn.run(
+        "absah.asgi:create",
+        factory=True,
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 @main.command()
@@ -54,14 +60,21 @@ def api(host: str | None, port: int | None, workers: int) -> None:
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
     """A Celery worker (prefork) that checks documents."""
-    from worker.app import create_celery  # noqa: PLC0415
+    from worker.app import create_celery
 
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set")
     app = create_celery(settings)
-    argv = ["worker", f"--loglevel={loglevel}", "--pool=prefork", "-Q", settings.queue_name,
-            "--without-gossip", "--without-mingle"]
+    argv = [
+        "worker",
+        f"--loglevel={loglevel}",
+        "--pool=prefork",
+        "-Q",
+        settings.queue_name,
+        "--without-gossip",
+        "--without-mingle",
+    ]
     workers = concurrency or settings.worker_concurrency
     if workers:
         argv.append(f"--concurrency={workers}")
@@ -74,15 +87,16 @@ def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
 @main.command()
 def beat() -> None:
     """The periodic scheduler alone (the sweeper); run exactly one per deployment."""
-    from worker.app import create_celery  # noqa: PLC0415
+    from worker.app import create_celery
 
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = create_celery(settings)
-    app.start(argv=["beat", "--loglevel=INFO",
-                    f"--schedule={settings.data_dir / 'celerybeat-schedule'}"])
+    app.start(
+        argv=["beat", "--loglevel=INFO", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
+    )
 
 
 @main.group()
@@ -93,7 +107,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply migrations and seed an empty unit registry."""
-    from absah.run import prepare_database  # noqa: PLC0415
+    from absah.run import prepare_database
 
     prepare_database(_settings())
     click.echo("database up to date")
@@ -108,8 +122,8 @@ def units() -> None:
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def units_import(csv_file: Path) -> None:
     """Create or update units from a CSV (code,name,kind,region[,region_name,active])."""
-    from infra.db import create_db_engine, create_session_factory, transaction  # noqa: PLC0415
-    from infra.units import UnitImportError, import_units_csv  # noqa: PLC0415
+    from infra.db import create_db_engine, create_session_factory, transaction
+    from infra.units import UnitImportError, import_units_csv
 
     engine = create_db_engine(_settings())
     try:
@@ -123,16 +137,15 @@ def units_import(csv_file: Path) -> None:
         _fail(f"{csv_file}: not UTF-8 text; nothing imported")
     finally:
         engine.dispose()
-    click.echo(f"created {result.created}, updated {result.updated}, "
-               f"unchanged {result.unchanged}")
+    click.echo(f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}")
 
 
 @units.command("list")
 @click.option("--region", default=None)
 def units_list(region: str | None) -> None:
     """Registered units."""
-    from infra.db import create_db_engine, create_session_factory  # noqa: PLC0415
-    from infra.units import list_units  # noqa: PLC0415
+    from infra.db import create_db_engine, create_session_factory
+    from infra.units import list_units
 
     engine = create_db_engine(_settings())
     with create_session_factory(engine)() as session:
@@ -148,12 +161,17 @@ def rules() -> None:
 
 
 @rules.command("lint")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Catalog folder (default: the shipped catalogs).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Catalog folder (default: the shipped catalogs).",
+)
 def rules_lint(directory: Path | None) -> None:
     """Validate every catalog: schema, check ids, parameters, duplicate ids, coverage."""
-    from rules.catalog import CATALOG_DIR  # noqa: PLC0415
-    from rules.catalogs import lint_catalogs  # noqa: PLC0415
+    from rules.catalog import CATALOG_DIR
+    from rules.catalogs import lint_catalogs
 
     problems = lint_catalogs(directory or CATALOG_DIR)
     for problem in problems:

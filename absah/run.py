@@ -49,17 +49,18 @@ def run_all(settings: Settings) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
-    store = f"S3 bucket {settings.s3_bucket}" if settings.uses_s3() else str(
-        settings.objects_dir())
+    store = f"S3 bucket {settings.s3_bucket}" if settings.uses_s3() else str(settings.objects_dir())
     click.echo(
         f"absah: API on http://{settings.api_host}:{settings.api_port}  "
         f"(database {settings.resolved_database_url().split('://')[0]}, storage {store})",
-        err=True)
+        err=True,
+    )
     try:
-        from intake.app import create_app  # noqa: PLC0415 - built after the broker is known
+        from intake.app import create_app
 
-        uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
-                    log_level="info")
+        uvicorn.run(
+            create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info"
+        )
     finally:
         worker.terminate()
         try:

@@ -12,8 +12,9 @@ from rules.completeness import CriterionVerdict, DocState, evaluate_submission
 
 def document_states(session: Session, submission_id: int) -> list[DocState]:
     rows = session.execute(
-        sa.select(Document.criterion_id, Document.kind, Document.status)
-        .where(Document.submission_id == submission_id)
+        sa.select(Document.criterion_id, Document.kind, Document.status).where(
+            Document.submission_id == submission_id
+        )
     )
     return [DocState(criterion_id=c, kind=k, status=s) for c, k, s in rows]
 
@@ -39,7 +40,8 @@ def reassess(session: Session, catalog: Catalog, submission_id: int) -> dict[str
     stored = {
         s.criterion_id: s
         for s in session.scalars(
-            sa.select(CriterionState).where(CriterionState.submission_id == submission_id))
+            sa.select(CriterionState).where(CriterionState.submission_id == submission_id)
+        )
     }
     now = utcnow()
     for cid, verdict in verdicts.items():

@@ -65,5 +65,9 @@ def create_sender(settings: Settings) -> Celery:
 def send_verify(sender: Celery, document_id: str) -> None:
     """Enqueue one document's check. Raises when the broker cannot take the message."""
     message = VerifyDocument(document_id=document_id)
-    sender.send_task(VERIFY_DOCUMENT, kwargs=message.model_dump(), retry=True,
-                     retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
+    sender.send_task(
+        VERIFY_DOCUMENT,
+        kwargs=message.model_dump(),
+        retry=True,
+        retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+    )

@@ -26,13 +26,15 @@ class DocumentStatus(StrEnum):
 
 
 WAITING = (DocumentStatus.RECEIVED, DocumentStatus.QUEUED)
-FINAL = frozenset({
-    DocumentStatus.PASSED,
-    DocumentStatus.FAILED,
-    DocumentStatus.NEEDS_REVIEW,
-    DocumentStatus.UNABLE_TO_CHECK,
-    DocumentStatus.SUPERSEDED,
-})
+FINAL = frozenset(
+    {
+        DocumentStatus.PASSED,
+        DocumentStatus.FAILED,
+        DocumentStatus.NEEDS_REVIEW,
+        DocumentStatus.UNABLE_TO_CHECK,
+        DocumentStatus.SUPERSEDED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,9 @@ def claim(session: Session, document_id: str, lease_seconds: int) -> Claim | Non
             Document.id == document_id,
             sa.or_(
                 Document.status.in_(list(WAITING)),
-                sa.and_(Document.status == DocumentStatus.CHECKING,
-                        Document.lease_expires_at < now),
+                sa.and_(
+                    Document.status == DocumentStatus.CHECKING, Document.lease_expires_at < now
+                ),
             ),
         )
         .values(
@@ -93,8 +96,13 @@ def release(session: Session, claim_: Claim, error: str) -> bool:
     result = session.execute(
         sa.update(Document)
         .where(_owned(claim_.document_id, claim_.token))
-        .values(status=DocumentStatus.QUEUED, claim_token=None, lease_expires_at=None,
-                last_error=error[:2000], updated_at=utcnow())
+        .values(
+            status=DocumentStatus.QUEUED,
+            claim_token=None,
+            lease_expires_at=None,
+            last_error=error[:2000],
+            updated_at=utcnow(),
+        )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -113,8 +121,13 @@ def finish(
     """checking → a final status with its findings, only for the holder of the claim."""
     now = utcnow()
     values: dict[str, Any] = {
-        "status": status, "status_reason": reason, "claim_token": None, "lease_expires_at": None,
-        "ruleset_version": ruleset_version, "updated_at": now, "checked_at": now,
+        "status": status,
+        "status_reason": reason,
+        "claim_token": None,
+        "lease_expires_at": None,
+        "ruleset_version": ruleset_version,
+        "updated_at": now,
+        "checked_at": now,
     }
     if kind is not None:
         values["kind"] = kind
@@ -128,15 +141,20 @@ def finish(
     if findings and ruleset_version:
         sha = findings[0]["sha256"]
         # findings are keyed by (document, sha256, rule-set version, check): replace, never pile up
-        session.execute(sa.delete(FindingRow).where(
-            FindingRow.document_id == claim_.document_id,
-            FindingRow.sha256 == sha,
-            FindingRow.ruleset_version == ruleset_version,
-        ))
-        session.execute(sa.insert(FindingRow), [
-            {**f, "document_id": claim_.document_id, "ruleset_version": ruleset_version}
-            for f in findings
-        ])
+        session.execute(
+            sa.delete(FindingRow).where(
+                FindingRow.document_id == claim_.document_id,
+                FindingRow.sha256 == sha,
+                FindingRow.ruleset_version == ruleset_version,
+            )
+        )
+        session.execute(
+            sa.insert(FindingRow),
+            [
+                {**f, "document_id": claim_.document_id, "ruleset_version": ruleset_version}
+                for f in findings
+            ],
+        )
     return True
 
 
@@ -145,9 +163,15 @@ def give_up(session: Session, document_id: str, reason: str, detail: str) -> boo
     result = session.execute(
         sa.update(Document)
         .where(Document.id == document_id, Document.status.not_in(list(FINAL)))
-        .values(status=DocumentStatus.UNABLE_TO_CHECK, status_reason=reason,
-                last_error=detail[:2000], claim_token=None, lease_expires_at=None,
-                updated_at=utcnow(), checked_at=utcnow())
+        .values(
+            status=DocumentStatus.UNABLE_TO_CHECK,
+            status_reason=reason,
+            last_error=detail[:2000],
+            claim_token=None,
+            lease_expires_at=None,
+            updated_at=utcnow(),
+            checked_at=utcnow(),
+        )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -157,10 +181,14 @@ def stuck_documents(session: Session, older_than: datetime, limit: int = 500) ->
     now = utcnow()
     rows = session.scalars(
         sa.select(Document.id)
-        .where(sa.or_(
-            sa.and_(Document.status.in_(list(WAITING)), Document.updated_at < older_than),
-            sa.and_(Document.status == DocumentStatus.CHECKING, Document.lease_expires_at < now),
-        ))
+        .where(
+            sa.or_(
+                sa.and_(Document.status.in_(list(WAITING)), Document.updated_at < older_than),
+                sa.and_(
+                    Document.status == DocumentStatus.CHECKING, Document.lease_expires_at < now
+                ),
+            )
+        )
         .order_by(Document.updated_at)
         .limit(limit)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -222,9 +223,8 @@ def create_store(settings: Settings) -> ObjectStore:
         assert settings.s3_bucket
         store = S3Store(create_s3_client(settings), settings.s3_bucket, settings.storage_prefix)
         if settings.s3_create_bucket:
-            try:
+            # readiness reports a missing store; intake answers 503 until it is back
+            with contextlib.suppress(StorageUnavailable, ClientError):
                 store.ensure_bucket()
-            except (StorageUnavailable, ClientError):
-                pass  # readiness reports it; intake answers 503 until the store is back
         return store
     return LocalStore(settings.objects_dir())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -46,7 +46,11 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
-    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: sa.JSON, list[Any]: sa.JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime,
+        dict[str, Any]: sa.JSON,
+        list[Any]: sa.JSON,
+    }
 
 
 class Region(Base):
@@ -74,7 +78,9 @@ class Submission(Base):
     """(programme, period, unit): everything one unit hands in for one period."""
 
     __tablename__ = "submissions"
-    __table_args__ = (sa.UniqueConstraint("programme", "period", "unit_code", name="key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("programme", "period", "unit_code", name="uq_submissions_key"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     programme: Mapped[str] = mapped_column(sa.String(16))
     period: Mapped[str] = mapped_column(sa.String(16))
@@ -134,7 +140,9 @@ class FindingRow(Base):
 
     __tablename__ = "findings"
     __table_args__ = (
-        sa.UniqueConstraint("document_id", "sha256", "ruleset_version", "check_id", name="key"),
+        sa.UniqueConstraint(
+            "document_id", "sha256", "ruleset_version", "check_id", name="uq_findings_key"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     document_id: Mapped[str] = mapped_column(sa.ForeignKey("documents.id"), index=True)

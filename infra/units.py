@@ -16,8 +16,17 @@ from infra.tables import Region, Unit, utcnow
 SEED_DIR = Path(__file__).parent / "seed"
 
 UNIT_KINDS = (
-    "provinsi", "kabupaten", "kota", "lapas", "rutan", "lpka", "bapas", "rupbasan",
-    "imigrasi", "kanwil", "upt_lain",
+    "provinsi",
+    "kabupaten",
+    "kota",
+    "lapas",
+    "rutan",
+    "lpka",
+    "bapas",
+    "rupbasan",
+    "imigrasi",
+    "kanwil",
+    "upt_lain",
 )
 _CODE = re.compile(r"^(?:[0-9]{2}|[0-9]{4}|[A-Z0-9]{3,12})$")
 _REGION = re.compile(r"^[0-9]{2}$")
@@ -67,8 +76,12 @@ def parse_units_csv(text: str, known_regions: set[str]) -> list[UnitRow]:
     required = {"code", "name", "kind", "region"}
     header = set(reader.fieldnames or [])
     if not required <= header:
-        raise UnitImportError([f"line 1: columns must include {', '.join(sorted(required))}; "
-                               f"found {', '.join(reader.fieldnames or []) or 'none'}"])
+        raise UnitImportError(
+            [
+                f"line 1: columns must include {', '.join(sorted(required))}; "
+                f"found {', '.join(reader.fieldnames or []) or 'none'}"
+            ]
+        )
     rows: list[UnitRow] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
@@ -82,8 +95,10 @@ def parse_units_csv(text: str, known_regions: set[str]) -> list[UnitRow]:
         region_name = (raw.get("region_name") or "").strip() or None
         active_text = (raw.get("active") or "true").strip().lower()
         if not valid_code(code):
-            problems.append(f"line {line}: code {code!r} is not a 2/4-digit area code or a "
-                            "3–12 character UPT code")
+            problems.append(
+                f"line {line}: code {code!r} is not a 2/4-digit area code or a "
+                "3–12 character UPT code"
+            )
         elif code in seen:
             problems.append(f"line {line}: code {code} repeats line {seen[code]}")
         else:
@@ -98,12 +113,17 @@ def parse_units_csv(text: str, known_regions: set[str]) -> list[UnitRow]:
             if region_name:
                 new_regions.add(region)
             else:
-                problems.append(f"line {line}: region {region} is unknown (add a region_name "
-                                "column to create it)")
+                problems.append(
+                    f"line {line}: region {region} is unknown (add a region_name "
+                    "column to create it)"
+                )
         if active_text not in {"true", "false", "1", "0", "yes", "no", "ya", "tidak"}:
             problems.append(f"line {line}: active {active_text!r} is not true/false")
-        rows.append(UnitRow(code, name, kind, region, region_name,
-                            active_text in {"true", "1", "yes", "ya"}))
+        rows.append(
+            UnitRow(
+                code, name, kind, region, region_name, active_text in {"true", "1", "yes", "ya"}
+            )
+        )
     if problems:
         raise UnitImportError(problems)
     if not rows:
@@ -120,13 +140,28 @@ def apply_units(session: Session, rows: list[UnitRow]) -> ImportResult:
             session.flush()
         unit = session.get(Unit, row.code)
         if unit is None:
-            session.add(Unit(code=row.code, name=row.name, kind=row.kind,
-                             region_code=row.region, active=row.active))
+            session.add(
+                Unit(
+                    code=row.code,
+                    name=row.name,
+                    kind=row.kind,
+                    region_code=row.region,
+                    active=row.active,
+                )
+            )
             created += 1
         elif (unit.name, unit.kind, unit.region_code, unit.active) != (
-            row.name, row.kind, row.region, row.active):
+            row.name,
+            row.kind,
+            row.region,
+            row.active,
+        ):
             unit.name, unit.kind, unit.region_code, unit.active = (
-                row.name, row.kind, row.region, row.active)
+                row.name,
+                row.kind,
+                row.region,
+                row.active,
+            )
             unit.updated_at = utcnow()
             updated += 1
         else:
@@ -153,8 +188,9 @@ def seed_registry(session: Session) -> bool:
     return True
 
 
-def list_units(session: Session, region: str | None = None, active: bool | None = None
-               ) -> list[Unit]:
+def list_units(
+    session: Session, region: str | None = None, active: bool | None = None
+) -> list[Unit]:
     query = sa.select(Unit).order_by(Unit.region_code, Unit.code)
     if region:
         query = query.where(Unit.region_code == region)

@@ -26,7 +26,7 @@ def create_app(settings: Settings, runtime: ApiRuntime | None = None) -> FastAPI
         title="Absah",
         version="0.1.0",
         summary="Penerimaan dan verifikasi data dukung HAM · Intake and verification of "
-                "human-rights evidence",
+        "human-rights evidence",
         lifespan=lifespan,
     )
     app.state.runtime = rt

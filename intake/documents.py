@@ -49,74 +49,112 @@ class PlannedDocument:
     storage_key: str
 
 
-def resolve_target(session: Session, rt: ApiRuntime, programme: str, period: str,
-                   unit_code: str) -> Target:
+def resolve_target(
+    session: Session, rt: ApiRuntime, programme: str, period: str, unit_code: str
+) -> Target:
     """The submission a request addresses, or a 422 that says which part is wrong."""
     try:
         catalog, parsed = rt.catalogs.select(programme, period)
     except UnknownProgramme as exc:
-        raise ApiError(422, "unknown_programme",
-                       f"Program '{programme}' tidak dikenal; pilih salah satu: "
-                       f"{', '.join(exc.known)}.",
-                       f"Unknown programme '{programme}'; use one of: {', '.join(exc.known)}.",
-                       known=exc.known) from exc
+        raise ApiError(
+            422,
+            "unknown_programme",
+            f"Program '{programme}' tidak dikenal; pilih salah satu: {', '.join(exc.known)}.",
+            f"Unknown programme '{programme}'; use one of: {', '.join(exc.known)}.",
+            known=exc.known,
+        ) from exc
     except PeriodError as exc:
-        raise ApiError(422, "invalid_period",
-                       f"Periode '{period}' tidak valid untuk {programme}; format: {exc.expected}.",
-                       f"Period '{period}' is not valid for {programme}; expected {exc.expected}.",
-                       expected=exc.expected) from exc
+        raise ApiError(
+            422,
+            "invalid_period",
+            f"Periode '{period}' tidak valid untuk {programme}; format: {exc.expected}.",
+            f"Period '{period}' is not valid for {programme}; expected {exc.expected}.",
+            expected=exc.expected,
+        ) from exc
     except NoCatalogForYear as exc:
-        raise ApiError(422, "no_catalog_for_period",
-                       f"Belum ada katalog {programme} untuk tahun {exc.year}.",
-                       f"There is no {programme} catalog for {exc.year}.") from exc
+        raise ApiError(
+            422,
+            "no_catalog_for_period",
+            f"Belum ada katalog {programme} untuk tahun {exc.year}.",
+            f"There is no {programme} catalog for {exc.year}.",
+        ) from exc
     unit = session.get(Unit, canonical_code(unit_code))
     if unit is None:
-        raise ApiError(422, "unknown_unit",
-                       f"Unit '{unit_code}' tidak terdaftar. Periksa kode wilayah/UPT atau minta "
-                       "admin mendaftarkannya.",
-                       f"Unit '{unit_code}' is not registered. Check the area/UPT code or ask an "
-                       "admin to register it.", unit=unit_code)
+        raise ApiError(
+            422,
+            "unknown_unit",
+            f"Unit '{unit_code}' tidak terdaftar. Periksa kode wilayah/UPT atau minta "
+            "admin mendaftarkannya.",
+            f"Unit '{unit_code}' is not registered. Check the area/UPT code or ask an "
+            "admin to register it.",
+            unit=unit_code,
+        )
     if not unit.active:
-        raise ApiError(422, "unit_inactive", f"Unit '{unit.code}' tidak aktif.",
-                       f"Unit '{unit.code}' is inactive.", unit=unit.code)
+        raise ApiError(
+            422,
+            "unit_inactive",
+            f"Unit '{unit.code}' tidak aktif.",
+            f"Unit '{unit.code}' is inactive.",
+            unit=unit.code,
+        )
     return Target(catalog.programme, parsed, unit, catalog)
 
 
-def plan_documents(target: Target, files: list[ReceivedFile], criterion: str | None,
-                   kind: str | None) -> list[PlannedDocument]:
+def plan_documents(
+    target: Target, files: list[ReceivedFile], criterion: str | None, kind: str | None
+) -> list[PlannedDocument]:
     """Bind each file to a criterion (form field, else its canonical name) and a kind."""
     if not files:
-        raise ApiError(422, "no_files", "Tidak ada berkas pada kolom 'files'.",
-                       "No file in the field 'files'.")
+        raise ApiError(
+            422, "no_files", "Tidak ada berkas pada kolom 'files'.", "No file in the field 'files'."
+        )
     catalog = target.catalog
     if kind is not None and kind not in catalog.evidence_kinds:
-        raise ApiError(422, "unknown_kind", f"Jenis bukti '{kind}' tidak dikenal.",
-                       f"Unknown evidence kind '{kind}'.", known=sorted(catalog.evidence_kinds))
+        raise ApiError(
+            422,
+            "unknown_kind",
+            f"Jenis bukti '{kind}' tidak dikenal.",
+            f"Unknown evidence kind '{kind}'.",
+            known=sorted(catalog.evidence_kinds),
+        )
     planned = []
     for file in files:
         parsed = parse_name(file.name)
         crit = criterion or (parsed.criterion if isinstance(parsed, ParsedName) else None)
         if crit is None:
-            raise ApiError(422, "criterion_missing",
-                           f"Kriteria untuk berkas '{file.name}' tidak diketahui: isi kolom "
-                           "'criterion' atau gunakan nama berkas sesuai konvensi.",
-                           f"The criterion of '{file.name}' is unknown: send the field "
-                           "'criterion' or name the file by the convention.", file=file.name)
+            raise ApiError(
+                422,
+                "criterion_missing",
+                f"Kriteria untuk berkas '{file.name}' tidak diketahui: isi kolom "
+                "'criterion' atau gunakan nama berkas sesuai konvensi.",
+                f"The criterion of '{file.name}' is unknown: send the field "
+                "'criterion' or name the file by the convention.",
+                file=file.name,
+            )
         crit = crit.strip().upper()
         leaf = catalog.leaves.get(crit)
         if leaf is None:
-            raise ApiError(422, "unknown_criterion",
-                           f"Kriteria '{crit}' tidak ada dalam katalog {catalog.programme}.",
-                           f"Criterion '{crit}' is not in the {catalog.programme} catalog.",
-                           criterion=crit, file=file.name)
+            raise ApiError(
+                422,
+                "unknown_criterion",
+                f"Kriteria '{crit}' tidak ada dalam katalog {catalog.programme}.",
+                f"Criterion '{crit}' is not in the {catalog.programme} catalog.",
+                criterion=crit,
+                file=file.name,
+            )
         if kind is not None and kind not in {req.kind for req in leaf.evidence}:
-            raise ApiError(422, "kind_not_for_criterion",
-                           f"Jenis bukti '{kind}' tidak diminta oleh kriteria {crit}.",
-                           f"Evidence kind '{kind}' is not asked for by criterion {crit}.",
-                           criterion=crit, kind=kind)
+            raise ApiError(
+                422,
+                "kind_not_for_criterion",
+                f"Jenis bukti '{kind}' tidak diminta oleh kriteria {crit}.",
+                f"Evidence kind '{kind}' is not asked for by criterion {crit}.",
+                criterion=crit,
+                kind=kind,
+            )
         doc_id = new_id()
-        key = document_key(target.programme, str(target.period), target.unit.code, crit,
-                           doc_id, file.name)
+        key = document_key(
+            target.programme, str(target.period), target.unit.code, crit, doc_id, file.name
+        )
         planned.append(PlannedDocument(doc_id, file, crit, kind, "form" if kind else None, key))
     return planned
 
@@ -141,7 +179,8 @@ def store_bytes(rt: ApiRuntime, planned: list[PlannedDocument]) -> None:
 def _get_or_create_submission(session: Session, target: Target) -> Submission:
     key = (target.programme, str(target.period), target.unit.code)
     query = sa.select(Submission).where(
-        Submission.programme == key[0], Submission.period == key[1], Submission.unit_code == key[2])
+        Submission.programme == key[0], Submission.period == key[1], Submission.unit_code == key[2]
+    )
     found = session.scalars(query).one_or_none()
     if found is not None:
         return found
@@ -154,8 +193,9 @@ def _get_or_create_submission(session: Session, target: Target) -> Submission:
         return session.scalars(query).one()
 
 
-def record_documents(rt: ApiRuntime, target: Target, planned: list[PlannedDocument],
-                     source: str) -> tuple[str, list[Document]]:
+def record_documents(
+    rt: ApiRuntime, target: Target, planned: list[PlannedDocument], source: str
+) -> tuple[str, list[Document]]:
     """Rows second: one transaction for the batch, its documents (received) and the criteria."""
     try:
         with transaction(rt.sessions) as session:
@@ -165,10 +205,17 @@ def record_documents(rt: ApiRuntime, target: Target, planned: list[PlannedDocume
             session.flush()
             docs = [
                 Document(
-                    id=p.document_id, submission_id=submission.id, batch_id=batch.id,
-                    criterion_id=p.criterion_id, kind=p.kind, kind_source=p.kind_source,
-                    original_name=p.file.name[:512], storage_key=p.storage_key,
-                    size=p.file.size, sha256=p.file.sha256, declared_mime=p.file.content_type,
+                    id=p.document_id,
+                    submission_id=submission.id,
+                    batch_id=batch.id,
+                    criterion_id=p.criterion_id,
+                    kind=p.kind,
+                    kind_source=p.kind_source,
+                    original_name=p.file.name[:512],
+                    storage_key=p.storage_key,
+                    size=p.file.size,
+                    sha256=p.file.sha256,
+                    declared_mime=p.file.content_type,
                     status=DocumentStatus.RECEIVED,
                 )
                 for p in planned
@@ -196,9 +243,16 @@ def enqueue_documents(rt: ApiRuntime, document_ids: list[str]) -> None:
             log.warning("could not mark %s queued; it stays received", document_id)
 
 
-async def accept_files(rt: ApiRuntime, programme: str, period: str, unit_code: str,
-                       files: list[ReceivedFile], criterion: str | None, kind: str | None,
-                       source: str = "documents") -> tuple[str, list[Document]]:
+async def accept_files(
+    rt: ApiRuntime,
+    programme: str,
+    period: str,
+    unit_code: str,
+    files: list[ReceivedFile],
+    criterion: str | None,
+    kind: str | None,
+    source: str = "documents",
+) -> tuple[str, list[Document]]:
     """The whole intake of a set of received files: validate, store, record, enqueue."""
 
     def _resolve() -> Target:

@@ -18,12 +18,20 @@ class ErrorBody(BaseModel):
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message_id: str, message_en: str,
-                 headers: dict[str, str] | None = None, **detail: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message_id: str,
+        message_en: str,
+        headers: dict[str, str] | None = None,
+        **detail: Any,
+    ) -> None:
         super().__init__(f"{code}: {message_en}")
         self.status = status
-        self.body = ErrorBody(code=code, message=message_id, message_en=message_en,
-                              detail=detail or None)
+        self.body = ErrorBody(
+            code=code, message=message_id, message_en=message_en, detail=detail or None
+        )
         self.headers = headers
 
 
@@ -32,25 +40,32 @@ def not_found(what_id: str, what_en: str) -> ApiError:
 
 
 def storage_unavailable() -> ApiError:
-    return ApiError(503, "storage_unavailable",
-                    "Penyimpanan berkas sedang tidak dapat dijangkau; tidak ada yang disimpan. "
-                    "Coba lagi sebentar lagi.",
-                    "File storage is unreachable; nothing was stored. Try again shortly.",
-                    headers={"Retry-After": "30"})
+    return ApiError(
+        503,
+        "storage_unavailable",
+        "Penyimpanan berkas sedang tidak dapat dijangkau; tidak ada yang disimpan. "
+        "Coba lagi sebentar lagi.",
+        "File storage is unreachable; nothing was stored. Try again shortly.",
+        headers={"Retry-After": "30"},
+    )
 
 
 def database_unavailable() -> ApiError:
-    return ApiError(503, "database_unavailable",
-                    "Basis data sedang tidak dapat dijangkau; tidak ada yang disimpan. "
-                    "Coba lagi sebentar lagi.",
-                    "The database is unreachable; nothing was stored. Try again shortly.",
-                    headers={"Retry-After": "30"})
+    return ApiError(
+        503,
+        "database_unavailable",
+        "Basis data sedang tidak dapat dijangkau; tidak ada yang disimpan. "
+        "Coba lagi sebentar lagi.",
+        "The database is unreachable; nothing was stored. Try again shortly.",
+        headers={"Retry-After": "30"},
+    )
 
 
 async def api_error_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(exc.body.model_dump(exclude_none=True), status_code=exc.status,
-                        headers=exc.headers)
+    return JSONResponse(
+        exc.body.model_dump(exclude_none=True), status_code=exc.status, headers=exc.headers
+    )
 
 
 async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
@@ -59,9 +74,11 @@ async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
         code="invalid_request",
         message="Permintaan tidak valid; periksa parameter yang dikirim.",
         message_en="The request is not valid; check the parameters sent.",
-        detail={"errors": [
-            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
-            for e in exc.errors()
-        ]},
+        detail={
+            "errors": [
+                {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+                for e in exc.errors()
+            ]
+        },
     )
     return JSONResponse(body.model_dump(exclude_none=True), status_code=422)

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -45,10 +45,13 @@ class ReceivedForm:
 
 def too_large(limit: int) -> ApiError:
     mb = round(limit / 1024 / 1024, 2)
-    return ApiError(413, "file_too_large",
-                    f"Berkas melebihi batas ukuran {mb} MB; tidak ada yang disimpan.",
-                    f"A file is over the {mb} MB size limit; nothing was stored.",
-                    limit_bytes=limit)
+    return ApiError(
+        413,
+        "file_too_large",
+        f"Berkas melebihi batas ukuran {mb} MB; tidak ada yang disimpan.",
+        f"A file is over the {mb} MB size limit; nothing was stored.",
+        limit_bytes=limit,
+    )
 
 
 def _disposition(headers: dict[str, str]) -> tuple[str, str | None]:
@@ -68,7 +71,7 @@ class _Collector:
         self.headers: dict[str, str] = {}
         self.header_field = b""
         self.header_value = b""
-        self.handle: BinaryIO | None = None
+        self.handle: IO[bytes] | None = None
         self.hasher: Any = None
         self.size = 0
         self.field_name = ""
@@ -105,16 +108,21 @@ class _Collector:
         self.size, self.value = 0, bytearray()
         if self.filename is not None:
             if len(self.form.files) >= self.max_files:
-                raise ApiError(413, "too_many_files",
-                               f"Paling banyak {self.max_files} berkas per permintaan.",
-                               f"At most {self.max_files} files per request.")
+                raise ApiError(
+                    413,
+                    "too_many_files",
+                    f"Paling banyak {self.max_files} berkas per permintaan.",
+                    f"At most {self.max_files} files per request.",
+                )
             assert self.form.workdir is not None
             self.handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in part_end
-                dir=self.form.workdir, delete=False)
+                dir=self.form.workdir, delete=False
+            )
             self.hasher = hashlib.sha256()
         elif len(self.form.fields) >= MAX_FIELDS:
-            raise ApiError(422, "too_many_fields", "Terlalu banyak kolom formulir.",
-                           "Too many form fields.")
+            raise ApiError(
+                422, "too_many_fields", "Terlalu banyak kolom formulir.", "Too many form fields."
+            )
 
     def part_data(self, data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]
@@ -126,33 +134,49 @@ class _Collector:
             self.handle.write(chunk)
         else:
             if self.size > MAX_FIELD_BYTES:
-                raise ApiError(422, "field_too_large",
-                               f"Kolom '{self.field_name}' terlalu panjang.",
-                               f"Field '{self.field_name}' is too long.")
+                raise ApiError(
+                    422,
+                    "field_too_large",
+                    f"Kolom '{self.field_name}' terlalu panjang.",
+                    f"Field '{self.field_name}' is too long.",
+                )
             self.value += chunk
 
     def part_end(self) -> None:
         if self.handle is not None:
             self.handle.close()
-            self.form.files.append(ReceivedFile(
-                field=self.field_name, name=self.filename or "", path=Path(self.handle.name),
-                content_type=self.headers.get("content-type"), size=self.size,
-                sha256=self.hasher.hexdigest()))
+            self.form.files.append(
+                ReceivedFile(
+                    field=self.field_name,
+                    name=self.filename or "",
+                    path=Path(self.handle.name),
+                    content_type=self.headers.get("content-type"),
+                    size=self.size,
+                    sha256=self.hasher.hexdigest(),
+                )
+            )
             self.handle = None
         else:
             self.form.fields[self.field_name] = self.value.decode("utf-8", "replace").strip()
 
 
 async def receive_multipart(
-    content_type: str, body: AsyncIterator[bytes], *, max_file_bytes: int, max_files: int,
+    content_type: str,
+    body: AsyncIterator[bytes],
+    *,
+    max_file_bytes: int,
+    max_files: int,
 ) -> ReceivedForm:
     """Parse a multipart/form-data body chunk by chunk; memory stays flat whatever its size."""
     ctype, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if ctype != b"multipart/form-data" or not boundary:
-        raise ApiError(415, "not_multipart",
-                       "Kirim berkas sebagai multipart/form-data dengan kolom 'files'.",
-                       "Send files as multipart/form-data in the field 'files'.")
+        raise ApiError(
+            415,
+            "not_multipart",
+            "Kirim berkas sebagai multipart/form-data dengan kolom 'files'.",
+            "Send files as multipart/form-data in the field 'files'.",
+        )
     form = ReceivedForm(workdir=Path(tempfile.mkdtemp(prefix="absah-intake-")))
     collector = _Collector(form, max_file_bytes, max_files)
     parser = MultipartParser(boundary, collector.callbacks())
@@ -165,8 +189,12 @@ async def receive_multipart(
         raise
     except Exception as exc:
         form.cleanup()
-        raise ApiError(400, "invalid_multipart", "Isi multipart tidak valid atau terputus.",
-                       "The multipart body is malformed or was cut off.") from exc
+        raise ApiError(
+            400,
+            "invalid_multipart",
+            "Isi multipart tidak valid atau terputus.",
+            "The multipart body is malformed or was cut off.",
+        ) from exc
     finally:
         if collector.handle is not None:
             collector.handle.close()

@@ -103,36 +103,65 @@ class SubmissionOut(BaseModel):
 
 
 def unit_out(unit: Unit) -> UnitOut:
-    return UnitOut(code=unit.code, name=unit.name, kind=unit.kind, region=unit.region_code,
-                   active=unit.active)
+    return UnitOut(
+        code=unit.code, name=unit.name, kind=unit.kind, region=unit.region_code, active=unit.active
+    )
 
 
 def finding_out(row: FindingRow) -> FindingOut:
-    return FindingOut(check_id=row.check_id, outcome=row.outcome, reason_code=row.reason_code,
-                      needs_review=row.needs_review, message=row.message_id,
-                      message_en=row.message_en, location=row.location, details=row.details,
-                      ruleset_version=row.ruleset_version)
+    return FindingOut(
+        check_id=row.check_id,
+        outcome=row.outcome,
+        reason_code=row.reason_code,
+        needs_review=row.needs_review,
+        message=row.message_id,
+        message_en=row.message_en,
+        location=row.location,
+        details=row.details,
+        ruleset_version=row.ruleset_version,
+    )
 
 
 def document_out(doc: Document, *, with_findings: bool = True) -> DocumentOut:
     sub = doc.submission
     message = None
     if doc.status_reason and doc.status == "unable_to_check" and doc.status_reason in MESSAGES:
-        message = render(doc.status_reason, attempts=doc.attempts,
-                         detail=(doc.last_error or "")[:200])
-    findings = [f for f in doc.findings if f.ruleset_version == doc.ruleset_version
-                and f.sha256 == doc.sha256] if with_findings else []
+        message = render(
+            doc.status_reason, attempts=doc.attempts, detail=(doc.last_error or "")[:200]
+        )
+    findings = (
+        [
+            f
+            for f in doc.findings
+            if f.ruleset_version == doc.ruleset_version and f.sha256 == doc.sha256
+        ]
+        if with_findings
+        else []
+    )
     return DocumentOut(
-        id=doc.id, status=doc.status, status_label=DOCUMENT_LABELS_ID.get(doc.status, doc.status),
+        id=doc.id,
+        status=doc.status,
+        status_label=DOCUMENT_LABELS_ID.get(doc.status, doc.status),
         status_reason=doc.status_reason,
         status_message=message[0] if message else None,
         status_message_en=message[1] if message else None,
-        programme=sub.programme, period=sub.period, unit=sub.unit_code,
-        criterion=doc.criterion_id, kind=doc.kind, name=doc.original_name, size=doc.size,
-        sha256=doc.sha256, declared_mime=doc.declared_mime, detected_mime=doc.detected_mime,
-        attempts=doc.attempts, ruleset_version=doc.ruleset_version, batch_id=doc.batch_id,
-        created_at=doc.created_at, checked_at=doc.checked_at,
-        status_url=f"/v1/documents/{doc.id}", content_url=f"/v1/documents/{doc.id}/content",
+        programme=sub.programme,
+        period=sub.period,
+        unit=sub.unit_code,
+        criterion=doc.criterion_id,
+        kind=doc.kind,
+        name=doc.original_name,
+        size=doc.size,
+        sha256=doc.sha256,
+        declared_mime=doc.declared_mime,
+        detected_mime=doc.detected_mime,
+        attempts=doc.attempts,
+        ruleset_version=doc.ruleset_version,
+        batch_id=doc.batch_id,
+        created_at=doc.created_at,
+        checked_at=doc.checked_at,
+        status_url=f"/v1/documents/{doc.id}",
+        content_url=f"/v1/documents/{doc.id}/content",
         findings=[finding_out(f) for f in findings],
     )
 
@@ -145,34 +174,62 @@ def _groups(catalog: Catalog) -> dict[str, str]:
     return parents
 
 
-def criterion_out(catalog: Catalog, criterion: Criterion, verdict: CriterionVerdict,
-                  group: str | None, docs: list[Document]) -> CriterionOut:
+def criterion_out(
+    catalog: Catalog,
+    criterion: Criterion,
+    verdict: CriterionVerdict,
+    group: str | None,
+    docs: list[Document],
+) -> CriterionOut:
     return CriterionOut(
-        id=criterion.id, name=criterion.name_id, name_en=criterion.name_en, group=group,
-        mandatory=criterion.mandatory, confirmed=criterion.confirmed, status=verdict.status,
+        id=criterion.id,
+        name=criterion.name_id,
+        name_en=criterion.name_en,
+        group=group,
+        mandatory=criterion.mandatory,
+        confirmed=criterion.confirmed,
+        status=verdict.status,
         status_label=LABELS_ID[verdict.status],
-        missing=[MissingOut(kind=m["kind"], kind_name=catalog.evidence_kinds[m["kind"]].name_id,
-                            min=m["min"], have=m["have"], in_review=m.get("in_review", 0))
-                 for m in verdict.missing],
+        missing=[
+            MissingOut(
+                kind=m["kind"],
+                kind_name=catalog.evidence_kinds[m["kind"]].name_id,
+                min=m["min"],
+                have=m["have"],
+                in_review=m.get("in_review", 0),
+            )
+            for m in verdict.missing
+        ],
         reasons=verdict.reasons,
         documents=[document_out(d) for d in docs],
     )
 
 
-def submission_out(catalog: Catalog, period: str, unit: Unit,
-                   verdicts: dict[str, CriterionVerdict], docs: list[Document]) -> SubmissionOut:
+def submission_out(
+    catalog: Catalog,
+    period: str,
+    unit: Unit,
+    verdicts: dict[str, CriterionVerdict],
+    docs: list[Document],
+) -> SubmissionOut:
     by_criterion: dict[str, list[Document]] = {}
     for doc in docs:
         by_criterion.setdefault(doc.criterion_id, []).append(doc)
     groups = _groups(catalog)
     criteria = [
-        criterion_out(catalog, catalog.leaves[cid], verdict, groups.get(cid),
-                      by_criterion.get(cid, []))
+        criterion_out(
+            catalog, catalog.leaves[cid], verdict, groups.get(cid), by_criterion.get(cid, [])
+        )
         for cid, verdict in verdicts.items()
     ]
     counts: dict[str, int] = {}
     for verdict in verdicts.values():
         counts[verdict.status] = counts.get(verdict.status, 0) + 1
-    return SubmissionOut(programme=catalog.programme, period=period, unit=unit_out(unit),
-                         ruleset_version=catalog.ruleset_version, counts=counts,
-                         criteria=criteria)
+    return SubmissionOut(
+        programme=catalog.programme,
+        period=period,
+        unit=unit_out(unit),
+        ruleset_version=catalog.ruleset_version,
+        counts=counts,
+        criteria=criteria,
+    )

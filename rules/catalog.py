@@ -154,7 +154,9 @@ class Catalog(Strict):
         return f"{self.programme}-{self.version}+{digest[:12]}"
 
     def covers(self, year: int) -> bool:
-        return self.valid_from.year <= year and (self.valid_to is None or year <= self.valid_to.year)
+        return self.valid_from.year <= year and (
+            self.valid_to is None or year <= self.valid_to.year
+        )
 
     def kinds_for_code(self, code: str) -> set[str]:
         return {name for name, kind in self.evidence_kinds.items() if code in kind.codes}

@@ -49,8 +49,9 @@ def evaluate_criterion(
     criterion: Criterion, unit_kind: str | None, docs: list[DocState]
 ) -> CriterionVerdict:
     if not criterion.applies(unit_kind):
-        return CriterionVerdict(criterion.id, CriterionStatus.NOT_APPLICABLE,
-                                reasons=["unit-kind-not-applicable"])
+        return CriterionVerdict(
+            criterion.id, CriterionStatus.NOT_APPLICABLE, reasons=["unit-kind-not-applicable"]
+        )
     live = [d for d in docs if d.status != "superseded"]
     if any(d.status in IN_PROGRESS for d in live):
         return CriterionVerdict(criterion.id, CriterionStatus.PENDING)
@@ -63,17 +64,18 @@ def evaluate_criterion(
             continue
         short_without_review = True
         if passed + review < req.min:
-            missing.append({"kind": req.kind, "min": req.min, "have": passed,
-                            "in_review": review})
+            missing.append({"kind": req.kind, "min": req.min, "have": passed, "in_review": review})
     unresolved = sum(1 for d in live if d.kind is None and d.status in COUNTS_AS_REVIEW)
     if missing:
         if unresolved:  # a file of unknown kind may be what is missing: a person decides
-            return CriterionVerdict(criterion.id, CriterionStatus.NEEDS_REVIEW, missing,
-                                    ["kind-unknown"])
+            return CriterionVerdict(
+                criterion.id, CriterionStatus.NEEDS_REVIEW, missing, ["kind-unknown"]
+            )
         return CriterionVerdict(criterion.id, CriterionStatus.INCOMPLETE, missing)
     if short_without_review:
-        return CriterionVerdict(criterion.id, CriterionStatus.NEEDS_REVIEW,
-                                reasons=["documents-need-review"])
+        return CriterionVerdict(
+            criterion.id, CriterionStatus.NEEDS_REVIEW, reasons=["documents-need-review"]
+        )
     return CriterionVerdict(criterion.id, CriterionStatus.COMPLETE)
 
 

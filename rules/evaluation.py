@@ -44,16 +44,32 @@ def resolve_kind(
     if declared_kind:
         if declared_kind in wanted:
             return KindResolution(declared_kind)
-        return KindResolution(None, make_finding(
-            "evidence-kind", Outcome.FAIL, "kind-not-for-criterion",
-            kind=declared_kind, criterion=criterion.id, expected=wanted))
+        return KindResolution(
+            None,
+            make_finding(
+                "evidence-kind",
+                Outcome.FAIL,
+                "kind-not-for-criterion",
+                kind=declared_kind,
+                criterion=criterion.id,
+                expected=wanted,
+            ),
+        )
     candidates = wanted
     if kind_code:
         by_code = [k for k in wanted if k in catalog.kinds_for_code(kind_code)]
         if not by_code:
-            return KindResolution(None, make_finding(
-                "evidence-kind", Outcome.FAIL, "kind-not-for-criterion",
-                kind=kind_code, criterion=criterion.id, expected=wanted))
+            return KindResolution(
+                None,
+                make_finding(
+                    "evidence-kind",
+                    Outcome.FAIL,
+                    "kind-not-for-criterion",
+                    kind=kind_code,
+                    criterion=criterion.id,
+                    expected=wanted,
+                ),
+            )
         candidates = by_code
     if len(candidates) == 1:
         return KindResolution(candidates[0])
@@ -62,12 +78,28 @@ def resolve_kind(
         return KindResolution(by_mime[0])
     if not by_mime:
         allowed = sorted({m for k in candidates for m in catalog.evidence_kinds[k].mime})
-        return KindResolution(None, make_finding(
-            "evidence-kind", Outcome.FAIL, "mime-not-allowed",
-            detected=mime, kind=criterion.id, allowed=allowed))
-    return KindResolution(None, make_finding(
-        "evidence-kind", Outcome.WARN, "kind-unknown", needs_review=True,
-        criterion=criterion.id, expected=by_mime))
+        return KindResolution(
+            None,
+            make_finding(
+                "evidence-kind",
+                Outcome.FAIL,
+                "mime-not-allowed",
+                detected=mime,
+                kind=criterion.id,
+                allowed=allowed,
+            ),
+        )
+    return KindResolution(
+        None,
+        make_finding(
+            "evidence-kind",
+            Outcome.WARN,
+            "kind-unknown",
+            needs_review=True,
+            criterion=criterion.id,
+            expected=by_mime,
+        ),
+    )
 
 
 def checks_for(catalog: Catalog, criterion: Criterion, kind: str | None) -> list[CheckRef]:
@@ -118,11 +150,13 @@ def evaluate_document(
     kind = resolution.kind
     if kind is not None:
         evidence = catalog.evidence_kinds[kind]
-        ctx = ctx.model_copy(update={
-            "kind": kind,
-            "allowed_mime": tuple(evidence.mime),
-            "allowed_extensions": tuple(evidence.extensions),
-        })
+        ctx = ctx.model_copy(
+            update={
+                "kind": kind,
+                "allowed_mime": tuple(evidence.mime),
+                "allowed_extensions": tuple(evidence.extensions),
+            }
+        )
     findings = [resolution.finding] if resolution.finding else []
     findings.extend(run_checks(checks_for(catalog, criterion, kind), facts, ctx))
     status, reason = verdict_of(findings)

@@ -11,7 +11,9 @@ class PdfFacts(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     opened: bool
-    error: str | None = None  # reason code when it could not be read: pdf-broken, pdf-too-many-pages
+    error: str | None = (
+        None  # reason code when it could not be read: pdf-broken, pdf-too-many-pages
+    )
     error_detail: str | None = None
     encrypted: bool = False
     page_count: int | None = None

@@ -150,7 +150,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Keywords cannot be checked because the document has no text.",
     ),
     # images
-    "image-ok": ("Foto dapat dibuka ({width}×{height} piksel).", "The photo opens ({width}×{height} px)."),
+    "image-ok": (
+        "Foto dapat dibuka ({width}×{height} piksel).",
+        "The photo opens ({width}×{height} px).",
+    ),
     "image-broken": (
         "Foto rusak atau bukan gambar yang dapat dibuka ({detail}).",
         "The photo is damaged or not a readable image ({detail}).",
@@ -205,7 +208,7 @@ class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, list | tuple | set | frozenset):
             value = ", ".join(str(v) for v in value)
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
     def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
         if isinstance(key, str) and key not in kwargs:

@@ -14,40 +14,107 @@ from functools import cache
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DictionaryObject,
-    NameObject,
-    TextStringObject,
-)
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject
+from pypdf.generic import TextStringObject as Text
 
 _FIXED_DATE = datetime(2025, 3, 15, 8, 0, tzinfo=UTC)
-_OFFICE = "KEPALA LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA PALEMBANG"
-_NUMBER = "W6.PAS.PAS13-PK.01.01.02-123 TAHUN 2025"
-_SIGNER = "Dra. SRI ASTUTI, M.Si."
-_NIP = "19661018 199203 1 001"
-_MEMBERS = [
-    ("Dra. SRI ASTUTI, M.Si. / 19661018 199203 1 001", "Kepala Lapas", "Pengarah"),
-    ("RINA MARLINA, S.H. / 19780512 200012 2 001", "Kasubag Tata Usaha", "Ketua"),
-    ("YULIANA PUTRI, S.Psi. / 19850304 200901 2 003", "Kasi Binadik", "Sekretaris"),
-    ("ANITA SARI, A.Md.IP. / 19900721 201012 2 002", "Kasi Kegiatan Kerja", "Anggota"),
-    ("DEWI LESTARI, S.Kom. / 19920815 201503 2 004", "Staf Registrasi", "Anggota"),
-    ("SITI AMINAH, S.Sos. / 19880109 201101 2 005", "Staf Bimkemaswat", "Anggota"),
-]
-# omit keys (upper-cased) whose word must also vanish from the rest of the text
-_REWORDS = {
-    "KEPUTUSAN": ("Keputusan", "Ketetapan"),
-    "NOMOR": ("Nomor", "No."),
-    "TENTANG": ("Tentang", "mengenai"),
+_FIELDS = {
+    "office": "KEPALA LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA PALEMBANG",
+    "number": "W6.PAS.PAS13-PK.01.01.02-123 TAHUN 2025",
+    "signer": "Dra. SRI ASTUTI, M.Si.",
+    "nip": "19661018 199203 1 001",
 }
-OMITTABLE = frozenset(
-    {"KOP", "KEPUTUSAN", "NOMOR", "TENTANG", "RAHMAT", "MENIMBANG", "MENGINGAT", "MEMUTUSKAN"}
-    | {"MENETAPKAN", "KESATU", "KEDUA", "KETIGA", "DITETAPKAN", "TANGGAL", "NIP", "TEMBUSAN"}
-    | {"LAMPIRAN"}
-)
+# Blocks of the document as "[OMIT-KEY style]" then text; an indented line continues the one above.
+_DECREE = """\
+[KOP kop]
+KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN REPUBLIK INDONESIA
+KANTOR WILAYAH DIREKTORAT JENDERAL PEMASYARAKATAN SUMATERA SELATAN
+LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA PALEMBANG
+Jalan Merdeka No. 1, Palembang 30131, Telepon (0711) 123456
+[KEPUTUSAN head]
+KEPUTUSAN {office}
+[NOMOR head]
+NOMOR {number}
+[TENTANG head]
+TENTANG
+[- head]
+{topic}
+[RAHMAT head]
+DENGAN RAHMAT TUHAN YANG MAHA ESA
+[- head]
+{office},
+[MENIMBANG label:Menimbang]
+a. bahwa untuk meningkatkan mutu pelayanan publik yang menghormati, melindungi dan
+  memenuhi hak asasi manusia perlu dibentuk tim pelaksana;
+b. bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan
+  Keputusan Kepala Lembaga Pemasyarakatan tentang Pembentukan Tim;
+[MENGINGAT label:Mengingat]
+1. Undang-Undang Nomor 39 Tahun 1999 tentang Hak Asasi Manusia;
+2. Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik;
+3. Undang-Undang Nomor 22 Tahun 2022 tentang Pemasyarakatan;
+4. Peraturan Menteri Hukum dan Hak Asasi Manusia Nomor 25 Tahun 2023 tentang Pelayanan
+  Publik Berbasis Hak Asasi Manusia;
+[MEMUTUSKAN head]
+{decide}
+[MENETAPKAN label:Menetapkan]
+KEPUTUSAN {office} TENTANG {topic}.
+[KESATU label:KESATU]
+Membentuk Tim Pelayanan Publik Berbasis Hak Asasi Manusia dengan susunan keanggotaan
+  sebagaimana tercantum dalam Lampiran Keputusan ini.
+[KEDUA label:KEDUA]
+Tim bertugas menyusun rencana aksi, melaksanakan dan melaporkan hasil pelaksanaan kepada
+  Kepala Lembaga Pemasyarakatan.
+[KETIGA label:KETIGA]
+Keputusan ini mulai berlaku pada tanggal ditetapkan.
+[DITETAPKAN sign]
+Ditetapkan di Palembang
+[TANGGAL sign]
+{date}
+[- sign]
+{office},
 
-Line = tuple[str | None, str, str]  # (omit key, style, text); style: kop|head|body|label:<Label>
+
+
+{signer}
+[NIP sign]
+NIP. {nip}
+[TEMBUSAN body]
+Tembusan:
+1. Kepala Kantor Wilayah Direktorat Jenderal Pemasyarakatan Sumatera Selatan;
+2. Arsip.
+"""
+_ANNEX = """\
+[LAMPIRAN annex]
+LAMPIRAN KEPUTUSAN {office}
+[NOMOR annex]
+NOMOR {number}
+[TANGGAL annex]
+TANGGAL {day}
+[TENTANG annex]
+TENTANG {topic}
+[- head]
+SUSUNAN KEANGGOTAAN TIM
+"""
+_BLOCK = re.compile(r"^\[(\S+) (\S+)\]\n", re.MULTILINE)
+# an omitted marker's word also leaves the rest of the text, so a keyword check really misses it
+_REWORDS = {
+    "KEPUTUSAN": "Ketetapan",
+    "NOMOR": "No.",
+    "TENTANG": "mengenai",
+    "MENETAPKAN": "membuat",
+    "LAMPIRAN": "daftar",
+}
+OMITTABLE = frozenset(re.findall(r"^\[([A-Z]+) ", _DECREE + _ANNEX, re.MULTILINE))
+_MEMBERS = [
+    ("Dra. SRI ASTUTI, M.Si.", "19661018 199203 1 001", "Kepala Lapas", "Pengarah"),
+    ("RINA MARLINA, S.H.", "19780512 200012 2 001", "Kasubag Tata Usaha", "Ketua"),
+    ("YULIANA PUTRI, S.Psi.", "19850304 200901 2 003", "Kasi Binadik", "Sekretaris"),
+    ("ANITA SARI, A.Md.IP.", "19900721 201012 2 002", "Kasi Kegiatan Kerja", "Anggota"),
+    ("DEWI LESTARI, S.Kom.", "19920815 201503 2 004", "Staf Registrasi", "Anggota"),
+    ("SITI AMINAH, S.Sos.", "19880109 201101 2 005", "Staf Bimkemaswat", "Anggota"),
+]
+
+Block = tuple[str, str]  # (style, text); style: kop | head | annex | sign | body | label:<Label>
 
 
 class _ReproducibleWriter(PdfWriter):
@@ -62,128 +129,49 @@ def _new_pdf() -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_creation_date(_FIXED_DATE)
     pdf.set_margins(20, 15, 20)
-    pdf.set_auto_page_break(auto=True, margin=15)
     return pdf
 
 
-def _decree_lines(topic: str, date_text: str, spaced: bool) -> list[Line]:
-    decide = "M E M U T U S K A N :" if spaced else "MEMUTUSKAN:"
-    return [
-        (
-            "KOP",
-            "kop",
-            "KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN REPUBLIK INDONESIA\n"
-            "KANTOR WILAYAH DIREKTORAT JENDERAL PEMASYARAKATAN SUMATERA SELATAN\n"
-            "LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA PALEMBANG\n"
-            "Jalan Merdeka No. 1, Palembang 30131, Telepon (0711) 123456",
-        ),
-        ("KEPUTUSAN", "head", f"KEPUTUSAN {_OFFICE}"),
-        ("NOMOR", "head", f"NOMOR {_NUMBER}"),
-        ("TENTANG", "head", "TENTANG"),
-        (None, "head", topic),
-        ("RAHMAT", "head", "DENGAN RAHMAT TUHAN YANG MAHA ESA"),
-        (None, "head", f"{_OFFICE},"),
-        (
-            "MENIMBANG",
-            "label:Menimbang",
-            "a. bahwa untuk meningkatkan mutu pelayanan publik yang menghormati, melindungi dan "
-            "memenuhi hak asasi manusia perlu dibentuk tim pelaksana;\n"
-            "b. bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu "
-            "menetapkan Keputusan Kepala Lembaga Pemasyarakatan tentang Pembentukan Tim;",
-        ),
-        (
-            "MENGINGAT",
-            "label:Mengingat",
-            "1. Undang-Undang Nomor 39 Tahun 1999 tentang Hak Asasi Manusia;\n"
-            "2. Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik;\n"
-            "3. Undang-Undang Nomor 22 Tahun 2022 tentang Pemasyarakatan;\n"
-            "4. Peraturan Menteri Hukum dan Hak Asasi Manusia Nomor 25 Tahun 2023 tentang "
-            "Pelayanan Publik Berbasis Hak Asasi Manusia;",
-        ),
-        ("MEMUTUSKAN", "head", decide),
-        ("MENETAPKAN", "label:Menetapkan", f"KEPUTUSAN {_OFFICE} TENTANG {topic}."),
-        (
-            "KESATU",
-            "label:KESATU",
-            "Membentuk Tim Pelayanan Publik Berbasis Hak Asasi Manusia dengan susunan "
-            "keanggotaan sebagaimana tercantum dalam Lampiran Keputusan ini.",
-        ),
-        (
-            "KEDUA",
-            "label:KEDUA",
-            "Tim sebagaimana dimaksud dalam Diktum KESATU bertugas menyusun rencana aksi, "
-            "melaksanakan dan melaporkan hasil pelaksanaan kepada Kepala Lembaga Pemasyarakatan.",
-        ),
-        ("KETIGA", "label:KETIGA", "Keputusan ini mulai berlaku pada tanggal ditetapkan."),
-        ("DITETAPKAN", "sign", "Ditetapkan di Palembang"),
-        ("TANGGAL", "sign", date_text),
-        (None, "sign", f"{_OFFICE},\n\n\n{_SIGNER}"),
-        ("NIP", "sign", f"NIP. {_NIP}"),
-        (
-            "TEMBUSAN",
-            "body",
-            "Tembusan:\n1. Kepala Kantor Wilayah Direktorat Jenderal Pemasyarakatan Sumatera "
-            "Selatan;\n2. Arsip.",
-        ),
-    ]
+def _blocks(template: str, omit: Set[str], **fields: str) -> list[Block]:
+    parts = _BLOCK.split(template)[1:]
+    blocks = []
+    for key, style, text in zip(parts[::3], parts[1::3], parts[2::3], strict=True):
+        if key not in omit:
+            text = text.rstrip("\n").replace("\n  ", " ").format(**_FIELDS, **fields)
+            for word in omit & _REWORDS.keys():
+                text = re.sub(rf"\b{word}\b", _REWORDS[word], text, flags=re.IGNORECASE)
+            blocks.append((style, text))
+    return blocks
 
 
-def _annex_lines(topic: str, date_text: str) -> list[Line]:
-    day = re.sub(r"(?i)^\s*pada tanggal\s*", "", date_text)
-    return [
-        ("LAMPIRAN", "annex", f"LAMPIRAN KEPUTUSAN {_OFFICE}"),
-        ("NOMOR", "annex", f"NOMOR {_NUMBER}"),
-        ("TANGGAL", "annex", f"TANGGAL {day}"),
-        ("TENTANG", "annex", f"TENTANG {topic}"),
-        (None, "head", f"SUSUNAN KEANGGOTAAN TIM {topic}"),
-    ]
-
-
-def _keep(lines: Iterable[Line], omit: Set[str]) -> list[Line]:
-    kept = [line for line in lines if line[0] is None or line[0] not in omit]
-    for key, (word, other) in _REWORDS.items():
-        if key in omit:
-            pattern = re.compile(re.escape(word), re.IGNORECASE)
-            kept = [(tag, style, pattern.sub(other, text)) for tag, style, text in kept]
-    return kept
-
-
-def _write(pdf: FPDF, lines: Iterable[Line]) -> None:
-    for _tag, style, text in lines:
-        if style == "kop":
-            pdf.set_font("Helvetica", "B", 10)
-            pdf.multi_cell(0, 4.5, text, align="C", new_x="LMARGIN")
-            pdf.line(20, pdf.get_y() + 1, 190, pdf.get_y() + 1)
-            pdf.ln(3)
-        elif style == "head":
-            pdf.set_font("Helvetica", "B", 10)
-            pdf.multi_cell(0, 5, text, align="C", new_x="LMARGIN")
-        elif style == "annex":
-            pdf.set_font("Helvetica", "", 9)
-            pdf.set_x(105)
-            pdf.multi_cell(85, 4.5, text, align="L", new_x="LMARGIN")
-        elif style == "sign":
-            pdf.set_font("Helvetica", "", 10)
-            pdf.set_x(115)
-            pdf.multi_cell(75, 4.5, text, align="L", new_x="LMARGIN")
-        elif style.startswith("label:"):
-            pdf.set_font("Helvetica", "", 10)
+def _write(pdf: FPDF, blocks: Iterable[Block]) -> None:
+    for style, text in blocks:
+        bold, size, x, width, align = {
+            "kop": ("B", 10, 20, 0, "C"),
+            "head": ("B", 10, 20, 0, "C"),
+            "annex": ("", 9, 105, 85, "L"),
+            "sign": ("", 10, 115, 75, "L"),
+        }.get(style, ("", 10 if style.startswith("label:") else 9, 20, 0, "L"))
+        pdf.set_font("Helvetica", bold, size)
+        pdf.set_x(x)
+        if style.startswith("label:"):
             pdf.cell(26, 4.5, style.removeprefix("label:"))
             pdf.cell(4, 4.5, ":")
-            pdf.multi_cell(0, 4.5, text, align="J", new_x="LMARGIN")
-        else:
-            pdf.set_font("Helvetica", "", 9)
-            pdf.multi_cell(0, 4.5, text, align="L", new_x="LMARGIN")
+            align = "J"
+        pdf.multi_cell(width, 4.5, text, align=align, new_x="LMARGIN")
+        if style == "kop":
+            pdf.line(20, pdf.get_y() + 1, 190, pdf.get_y() + 1)
+            pdf.ln(3)
         pdf.ln(1.5)
 
 
-def _member_table(pdf: FPDF) -> None:
+def _member_table(pdf: FPDF, with_nip: bool) -> None:
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 9)
     with pdf.table(col_widths=(8, 80, 45, 37), line_height=5) as table:
-        table.row(("No", "Nama/NIP", "Jabatan", "Kedudukan dalam Tim"))
-        for number, member in enumerate(_MEMBERS, start=1):
-            table.row((str(number), *member))
+        table.row(("No", "Nama/NIP" if with_nip else "Nama", "Jabatan", "Kedudukan dalam Tim"))
+        for number, (name, nip, post, role) in enumerate(_MEMBERS, start=1):
+            table.row((str(number), f"{name} / {nip}" if with_nip else name, post, role))
 
 
 def decree_pdf(
@@ -196,23 +184,24 @@ def decree_pdf(
 ) -> bytes:
     """An SK Tim: the decree on page 1, then `pages - 1` LAMPIRAN pages with the member table.
 
-    `omit` names markers from OMITTABLE (any case); the marker's line goes, and for KEPUTUSAN,
-    NOMOR and TENTANG the word is reworded everywhere else so it is absent from the text.
+    `omit` names markers from OMITTABLE, in any case: their blocks go, and so does their word
+    elsewhere (KEPUTUSAN, NOMOR, TENTANG, MENETAPKAN, LAMPIRAN are reworded; NIP leaves the table).
     """
     wanted = {key.upper() for key in omit}
     if unknown := wanted - OMITTABLE:
         raise ValueError(f"unknown omit keys {sorted(unknown)}; known: {sorted(OMITTABLE)}")
-    if pages < 1:
-        raise ValueError("a decree has at least one page")
+    decide = "M E M U T U S K A N :" if letter_spaced_title else "MEMUTUSKAN:"
+    day = re.sub(r"(?i)^\s*pada tanggal\s*", "", date_text)
     pdf = _new_pdf()
+    pdf.set_auto_page_break(auto=False)  # the layout is fixed: one page of decree, then annexes
     pdf.add_page()
-    _write(pdf, _keep(_decree_lines(title_topic, date_text, letter_spaced_title), wanted))
+    _write(pdf, _blocks(_DECREE, wanted, topic=title_topic, date=date_text, decide=decide))
+    if pdf.get_y() > pdf.h - 10:
+        raise ValueError("the decree overflows its page: shorten title_topic")
     for _ in range(pages - 1):
         pdf.add_page()
-        _write(pdf, _keep(_annex_lines(title_topic, date_text), wanted))
-        _member_table(pdf)
-    if pdf.pages_count != pages:
-        raise AssertionError(f"decree layout overflowed: {pdf.pages_count} pages, not {pages}")
+        _write(pdf, _blocks(_ANNEX, wanted, topic=title_topic, day=day))
+        _member_table(pdf, with_nip="NIP" not in wanted)
     return bytes(pdf.output())
 
 
@@ -236,10 +225,10 @@ def scanned_pdf(pages: int = 1) -> bytes:
     return bytes(pdf.output())
 
 
-def _rewrite(source: bytes, writer: PdfWriter | None = None) -> PdfWriter:
-    out = writer or _ReproducibleWriter()
-    out.append(PdfReader(io.BytesIO(source)))
-    return out
+def _rewrite(source: bytes) -> PdfWriter:
+    writer = _ReproducibleWriter()
+    writer.append(PdfReader(io.BytesIO(source)))
+    return writer
 
 
 def _written(writer: PdfWriter) -> bytes:
@@ -267,7 +256,7 @@ def javascript_pdf() -> bytes:
     writer.root_object[NameObject("/OpenAction")] = DictionaryObject(
         {
             NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert('absah');"),
+            NameObject("/JS"): Text("app.alert('absah');"),
         }
     )
     return _written(writer)

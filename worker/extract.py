@@ -79,7 +79,11 @@ def _pdf_facts(stream: IO[bytes], limits: ExtractLimits) -> PdfFacts:
             encrypted = reader.is_encrypted
             if encrypted and not _decrypts_without_password(reader):
                 return PdfFacts(opened=False, encrypted=True, error="pdf-encrypted")
-            page_count = len(reader.pages)
+            # the page tree's /Count is cheap to read; a file that declares too many is refused
+            # before pypdf walks the whole tree (seconds for 10,000 pages)
+            page_count = _declared_page_count(reader)
+            if page_count <= limits.max_pdf_pages:
+                page_count = len(reader.pages)
         except Exception as exc:  # pypdf raises many kinds; a broken file is a fact, not a crash
             return PdfFacts(opened=False, error="pdf-broken", error_detail=_detail(exc))
         if page_count > limits.max_pdf_pages:
@@ -95,6 +99,13 @@ def _pdf_facts(stream: IO[bytes], limits: ExtractLimits) -> PdfFacts:
             text_chars=sum(len(text.strip()) for text in pages_text),
             **_risky_content(reader),
         )
+
+
+def _declared_page_count(reader: PdfReader) -> int:
+    try:
+        return int(_resolve(reader.root_object.get("/Pages"))["/Count"])
+    except Exception:  # missing or not a number: let pypdf count the pages itself
+        return 0
 
 
 def _decrypts_without_password(reader: PdfReader) -> bool:
@@ -187,14 +198,9 @@ def _decode_image(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
     with Image.open(stream) as img:
         width, height = img.size
         kind = img.format
-        if width * height > limits.max_image_pixels:
-            return ImageFacts(
-                decoded=False,
-                error="image-too-many-pixels",
-                error_detail=f"{width}x{height} is over {limits.max_image_pixels} pixels",
-                format=kind,
-                width=width,
-                height=height,
+        if width * height > limits.max_image_pixels:  # Pillow checks too; this does not rely on it
+            raise Image.DecompressionBombError(
+                f"{width}x{height} is over {limits.max_image_pixels}"
             )
         img.verify()  # checksums and structure; leaves this image object unusable
     stream.seek(0)

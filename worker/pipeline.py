@@ -74,9 +74,22 @@ def load_job(rt: WorkerRuntime, document_id: str) -> Job:
             .join(Unit, Unit.code == Submission.unit_code)
             .where(Document.id == document_id)
         ).one()
-        return Job(doc.id, sub.id, sub.programme, sub.period, sub.unit_code, kind,
-                   doc.criterion_id, doc.kind, doc.kind_source, doc.original_name,
-                   doc.storage_key, doc.size, doc.sha256, doc.declared_mime)
+        return Job(
+            doc.id,
+            sub.id,
+            sub.programme,
+            sub.period,
+            sub.unit_code,
+            kind,
+            doc.criterion_id,
+            doc.kind,
+            doc.kind_source,
+            doc.original_name,
+            doc.storage_key,
+            doc.size,
+            doc.sha256,
+            doc.declared_mime,
+        )
 
 
 def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
@@ -96,14 +109,26 @@ def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
         return found
 
 
-def check_file(rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period
-               ) -> tuple[DocumentVerdict, str]:
-    facts = extract_facts(path, name=job.original_name, size=job.size, sha256=job.sha256,
-                          declared_mime=job.declared_mime, limits=rt.limits)
+def check_file(
+    rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period
+) -> tuple[DocumentVerdict, str]:
+    facts = extract_facts(
+        path,
+        name=job.original_name,
+        size=job.size,
+        sha256=job.sha256,
+        declared_mime=job.declared_mime,
+        limits=rt.limits,
+    )
     ctx = CheckContext(
-        programme=job.programme, period=job.period, unit_code=job.unit_code,
-        unit_kind=job.unit_kind, criterion_id=job.criterion_id, window_start=period.start,
-        window_end=period.end, max_upload_bytes=rt.settings.max_upload_bytes,
+        programme=job.programme,
+        period=job.period,
+        unit_code=job.unit_code,
+        unit_kind=job.unit_kind,
+        criterion_id=job.criterion_id,
+        window_start=period.start,
+        window_end=period.end,
+        max_upload_bytes=rt.settings.max_upload_bytes,
         sibling_hashes=sibling_hashes(rt, job),
     )
     parsed = parse_name(job.original_name)
@@ -112,18 +137,27 @@ def check_file(rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period
     return evaluate_document(catalog, facts, ctx, declared, kind_code), facts.mime
 
 
-def record(rt: WorkerRuntime, claim: Claim, job: Job, catalog: Catalog,
-           verdict: DocumentVerdict, mime: str) -> bool:
+def record(
+    rt: WorkerRuntime, claim: Claim, job: Job, catalog: Catalog, verdict: DocumentVerdict, mime: str
+) -> bool:
     findings = [
-        {**f.model_dump(mode="json", exclude={"details"}), "details": f.details,
-         "sha256": job.sha256}
+        {
+            **f.model_dump(mode="json", exclude={"details"}),
+            "details": f.details,
+            "sha256": job.sha256,
+        }
         for f in verdict.findings
     ]
     with transaction(rt.sessions) as session:
         done = states.finish(
-            session, claim, status=DocumentStatus(verdict.status.value),
-            reason=verdict.reason_code, kind=verdict.kind, detected_mime=mime,
-            ruleset_version=catalog.ruleset_version, findings=findings,
+            session,
+            claim,
+            status=DocumentStatus(verdict.status.value),
+            reason=verdict.reason_code,
+            kind=verdict.kind,
+            detected_mime=mime,
+            ruleset_version=catalog.ruleset_version,
+            findings=findings,
         )
         if done:
             reassess(session, catalog, job.submission_id)
@@ -140,7 +174,8 @@ def give_up(rt: WorkerRuntime, job_or_id: Job | str, reason: str, detail: str) -
     with transaction(rt.sessions) as session:
         if states.give_up(session, document_id, reason, detail):
             sub_id = session.scalar(
-                sa.select(Document.submission_id).where(Document.id == document_id))
+                sa.select(Document.submission_id).where(Document.id == document_id)
+            )
             sub = session.get(Submission, sub_id)
             if sub is not None:
                 catalog, _ = rt.catalogs.select(sub.programme, sub.period)

@@ -17,11 +17,16 @@ def list_catalogs(rt: Runtime) -> list[dict[str, Any]]:
     """Every shipped catalog: programme, version, rule-set version, validity and legal basis."""
     return [
         {
-            "programme": c.programme, "name": c.name_id, "name_en": c.name_en,
-            "version": c.version, "ruleset_version": c.ruleset_version,
-            "legal_basis": c.legal_basis, "valid_from": c.valid_from.isoformat(),
+            "programme": c.programme,
+            "name": c.name_id,
+            "name_en": c.name_en,
+            "version": c.version,
+            "ruleset_version": c.ruleset_version,
+            "legal_basis": c.legal_basis,
+            "valid_from": c.valid_from.isoformat(),
             "valid_to": c.valid_to.isoformat() if c.valid_to else None,
-            "period": c.period.model_dump(), "criteria": len(c.leaves),
+            "period": c.period.model_dump(),
+            "criteria": len(c.leaves),
             "unconfirmed": c.unconfirmed,
         }
         for c in rt.catalogs.catalogs

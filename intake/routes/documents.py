@@ -32,42 +32,68 @@ class UploadAnswer(BaseModel):
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object",
-            "required": ["files"],
-            "properties": {
-                "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                "criterion": {"type": "string", "description": "criterion id; else from name"},
-                "kind": {"type": "string", "description": "evidence kind; else inferred"},
-            },
-        }}},
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "criterion": {
+                            "type": "string",
+                            "description": "criterion id; else from name",
+                        },
+                        "kind": {"type": "string", "description": "evidence kind; else inferred"},
+                    },
+                }
+            }
+        },
     }
 }
 
 
-@router.post("/v1/submissions/{programme}/{period}/{unit}/documents", status_code=202,
-             response_model=UploadAnswer, responses=ERRORS, openapi_extra=_UPLOAD_BODY)
-async def upload_documents(programme: str, period: str, unit: str, request: Request,
-                           rt: Runtime) -> UploadAnswer:
+@router.post(
+    "/v1/submissions/{programme}/{period}/{unit}/documents",
+    status_code=202,
+    response_model=UploadAnswer,
+    responses=ERRORS,
+    openapi_extra=_UPLOAD_BODY,
+)
+async def upload_documents(
+    programme: str, period: str, unit: str, request: Request, rt: Runtime
+) -> UploadAnswer:
     """Take one or many files (multipart field `files`); each is checked asynchronously."""
     form = await receive_multipart(
-        request.headers.get("content-type", ""), request.stream(),
+        request.headers.get("content-type", ""),
+        request.stream(),
         max_file_bytes=rt.settings.max_upload_bytes,
-        max_files=rt.settings.max_files_per_request)
+        max_files=rt.settings.max_files_per_request,
+    )
     try:
         files = [f for f in form.files if f.field in ("files", "file")]
         batch_id, docs = await accept_files(
-            rt, programme.upper(), period.upper(), unit, files,
-            form.fields.get("criterion") or None, form.fields.get("kind") or None)
+            rt,
+            programme.upper(),
+            period.upper(),
+            unit,
+            files,
+            form.fields.get("criterion") or None,
+            form.fields.get("kind") or None,
+        )
     finally:
         form.cleanup()
     with rt.sessions() as session:
-        rows = (session.query(Document).options(selectinload(Document.submission))
-                .filter(Document.id.in_([d.id for d in docs])).all())
+        rows = (
+            session.query(Document)
+            .options(selectinload(Document.submission))
+            .filter(Document.id.in_([d.id for d in docs]))
+            .all()
+        )
         order = {d.id: i for i, d in enumerate(docs)}
         rows.sort(key=lambda r: order[r.id])
-        return UploadAnswer(batch_id=batch_id,
-                            documents=[document_out(r, with_findings=False) for r in rows])
+        return UploadAnswer(
+            batch_id=batch_id, documents=[document_out(r, with_findings=False) for r in rows]
+        )
 
 
 @router.get("/v1/documents/{document_id}", response_model=DocumentOut, responses=ERRORS)
@@ -79,8 +105,9 @@ def get_document(document_id: str, session: DbSession) -> DocumentOut:
     return document_out(doc)
 
 
-@router.get("/v1/documents/{document_id}/content", responses=ERRORS,
-            response_class=StreamingResponse)
+@router.get(
+    "/v1/documents/{document_id}/content", responses=ERRORS, response_class=StreamingResponse
+)
 def get_document_content(document_id: str, session: DbSession, rt: Runtime) -> StreamingResponse:
     """The stored bytes, as uploaded."""
     doc = session.get(Document, document_id)
@@ -89,13 +116,21 @@ def get_document_content(document_id: str, session: DbSession, rt: Runtime) -> S
     try:
         chunks = rt.store.stream(doc.storage_key)
     except ObjectMissing as exc:
-        raise ApiError(404, "content_missing", "Isi berkas tidak ditemukan di penyimpanan.",
-                       "The file's bytes are missing from storage.") from exc
+        raise ApiError(
+            404,
+            "content_missing",
+            "Isi berkas tidak ditemukan di penyimpanan.",
+            "The file's bytes are missing from storage.",
+        ) from exc
     except StorageUnavailable as exc:
         raise storage_unavailable() from exc
     media = doc.detected_mime or "application/octet-stream"
     safe = doc.storage_key.rsplit("/", 1)[-1]
-    return StreamingResponse(chunks, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="{safe}"',
-        "X-Content-Type-Options": "nosniff",
-    })
+    return StreamingResponse(
+        chunks,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -40,5 +40,7 @@ def readyz(rt: Runtime) -> JSONResponse:
     except Exception as exc:
         checks["broker"] = f"unavailable: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks},
-                        status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not_ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )

@@ -6,7 +6,15 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from infra.tables import Region, Unit
-from infra.units import UNIT_KINDS, UnitImportError, UnitRow, apply_units, canonical_code, list_units, valid_code
+from infra.units import (
+    UNIT_KINDS,
+    UnitImportError,
+    UnitRow,
+    apply_units,
+    canonical_code,
+    list_units,
+    valid_code,
+)
 from intake.deps import DbSession
 from intake.errors import ApiError, not_found
 from intake.routes.documents import ERRORS
@@ -24,8 +32,9 @@ class UnitIn(BaseModel):
 
 
 @router.get("/v1/units", response_model=list[UnitOut])
-def get_units(session: DbSession, region: str | None = None,
-              active: bool | None = None) -> list[UnitOut]:
+def get_units(
+    session: DbSession, region: str | None = None, active: bool | None = None
+) -> list[UnitOut]:
     """Registered units, by region and code."""
     return [unit_out(u) for u in list_units(session, region, active)]
 
@@ -35,18 +44,31 @@ def put_unit(body: UnitIn, session: DbSession) -> UnitOut:
     """Create a unit, or update the one with that code (codes are case-insensitive)."""
     code = canonical_code(body.code)
     if not valid_code(code):
-        raise ApiError(422, "invalid_unit_code",
-                       f"Kode unit '{body.code}' tidak valid (2/4 angka atau 3–12 huruf/angka).",
-                       f"Unit code '{body.code}' is invalid (2/4 digits or 3–12 characters).")
+        raise ApiError(
+            422,
+            "invalid_unit_code",
+            f"Kode unit '{body.code}' tidak valid (2/4 angka atau 3–12 huruf/angka).",
+            f"Unit code '{body.code}' is invalid (2/4 digits or 3–12 characters).",
+        )
     if body.kind not in UNIT_KINDS:
-        raise ApiError(422, "invalid_unit_kind", f"Jenis unit '{body.kind}' tidak dikenal.",
-                       f"Unknown unit kind '{body.kind}'.", known=list(UNIT_KINDS))
+        raise ApiError(
+            422,
+            "invalid_unit_kind",
+            f"Jenis unit '{body.kind}' tidak dikenal.",
+            f"Unknown unit kind '{body.kind}'.",
+            known=list(UNIT_KINDS),
+        )
     if session.get(Region, body.region) is None:
-        raise ApiError(422, "unknown_region", f"Wilayah '{body.region}' tidak terdaftar.",
-                       f"Region '{body.region}' is not registered.")
+        raise ApiError(
+            422,
+            "unknown_region",
+            f"Wilayah '{body.region}' tidak terdaftar.",
+            f"Region '{body.region}' is not registered.",
+        )
     try:
-        apply_units(session, [UnitRow(code, body.name.strip(), body.kind, body.region,
-                                      active=body.active)])
+        apply_units(
+            session, [UnitRow(code, body.name.strip(), body.kind, body.region, active=body.active)]
+        )
     except UnitImportError as exc:  # pragma: no cover - validated above
         raise ApiError(422, "invalid_unit", str(exc), str(exc)) from exc
     unit = session.get(Unit, code)

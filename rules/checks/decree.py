@@ -14,13 +14,21 @@ from rules.findings import Finding, Outcome, make_finding
 from rules.text import SearchText, prepare
 
 MONTHS = {
-    "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "agustus": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
+    "januari": 1,
+    "februari": 2,
+    "maret": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "agustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "desember": 12,
 }
 _MONTH_ALT = "|".join(MONTHS)
-_DATE_SPACED = re.compile(
-    rf"pada\s*tanggal\s*:?\s*(\d{{1,2}})\s*({_MONTH_ALT})\s*(\d{{4}})"
-)
+_DATE_SPACED = re.compile(rf"pada\s*tanggal\s*:?\s*(\d{{1,2}})\s*({_MONTH_ALT})\s*(\d{{4}})")
 
 # label shown to the uploader -> phrases any of which proves the marker
 HARD_MARKERS: dict[str, tuple[str, ...]] = {
@@ -66,25 +74,45 @@ def decree_structure(facts: FileFacts, ctx: CheckContext, params: DecreeParams) 
     if not facts.text.strip():
         return make_finding("decree-structure", Outcome.SKIP, "decree-no-text")
     text = prepare(facts.text)
-    missing = [label for label, phrases in HARD_MARKERS.items()
-               if not any(text.contains(p) for p in phrases)]
+    missing = [
+        label
+        for label, phrases in HARD_MARKERS.items()
+        if not any(text.contains(p) for p in phrases)
+    ]
     if find_decree_date(text) is None:
         missing.append("pada tanggal [tgl] [Bulan] [tahun]")
-    soft_found = [label for label, phrases in SOFT_MARKERS.items()
-                  if any(text.contains(p) for p in phrases)]
+    soft_found = [
+        label for label, phrases in SOFT_MARKERS.items() if any(text.contains(p) for p in phrases)
+    ]
     if _NIP.search(text.spaced):
         soft_found.append("NIP")
     if _BAHWA_AFTER_MENIMBANG.search(text.spaced):
         soft_found.append("bahwa")
     soft_total = len(SOFT_MARKERS) + 2
     if missing:
-        return make_finding("decree-structure", Outcome.FAIL, "decree-markers-missing",
-                            missing=missing, soft_found=soft_found)
+        return make_finding(
+            "decree-structure",
+            Outcome.FAIL,
+            "decree-markers-missing",
+            missing=missing,
+            soft_found=soft_found,
+        )
     if len(soft_found) < params.min_soft:
-        return make_finding("decree-structure", Outcome.WARN, "decree-ok", needs_review=True,
-                            soft_score=len(soft_found), soft_total=soft_total)
-    return make_finding("decree-structure", Outcome.PASS, "decree-ok",
-                        soft_score=len(soft_found), soft_total=soft_total)
+        return make_finding(
+            "decree-structure",
+            Outcome.WARN,
+            "decree-ok",
+            needs_review=True,
+            soft_score=len(soft_found),
+            soft_total=soft_total,
+        )
+    return make_finding(
+        "decree-structure",
+        Outcome.PASS,
+        "decree-ok",
+        soft_score=len(soft_found),
+        soft_total=soft_total,
+    )
 
 
 class DecreeDateParams(Params):
@@ -102,13 +130,27 @@ def decree_date(facts: FileFacts, ctx: CheckContext, params: DecreeDateParams) -
     start = ctx.window_start.replace(year=ctx.window_start.year - params.years_before)
     end = ctx.window_end.replace(year=ctx.window_end.year + params.years_after)
     if not start <= found <= end:
-        return make_finding("decree-date", Outcome.WARN, "decree-date-outside-period",
-                            needs_review=True, date=found.isoformat(),
-                            window_start=start.isoformat(), window_end=end.isoformat())
+        return make_finding(
+            "decree-date",
+            Outcome.WARN,
+            "decree-date-outside-period",
+            needs_review=True,
+            date=found.isoformat(),
+            window_start=start.isoformat(),
+            window_end=end.isoformat(),
+        )
     return make_finding("decree-date", Outcome.PASS, "decree-date-ok", date=found.isoformat())
 
 
-DECREE_STRUCTURE = CheckSpec("decree-structure", DecreeParams, decree_structure,
-                             "hard SK markers present (DOMAIN.md §5); soft markers scored")
-DECREE_DATE = CheckSpec("decree-date", DecreeDateParams, decree_date,
-                        "'pada tanggal d Bulan yyyy' inside the period window, else a person looks")
+DECREE_STRUCTURE = CheckSpec(
+    "decree-structure",
+    DecreeParams,
+    decree_structure,
+    "hard SK markers present (DOMAIN.md §5); soft markers scored",
+)
+DECREE_DATE = CheckSpec(
+    "decree-date",
+    DecreeDateParams,
+    decree_date,
+    "'pada tanggal d Bulan yyyy' inside the period window, else a person looks",
+)

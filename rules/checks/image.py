@@ -18,10 +18,15 @@ def image_decodes(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
     if image is None:
         return make_finding("image-decodes", Outcome.SKIP, "not-an-image")
     if not image.decoded:
-        return make_finding("image-decodes", Outcome.FAIL, image.error or "image-broken",
-                            detail=image.error_detail or "tidak terbaca")
-    return make_finding("image-decodes", Outcome.PASS, "image-ok",
-                        width=image.width, height=image.height)
+        return make_finding(
+            "image-decodes",
+            Outcome.FAIL,
+            image.error or "image-broken",
+            detail=image.error_detail or "tidak terbaca",
+        )
+    return make_finding(
+        "image-decodes", Outcome.PASS, "image-ok", width=image.width, height=image.height
+    )
 
 
 class ResolutionParams(Params):
@@ -41,11 +46,21 @@ def image_resolution(facts: FileFacts, ctx: CheckContext, params: ResolutionPara
         return make_finding("image-resolution", Outcome.SKIP, "not-applicable")
     short = min(image.width, image.height)
     if short < params.min_side:
-        return make_finding("image-resolution", Outcome.FAIL, "image-resolution-too-low",
-                            short_side=short, min_side=params.min_side)
+        return make_finding(
+            "image-resolution",
+            Outcome.FAIL,
+            "image-resolution-too-low",
+            short_side=short,
+            min_side=params.min_side,
+        )
     if short < params.warn_below:
-        return make_finding("image-resolution", Outcome.WARN, "image-resolution-low",
-                            short_side=short, warn_below=params.warn_below)
+        return make_finding(
+            "image-resolution",
+            Outcome.WARN,
+            "image-resolution-low",
+            short_side=short,
+            warn_below=params.warn_below,
+        )
     return make_finding("image-resolution", Outcome.PASS, "image-resolution-ok", short_side=short)
 
 
@@ -64,28 +79,50 @@ def exif_date(facts: FileFacts, ctx: CheckContext, params: ExifDateParams) -> Fi
     taken = date.fromisoformat(image.exif_datetime[:10])
     start = ctx.window_start.replace(year=ctx.window_start.year - params.years_before)
     if not start <= taken <= ctx.window_end:
-        return make_finding("exif-date", Outcome.WARN, "exif-date-outside-period",
-                            needs_review=params.outside == "review", date=taken.isoformat(),
-                            window_start=start.isoformat(),
-                            window_end=ctx.window_end.isoformat(),
-                            location={"exif": "DateTimeOriginal"})
+        return make_finding(
+            "exif-date",
+            Outcome.WARN,
+            "exif-date-outside-period",
+            needs_review=params.outside == "review",
+            date=taken.isoformat(),
+            window_start=start.isoformat(),
+            window_end=ctx.window_end.isoformat(),
+            location={"exif": "DateTimeOriginal"},
+        )
     return make_finding("exif-date", Outcome.PASS, "exif-date-ok", date=taken.isoformat())
 
 
 def duplicate_in_submission(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
     others = ctx.sibling_hashes.get(facts.sha256)
     if others:
-        return make_finding("duplicate-in-submission", Outcome.WARN, "duplicate-in-submission",
-                            needs_review=True, other_criteria=sorted(set(others)))
+        return make_finding(
+            "duplicate-in-submission",
+            Outcome.WARN,
+            "duplicate-in-submission",
+            needs_review=True,
+            other_criteria=sorted(set(others)),
+        )
     return make_finding("duplicate-in-submission", Outcome.PASS, "duplicate-none")
 
 
-IMAGE_DECODES = CheckSpec("image-decodes", NoParams, image_decodes,
-                          "the image decodes within the pixel cap")
-IMAGE_RESOLUTION = CheckSpec("image-resolution", ResolutionParams, image_resolution,
-                             "the shorter side reaches the minimum; warn below the advised size")
-EXIF_DATE = CheckSpec("exif-date", ExifDateParams, exif_date,
-                      "EXIF capture date inside the period when present; warn when absent")
+IMAGE_DECODES = CheckSpec(
+    "image-decodes", NoParams, image_decodes, "the image decodes within the pixel cap"
+)
+IMAGE_RESOLUTION = CheckSpec(
+    "image-resolution",
+    ResolutionParams,
+    image_resolution,
+    "the shorter side reaches the minimum; warn below the advised size",
+)
+EXIF_DATE = CheckSpec(
+    "exif-date",
+    ExifDateParams,
+    exif_date,
+    "EXIF capture date inside the period when present; warn when absent",
+)
 DUPLICATE_IN_SUBMISSION = CheckSpec(
-    "duplicate-in-submission", NoParams, duplicate_in_submission,
-    "the same bytes (SHA-256) already uploaded elsewhere in the submission go to a person")
+    "duplicate-in-submission",
+    NoParams,
+    duplicate_in_submission,
+    "the same bytes (SHA-256) already uploaded elsewhere in the submission go to a person",
+)

@@ -35,11 +35,22 @@ def keywords(facts: FileFacts, ctx: CheckContext, params: KeywordParams) -> Find
     if not missing:
         return make_finding("keywords", Outcome.PASS, "keywords-ok")
     if params.on_missing == "review":
-        return make_finding("keywords", Outcome.WARN, "keywords-missing", needs_review=True,
-                            missing=missing, criterion=ctx.criterion_id)
-    return make_finding("keywords", Outcome.FAIL, "keywords-missing", missing=missing,
-                        criterion=ctx.criterion_id)
+        return make_finding(
+            "keywords",
+            Outcome.WARN,
+            "keywords-missing",
+            needs_review=True,
+            missing=missing,
+            criterion=ctx.criterion_id,
+        )
+    return make_finding(
+        "keywords", Outcome.FAIL, "keywords-missing", missing=missing, criterion=ctx.criterion_id
+    )
 
 
-KEYWORDS = CheckSpec("keywords", KeywordParams, keywords,
-                     "case-insensitive keyword presence (all of / any of) in the text")
+KEYWORDS = CheckSpec(
+    "keywords",
+    KeywordParams,
+    keywords,
+    "case-insensitive keyword presence (all of / any of) in the text",
+)

@@ -18,23 +18,44 @@ def file_name(facts: FileFacts, ctx: CheckContext, params: NameParams) -> Findin
     parsed = parse_name(facts.name)
     if isinstance(parsed, NameProblem):
         outcome = Outcome.FAIL if params.require_canonical else Outcome.WARN
-        return make_finding("file-name", outcome, "name-not-canonical", pattern=PATTERN,
-                            problem=parsed.text_id, problem_en=parsed.text_en,
-                            location={"token": parsed.token})
+        return make_finding(
+            "file-name",
+            outcome,
+            "name-not-canonical",
+            pattern=PATTERN,
+            problem=parsed.text_id,
+            problem_en=parsed.text_en,
+            location={"token": parsed.token},
+        )
     expected = {
         "UNIT": ctx.unit_code.upper(),
         "PROG": ctx.programme,
         "PERIOD": ctx.period,
         "CRIT": ctx.criterion_id,
     }
-    found = {"UNIT": parsed.unit.upper(), "PROG": parsed.programme, "PERIOD": parsed.period,
-             "CRIT": parsed.criterion}
+    found = {
+        "UNIT": parsed.unit.upper(),
+        "PROG": parsed.programme,
+        "PERIOD": parsed.period,
+        "CRIT": parsed.criterion,
+    }
     for token, want in expected.items():
         if found[token] != want:
-            return make_finding("file-name", Outcome.FAIL, "name-token-mismatch", token=token,
-                                found=found[token], expected=want, location={"token": token})
+            return make_finding(
+                "file-name",
+                Outcome.FAIL,
+                "name-token-mismatch",
+                token=token,
+                found=found[token],
+                expected=want,
+                location={"token": token},
+            )
     return make_finding("file-name", Outcome.PASS, "name-ok")
 
 
-FILE_NAME = CheckSpec("file-name", NameParams, file_name,
-                      "a canonical name agrees with unit, programme, period and criterion")
+FILE_NAME = CheckSpec(
+    "file-name",
+    NameParams,
+    file_name,
+    "a canonical name agrees with unit, programme, period and criterion",
+)

@@ -22,16 +22,30 @@ def pdf_opens(facts: FileFacts, ctx: CheckContext, params: PagesParams) -> Findi
     if pdf.encrypted:
         return make_finding("pdf-opens", Outcome.FAIL, "pdf-encrypted")
     if pdf.error == "pdf-too-many-pages" or (pdf.page_count or 0) > params.max_pages:
-        return make_finding("pdf-opens", Outcome.FAIL, "pdf-too-many-pages",
-                            pages=pdf.page_count, max_pages=params.max_pages)
+        return make_finding(
+            "pdf-opens",
+            Outcome.FAIL,
+            "pdf-too-many-pages",
+            pages=pdf.page_count,
+            max_pages=params.max_pages,
+        )
     if not pdf.opened:
-        return make_finding("pdf-opens", Outcome.FAIL, pdf.error or "pdf-broken",
-                            detail=pdf.error_detail or "struktur tidak valid")
+        return make_finding(
+            "pdf-opens",
+            Outcome.FAIL,
+            pdf.error or "pdf-broken",
+            detail=pdf.error_detail or "struktur tidak valid",
+        )
     if not pdf.page_count:
         return make_finding("pdf-opens", Outcome.FAIL, "pdf-no-pages")
     if pdf.page_count < params.min_pages:
-        return make_finding("pdf-opens", Outcome.FAIL, "pdf-too-few-pages",
-                            pages=pdf.page_count, min_pages=params.min_pages)
+        return make_finding(
+            "pdf-opens",
+            Outcome.FAIL,
+            "pdf-too-few-pages",
+            pages=pdf.page_count,
+            min_pages=params.min_pages,
+        )
     return make_finding("pdf-opens", Outcome.PASS, "pdf-ok", pages=pdf.page_count)
 
 
@@ -45,8 +59,9 @@ def pdf_text_layer(facts: FileFacts, ctx: CheckContext, params: TextParams) -> F
         return make_finding("pdf-text-layer", Outcome.SKIP, "not-applicable")
     if pdf.text_chars < params.min_chars:
         # A scan is not wrong, it needs eyes: never "failed" (DOMAIN.md §5).
-        return make_finding("pdf-text-layer", Outcome.WARN, "pdf-no-text", needs_review=True,
-                            chars=pdf.text_chars)
+        return make_finding(
+            "pdf-text-layer", Outcome.WARN, "pdf-no-text", needs_review=True, chars=pdf.text_chars
+        )
     return make_finding("pdf-text-layer", Outcome.PASS, "pdf-text-ok", chars=pdf.text_chars)
 
 
@@ -64,14 +79,31 @@ def pdf_risky_content(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Findi
         if present
     ]
     if features:
-        return make_finding("pdf-risky-content", Outcome.WARN, "pdf-risky-content",
-                            needs_review=True, features=features)
+        return make_finding(
+            "pdf-risky-content",
+            Outcome.WARN,
+            "pdf-risky-content",
+            needs_review=True,
+            features=features,
+        )
     return make_finding("pdf-risky-content", Outcome.PASS, "ok")
 
 
-PDF_OPENS = CheckSpec("pdf-opens", PagesParams, pdf_opens,
-                      "the PDF opens, is not encrypted and has a page count within bounds")
-PDF_TEXT_LAYER = CheckSpec("pdf-text-layer", TextParams, pdf_text_layer,
-                           "the PDF has a text layer; a scan goes to a person (needs_review)")
-PDF_RISKY_CONTENT = CheckSpec("pdf-risky-content", NoParams, pdf_risky_content,
-                              "JavaScript, launch actions or embedded files go to a person")
+PDF_OPENS = CheckSpec(
+    "pdf-opens",
+    PagesParams,
+    pdf_opens,
+    "the PDF opens, is not encrypted and has a page count within bounds",
+)
+PDF_TEXT_LAYER = CheckSpec(
+    "pdf-text-layer",
+    TextParams,
+    pdf_text_layer,
+    "the PDF has a text layer; a scan goes to a person (needs_review)",
+)
+PDF_RISKY_CONTENT = CheckSpec(
+    "pdf-risky-content",
+    NoParams,
+    pdf_risky_content,
+    "JavaScript, launch actions or embedded files go to a person",
+)

@@ -22,13 +22,19 @@ def file_size(facts: FileFacts, ctx: CheckContext, params: SizeParams) -> Findin
     if facts.size == 0:
         return make_finding("file-size", Outcome.FAIL, "size-empty")
     if facts.size > params.max_mb * _MB:
-        return make_finding("file-size", Outcome.FAIL, "size-over-limit",
-                            size_mb=size_mb, max_mb=params.max_mb)
+        return make_finding(
+            "file-size", Outcome.FAIL, "size-over-limit", size_mb=size_mb, max_mb=params.max_mb
+        )
     if params.warn_mb is not None and facts.size > params.warn_mb * _MB:
-        return make_finding("file-size", Outcome.WARN, "size-over-upstream",
-                            size_mb=size_mb, warn_mb=params.warn_mb)
+        return make_finding(
+            "file-size", Outcome.WARN, "size-over-upstream", size_mb=size_mb, warn_mb=params.warn_mb
+        )
     return make_finding("file-size", Outcome.PASS, "size-ok", size_mb=size_mb)
 
 
-FILE_SIZE = CheckSpec("file-size", SizeParams, file_size,
-                      "not empty, under the hard cap; warn past the upstream portals' limit")
+FILE_SIZE = CheckSpec(
+    "file-size",
+    SizeParams,
+    file_size,
+    "not empty, under the hard cap; warn past the upstream portals' limit",
+)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 11:37:09.557079
+Create Date: 2026-11-28 11:41:45.779989
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def upgrade() -> None:
     sa.Column('ruleset_version', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['unit_code'], ['units.code'], name=op.f('fk_submissions_unit_code_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submissions')),
-    sa.UniqueConstraint('programme', 'period', 'unit_code', name='key')
+    sa.UniqueConstraint('programme', 'period', 'unit_code', name='uq_submissions_key')
     )
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submissions_unit_code'), ['unit_code'], unique=False)
@@ -125,7 +125,7 @@ def upgrade() -> None:
     sa.Column('created_at', infra.tables.UtcDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_findings_document_id_documents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_findings')),
-    sa.UniqueConstraint('document_id', 'sha256', 'ruleset_version', 'check_id', name='key')
+    sa.UniqueConstraint('document_id', 'sha256', 'ruleset_version', 'check_id', name='uq_findings_key')
     )
     with op.batch_alter_table('findings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_findings_document_id'), ['document_id'], unique=False)

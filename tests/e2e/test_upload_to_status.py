@@ -1,0 +1,163 @@
+"""Over HTTP, through a real worker: a decree, two photos and a fake PDF end in exact statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra.settings import Settings
+from tests.conftest import make_unit
+from tests.factories import decree_pdf, photo_jpeg
+from tests.stack import (
+    Process,
+    free_port,
+    settings_env,
+    start_api,
+    start_worker,
+    wait_final,
+    wait_until,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def upload_evidence(client: httpx.Client, unit: str) -> dict[str, str]:
+    """The issue's scenario: a valid SK Tim, two lactation-room photos, a JPEG named .pdf."""
+    base = f"/v1/submissions/P2HAM/2025/{unit}/documents"
+    ids: dict[str, str] = {}
+    answer = client.post(
+        base,
+        files={
+            "files": (f"{unit}_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf", decree_pdf(), "application/pdf")
+        },
+    )
+    assert answer.status_code == 202, answer.text
+    ids["decree"] = answer.json()["documents"][0]["id"]
+    answer = client.post(
+        base,
+        data={"criterion": "P2H-02-LAKTASI"},
+        files=[
+            ("files", ("laktasi-1.jpg", photo_jpeg(seed=1), "image/jpeg")),
+            ("files", ("laktasi-2.jpg", photo_jpeg(seed=2), "image/jpeg")),
+        ],
+    )
+    assert answer.status_code == 202, answer.text
+    body = answer.json()
+    assert {d["status"] for d in body["documents"]} <= {"received", "queued", "checking", "passed"}
+    ids["photo1"], ids["photo2"] = (d["id"] for d in body["documents"])
+    answer = client.post(
+        base,
+        data={"criterion": "P2H-00-SKTIM"},
+        files={"files": ("sk-palsu.pdf", photo_jpeg(seed=3), "application/pdf")},
+    )
+    assert answer.status_code == 202, answer.text
+    ids["fake"] = answer.json()["documents"][0]["id"]
+    return ids
+
+
+def assert_verdicts(client: httpx.Client, unit: str, ids: dict[str, str]) -> None:
+    final = wait_final(client, list(ids.values()), timeout=90)
+    decree, photo1, photo2, fake = (final[ids[k]] for k in ("decree", "photo1", "photo2", "fake"))
+
+    assert decree["status"] == "passed", decree
+    assert decree["kind"] == "sk_decree_pdf"
+    assert decree["detected_mime"] == "application/pdf"
+    codes = {f["check_id"]: f["reason_code"] for f in decree["findings"]}
+    assert codes["decree-structure"] == "decree-ok"
+    assert codes["decree-date"] == "decree-date-ok"
+    assert codes["keywords"] == "keywords-ok"
+    assert codes["file-name"] == "name-ok"
+    assert all(f["ruleset_version"] == decree["ruleset_version"] for f in decree["findings"])
+    assert all(f["message"] and f["message_en"] for f in decree["findings"])
+
+    for photo in (photo1, photo2):
+        assert photo["status"] == "passed", photo
+        assert photo["kind"] == "facility_photo"
+        assert {f["check_id"]: f["outcome"] for f in photo["findings"]}["image-decodes"] == "pass"
+
+    assert fake["status"] == "failed", fake
+    assert fake["status_reason"] == "mime-not-allowed"
+    assert fake["detected_mime"] == "image/jpeg"
+    fake_codes = {f["reason_code"] for f in fake["findings"] if f["outcome"] == "fail"}
+    assert fake_codes == {"mime-not-allowed", "extension-mismatch"}
+
+    submission = client.get(f"/v1/submissions/P2HAM/2025/{unit}").json()
+    criteria = {c["id"]: c for c in submission["criteria"]}
+    assert criteria["P2H-00-SKTIM"]["status"] == "complete"
+    assert criteria["P2H-02-LAKTASI"]["status"] == "complete"
+    assert criteria["P2H-01-PARKIR"]["status"] == "incomplete"
+    assert criteria["P2H-01-PARKIR"]["missing"] == [
+        {
+            "kind": "facility_photo",
+            "kind_name": "Foto fasilitas",
+            "min": 2,
+            "have": 0,
+            "in_review": 0,
+        }
+    ]
+    assert criteria["P2H-02-KUNJUNGAN"]["status"] == "incomplete"  # a lapas needs it
+    assert len(criteria["P2H-00-SKTIM"]["documents"]) == 2
+
+
+@pytest.fixture
+def pg_stack(pg_settings: Settings, tmp_path: Path) -> Iterator[tuple[httpx.Client, Settings]]:
+    api, base = start_api(pg_settings, tmp_path)
+    worker = start_worker(pg_settings, tmp_path)
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            yield client, pg_settings
+    finally:
+        worker.stop()
+        api.stop()
+
+
+def test_uploads_on_postgres_and_s3_end_with_exact_statuses(
+    pg_stack: tuple[httpx.Client, Settings],
+    sessions_for: Callable[[Settings], sessionmaker[Session]],
+) -> None:
+    client, settings = pg_stack
+    unit = make_unit(sessions_for(settings), kind="lapas")
+    assert_verdicts(client, unit, upload_evidence(client, unit))
+
+
+def test_the_run_command_on_embedded_defaults_checks_uploads(tmp_path: Path) -> None:
+    """`absah run` with nothing configured: SQLite, a local object folder, a private Redis."""
+    port = free_port()
+    settings = Settings(data_dir=tmp_path / "data", api_port=port)
+    env = settings_env(settings)
+    proc = Process(["run"], env, tmp_path / "run.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+
+        def ready() -> bool:
+            if not proc.alive():
+                raise AssertionError(proc.output())
+            try:
+                return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_until(ready, 60, "absah run to be ready")
+        wait_until(lambda: "ready." in proc.output(), 60, "the worker of absah run")
+        assert "private Redis started" in proc.output()
+        with httpx.Client(base_url=base, timeout=30) as client:
+            units = client.get("/v1/units").json()
+            assert {u["code"] for u in units} >= {"16", "1601", "1671", "1674"}
+            client.post(
+                "/v1/units",
+                json={
+                    "code": "lpppLG",
+                    "name": "Lapas Perempuan IIA Palembang",
+                    "kind": "lapas",
+                    "region": "16",
+                },
+            )
+            assert_verdicts(client, "LPPPLG", upload_evidence(client, "LPPPLG"))
+        assert (tmp_path / "data" / "absah.sqlite3").is_file()
+        assert any((tmp_path / "data" / "objects" / "P2HAM").rglob("*.pdf"))
+    finally:
+        proc.stop()

@@ -1,0 +1,290 @@
+"""Facts extracted from real files: PDF structure and text, image size and EXIF, sniffed type."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.actions import JavaScript
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+from rules.facts import FileFacts
+from tests import factories
+from worker.extract import ExtractLimits, extract_facts, sniff_mime
+
+
+def _facts(tmp_path: Path, data: bytes, name: str = "berkas.pdf", **limits: int) -> FileFacts:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return extract_facts(
+        path,
+        name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        declared_mime="application/pdf",
+        limits=ExtractLimits(**limits),
+    )
+
+
+def _written(writer: PdfWriter) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_with(change: Callable[[PdfWriter], None]) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(factories.text_pdf("Halaman isi."))))
+    change(writer)
+    return _written(writer)
+
+
+def _action(kind: str, **entries: str) -> DictionaryObject:
+    action = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    action.update(
+        {NameObject(f"/{key}"): TextStringObject(value) for key, value in entries.items()}
+    )
+    return action
+
+
+def _launch_on_open(writer: PdfWriter) -> None:
+    writer.root_object[NameObject("/OpenAction")] = _action("/Launch", F="calc.exe")
+
+
+def _javascript_when_page_opens(writer: PdfWriter) -> None:
+    actions = DictionaryObject({NameObject("/O"): _action("/JavaScript", JS="app.alert(1);")})
+    writer.pages[0][NameObject("/AA")] = actions
+
+
+def _javascript_in_name_tree(writer: PdfWriter) -> None:
+    writer.add_open_action(JavaScript("app.alert(1);"))  # pypdf 7: document-level /Names tree
+
+
+def _open_without_password(writer: PdfWriter) -> None:
+    writer.encrypt(user_password="", owner_password="pemilik", algorithm="RC4-128")
+
+
+def test_a_decree_pdf_is_opened_with_the_text_of_each_page(tmp_path: Path) -> None:
+    pdf = _facts(tmp_path, factories.decree_pdf()).pdf
+    assert pdf is not None
+    assert (pdf.opened, pdf.error, pdf.encrypted, pdf.page_count) == (True, None, False, 2)
+    assert "MEMUTUSKAN" in pdf.pages_text[0]
+    assert "Kedudukan dalam Tim" in pdf.pages_text[1]
+    assert pdf.text_chars > 2000
+    assert (pdf.has_javascript, pdf.has_launch_action, pdf.has_embedded_files) == (False,) * 3
+
+
+def test_text_is_read_from_the_first_pages_only_and_cut_per_page(tmp_path: Path) -> None:
+    data = factories.text_pdf("Keputusan " * 40, pages=5)
+    pdf = _facts(tmp_path, data, max_text_pages=3, max_text_chars_per_page=50).pdf
+    assert pdf is not None
+    assert pdf.page_count == 5
+    assert [len(text) for text in pdf.pages_text] == [50, 50, 50]
+    assert pdf.text_chars == sum(len(text.strip()) for text in pdf.pages_text)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (factories.scanned_pdf, {"opened": True, "page_count": 1, "text_chars": 0}),
+        (factories.encrypted_pdf, {"opened": False, "encrypted": True, "error": "pdf-encrypted"}),
+        (lambda: _pdf_with(_open_without_password), {"opened": True, "encrypted": True}),
+        (factories.truncated_pdf, {"opened": False, "error": "pdf-broken"}),
+        (factories.javascript_pdf, {"opened": True, "has_javascript": True}),
+        (lambda: _pdf_with(_javascript_in_name_tree), {"has_javascript": True}),
+        (lambda: _pdf_with(_javascript_when_page_opens), {"has_javascript": True}),
+        (lambda: _pdf_with(_launch_on_open), {"has_launch_action": True, "has_javascript": False}),
+        (factories.pdf_with_embedded_file, {"opened": True, "has_embedded_files": True}),
+    ],
+    ids=[
+        "a scan without a text layer has no text",
+        "a pdf locked with a user password is reported encrypted, not opened",
+        "a pdf with only an owner password is opened and still reported encrypted",
+        "a pdf cut in half is reported broken",
+        "javascript in the open action is found",
+        "javascript in the document name tree is found",
+        "javascript in a page's additional actions is found",
+        "a launch action is found",
+        "an embedded file is found",
+    ],
+)
+def test_pdf_structure_is_reported_as_facts(
+    tmp_path: Path, data: Callable[[], bytes], expected: dict[str, Any]
+) -> None:
+    pdf = _facts(tmp_path, data()).pdf
+    assert pdf is not None
+    assert {key: getattr(pdf, key) for key in expected} == expected
+
+
+def test_a_broken_pdf_carries_a_short_detail(tmp_path: Path) -> None:
+    pdf = _facts(tmp_path, factories.truncated_pdf()).pdf
+    assert pdf is not None
+    assert pdf.error_detail
+    assert len(pdf.error_detail) <= 200
+
+
+def test_a_pdf_over_the_page_limit_is_refused_without_reading_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: object, **__: object) -> str:
+        raise AssertionError("text was extracted from a PDF over the page limit")
+
+    monkeypatch.setattr(PageObject, "extract_text", refuse)
+    pdf = _facts(tmp_path, factories.pdf_with_pages(10_000), max_pdf_pages=2000).pdf
+    assert pdf is not None
+    assert (pdf.opened, pdf.error, pdf.page_count, pdf.pages_text) == (
+        False,
+        "pdf-too-many-pages",
+        10_000,
+        [],
+    )
+
+
+def test_a_page_whose_text_cannot_be_extracted_gives_empty_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_: object, **__: object) -> str:
+        raise ValueError("bad content stream")
+
+    monkeypatch.setattr(PageObject, "extract_text", fail)
+    pdf = _facts(tmp_path, factories.decree_pdf()).pdf
+    assert pdf is not None
+    assert (pdf.opened, pdf.pages_text, pdf.text_chars) == (True, ["", ""], 0)
+
+
+def _jpeg_with_only_datetime() -> bytes:
+    exif = Image.Exif()
+    exif[306] = "2024:12:31 23:59:59"  # DateTime in IFD0, no Exif IFD
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "teal").save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            factories.photo_jpeg,
+            {"decoded": True, "format": "JPEG", "width": 1600, "height": 1200}
+            | {"exif_present": True, "exif_datetime": "2025-03-10T09:30:00"},
+        ),
+        (
+            lambda: factories.photo_jpeg(800, 600, exif_datetime=None),
+            {"decoded": True, "width": 800, "exif_present": False, "exif_datetime": None},
+        ),
+        (
+            lambda: factories.photo_jpeg(800, 600, exif_datetime="kemarin sore"),
+            {"exif_present": True, "exif_datetime": None, "exif_datetime_raw": "kemarin sore"},
+        ),
+        (
+            lambda: factories.photo_jpeg(800, 600, exif_datetime="2025:03:10 09:30:00" + "9" * 90),
+            {"exif_datetime": None, "exif_datetime_raw": "2025:03:10 09:30:00" + "9" * 45},
+        ),
+        (_jpeg_with_only_datetime, {"exif_datetime": "2024-12-31T23:59:59"}),
+        (
+            lambda: factories.photo_png(640, 480),
+            {"decoded": True, "format": "PNG", "width": 640, "exif_present": False},
+        ),
+        (factories.png_bomb, {"decoded": False, "error": "image-too-many-pixels"}),
+        (factories.broken_jpeg, {"decoded": False, "error": "image-broken"}),
+    ],
+    ids=[
+        "a photo gives its size and its exif date as iso",
+        "a photo without exif has no date",
+        "a malformed exif date keeps the raw value only",
+        "a long raw exif value is cut to 64 characters",
+        "the ifd0 datetime stands in when datetimeoriginal is missing",
+        "a png gives its size",
+        "a png declaring 900 megapixels is refused before decoding",
+        "a jpeg with garbage after its headers is broken",
+    ],
+)
+def test_image_facts_are_reported(
+    tmp_path: Path, data: Callable[[], bytes], expected: dict[str, Any]
+) -> None:
+    image = _facts(tmp_path, data(), name="foto.jpg").image
+    assert image is not None
+    assert {key: getattr(image, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "limit",
+    [1_000_000, 500_000],
+    ids=["just over the limit (pillow warns)", "over twice the limit (pillow errors)"],
+)
+def test_an_image_over_the_pixel_limit_is_refused(tmp_path: Path, limit: int) -> None:
+    before = Image.MAX_IMAGE_PIXELS
+    image = _facts(tmp_path, factories.photo_jpeg(1200, 1000), "foto.jpg", max_image_pixels=limit)
+    assert image.image is not None
+    assert (image.image.decoded, image.image.error) == (False, "image-too-many-pixels")
+    assert before == Image.MAX_IMAGE_PIXELS
+
+
+@pytest.mark.parametrize(
+    ("data", "mimes"),
+    [
+        (factories.html_renamed, {"text/html"}),
+        (factories.exe_like, {"application/vnd.microsoft.portable-executable"}),
+        (factories.zero_bytes, {"application/x-empty", "inode/x-empty"}),
+    ],
+    ids=[
+        "html named .pdf is sniffed as html and gets no pdf facts",
+        "an executable named .pdf gets no pdf facts",
+        "an empty file gets no facts",
+    ],
+)
+def test_the_type_comes_from_the_content_not_the_name(
+    tmp_path: Path, data: Callable[[], bytes], mimes: set[str]
+) -> None:
+    facts = _facts(tmp_path, data(), name="sk.pdf")
+    assert facts.mime in mimes
+    assert (facts.declared_mime, facts.extension, facts.pdf, facts.image) == (
+        "application/pdf",
+        "pdf",
+        None,
+        None,
+    )
+
+
+def test_sniffing_reads_the_content(tmp_path: Path) -> None:
+    path = tmp_path / "foto.pdf"
+    path.write_bytes(factories.photo_jpeg(64, 48))
+    assert sniff_mime(path) == "image/jpeg"
+
+
+def test_a_missing_file_raises_rather_than_becoming_a_fact(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="hilang"):
+        extract_facts(
+            tmp_path / "hilang.pdf",
+            name="hilang.pdf",
+            size=0,
+            sha256="0" * 64,
+            declared_mime=None,
+            limits=ExtractLimits(),
+        )
+
+
+def test_factories_are_deterministic() -> None:
+    assert factories.decree_pdf() == factories.decree_pdf()
+    assert factories.encrypted_pdf() == factories.encrypted_pdf()
+    assert factories.photo_jpeg(seed=1) == factories.photo_jpeg(seed=1)
+    assert factories.photo_jpeg(seed=1) != factories.photo_jpeg(seed=2)
+
+
+@pytest.mark.parametrize("marker", sorted(factories.OMITTABLE))
+def test_an_omitted_decree_marker_is_absent_from_the_text(tmp_path: Path, marker: str) -> None:
+    text = _facts(tmp_path, factories.decree_pdf(omit={marker})).text
+    words = {"KOP": "KEMENTERIAN", "DITETAPKAN": "Ditetapkan di", "TANGGAL": "15 Maret 2025"}
+    assert words.get(marker, marker).lower() not in text.lower()
+    assert "lembaga pemasyarakatan" in text.lower()
+
+
+def test_a_letter_spaced_title_is_written_letter_by_letter(tmp_path: Path) -> None:
+    text = _facts(tmp_path, factories.decree_pdf(letter_spaced_title=True, pages=1)).text
+    assert "M E M U T U S K A N" in text
+    assert "MEMUTUSKAN" not in text
