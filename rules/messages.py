@@ -137,6 +137,69 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The decree date {date} is outside the period window ({window_start} to {window_end}); "
         "a person must check that the decree still applies.",
     ),
+    # regional legal products (Perda, Perbup/Perwali, Keputusan Bupati/Wali Kota)
+    "regulation-ok": (
+        "Struktur produk hukum daerah lengkap ({title}).",
+        "The regional legal product's structure is complete ({title}).",
+    ),
+    "regulation-markers-missing": (
+        "Struktur produk hukum daerah tidak lengkap: tidak ditemukan {missing}. Unggah naskah "
+        "lengkap Perda/Perbup/Perwali/Keputusan (judul, NOMOR, TENTANG, batang tubuh BAB/Pasal "
+        "atau diktum KESATU), bukan kutipan atau dokumen lain yang hanya menyebutnya.",
+        "The regional legal product's structure is incomplete: {missing} not found. Upload the "
+        "full text of the Perda/Perbup/Perwali/Keputusan (title, NOMOR, TENTANG, body with "
+        "BAB/Pasal or diktum KESATU), not an excerpt or another document that only cites it.",
+    ),
+    "regulation-title-not-at-start": (
+        "Judul {title} tidak ditemukan di awal dokumen (dalam {within} karakter pertama); "
+        "dokumen mungkin hanya mengutip produk hukum tersebut. Petugas akan memeriksa; "
+        "sebaiknya unggah naskah produk hukumnya sendiri.",
+        "The title {title} is not at the start of the document (within the first {within} "
+        "characters); the document may only cite that legal product. A person will check; "
+        "better upload the legal product's own text.",
+    ),
+    "regulation-no-text": (
+        "Struktur produk hukum daerah tidak dapat diperiksa karena PDF tidak memiliki teks.",
+        "The legal product's structure cannot be checked because the PDF has no text.",
+    ),
+    # letters (surat dinas)
+    "letter-ok": (
+        "Susunan surat dinas lengkap (Nomor, Sifat, Lampiran, Hal, Yth.).",
+        "The official letter's layout is complete (Nomor, Sifat, Lampiran, Hal, Yth.).",
+    ),
+    "letter-parts-missing": (
+        "Surat tidak memuat bagian surat dinas: {missing}. Unggah surat resmi yang lengkap "
+        "(bernomor dan ditujukan kepada 'Yth. …'), bukan konsep atau lampirannya saja.",
+        "The letter lacks parts of an official letter: {missing}. Upload the complete official "
+        "letter (numbered and addressed 'Yth. …'), not a draft or only its attachment.",
+    ),
+    "letter-parts-unusual": (
+        "Surat tidak memuat {missing}; petugas akan memeriksa apakah bentuk surat ini dapat "
+        "diterima.",
+        "The letter does not show {missing}; a person will check whether this form of letter "
+        "is acceptable.",
+    ),
+    "letter-no-text": (
+        "Susunan surat tidak dapat diperiksa karena PDF tidak memiliki teks.",
+        "The letter's layout cannot be checked because the PDF has no text.",
+    ),
+    # signature block
+    "signature-found": (
+        "Tanda pengesahan ditemukan ({found}).",
+        "Signs of signing were found ({found}).",
+    ),
+    "signature-not-found": (
+        "Tidak ditemukan NIP penanda tangan, keterangan tanda tangan elektronik, atau 'ttd'/cap "
+        "di akhir teks yang terbaca ({pages_read} dari {pages} halaman). Pastikan dokumen "
+        "sudah ditandatangani dan dicap pejabat yang berwenang.",
+        "No signer's NIP, electronic-signature note, or 'ttd'/seal was found at the end of the "
+        "text read ({pages_read} of {pages} pages). Make sure the document is signed and "
+        "stamped by the competent official.",
+    ),
+    "signature-no-text": (
+        "Tanda tangan tidak dapat diperiksa karena PDF tidak memiliki teks.",
+        "The signature cannot be checked because the PDF has no text.",
+    ),
     # keywords
     "keywords-ok": ("Kata kunci yang diminta ditemukan.", "The required keywords were found."),
     "keywords-missing": (

@@ -6,6 +6,7 @@ from typing import Any
 
 from rules.checks.base import CheckSpec
 from rules.checks.decree import DECREE_DATE, DECREE_STRUCTURE
+from rules.checks.documents import LETTER_STRUCTURE, REGULATION_STRUCTURE, SIGNATURE_BLOCK
 from rules.checks.filetype import EXTENSION_MATCHES, MIME_ALLOWED
 from rules.checks.image import DUPLICATE_IN_SUBMISSION, EXIF_DATE, IMAGE_DECODES, IMAGE_RESOLUTION
 from rules.checks.keywords import KEYWORDS
@@ -25,6 +26,9 @@ CHECKS: dict[str, CheckSpec[Any]] = {
         PDF_RISKY_CONTENT,
         DECREE_STRUCTURE,
         DECREE_DATE,
+        REGULATION_STRUCTURE,
+        LETTER_STRUCTURE,
+        SIGNATURE_BLOCK,
         KEYWORDS,
         IMAGE_DECODES,
         IMAGE_RESOLUTION,

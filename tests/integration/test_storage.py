@@ -1,0 +1,108 @@
+"""Both storage backends behave alike: put, head, download, stream, delete, missing, down."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from infra.settings import Settings
+from infra.storage import (
+    LocalStore,
+    ObjectMissing,
+    ObjectStore,
+    S3Store,
+    StorageUnavailable,
+    create_store,
+    document_key,
+    safe_file_name,
+)
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ObjectStore]:
+    if request.param == "local":
+        yield LocalStore(tmp_path / "objects")
+        return
+    endpoint = request.getfixturevalue("s3_endpoint")
+    settings = Settings(
+        s3_endpoint_url=endpoint,
+        s3_bucket=f"store-{secrets.token_hex(4)}",
+        s3_access_key_id="testing",
+        s3_secret_access_key=SecretStr("testing"),
+        storage_prefix="tenant-a",
+    )
+    built = create_store(settings)
+    assert isinstance(built, S3Store)
+    yield built
+
+
+def test_an_object_goes_in_and_comes_back_byte_for_byte(store: ObjectStore, tmp_path: Path) -> None:
+    source = tmp_path / "in.bin"
+    payload = secrets.token_bytes(3 * 1024 * 1024 + 17)
+    source.write_bytes(payload)
+    key = document_key("P2HAM", "2025", "1671", "P2H-00-SKTIM", "doc-1", "SK Tim (final).pdf")
+    store.put_file(key, source, "application/pdf")
+
+    info = store.head(key)
+    assert info is not None and info.size == len(payload)
+    target = tmp_path / "out.bin"
+    store.download(key, target)
+    assert target.read_bytes() == payload
+    assert b"".join(store.stream(key)) == payload
+
+    store.delete(key)
+    assert store.head(key) is None
+
+
+def test_a_missing_object_is_reported_missing_not_unavailable(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    with pytest.raises(ObjectMissing):
+        store.download("P2HAM/2025/1671/X/none/file.pdf", tmp_path / "x")
+    with pytest.raises(ObjectMissing):
+        store.stream("P2HAM/2025/1671/X/none/file.pdf")
+    assert store.head("P2HAM/2025/1671/X/none/file.pdf") is None
+    store.check()
+
+
+def test_an_unreachable_s3_server_is_reported_unavailable(tmp_path: Path) -> None:
+    settings = Settings(
+        s3_endpoint_url="http://127.0.0.1:9",  # discard port: nothing listens
+        s3_bucket="absent",
+        s3_access_key_id="x",
+        s3_secret_access_key=SecretStr("y"),
+    )
+    store = create_store(settings)
+    source = tmp_path / "f"
+    source.write_bytes(b"x")
+    with pytest.raises(StorageUnavailable):
+        store.put_file("a/b", source)
+    with pytest.raises(StorageUnavailable):
+        store.check()
+    with pytest.raises(StorageUnavailable):
+        store.download("a/b", tmp_path / "g")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SK Tim P2HAM.pdf", "SK_Tim_P2HAM.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\op\\foto ruang laktasi.JPG", "foto_ruang_laktasi.JPG"),
+        ("Surat_pernyataan_é.pdf", "Surat_pernyataan_e.pdf"),
+        ("....", "file"),
+        ("a" * 300 + ".pdf", "a" * 116 + ".pdf"),
+    ],
+    ids=["spaces", "traversal", "windows-path", "accents", "dots-only", "too-long"],
+)
+def test_stored_names_are_safe(name: str, expected: str) -> None:
+    assert safe_file_name(name) == expected
+
+
+def test_a_local_key_cannot_escape_the_store(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="escapes"):
+        LocalStore(tmp_path).head("../outside")

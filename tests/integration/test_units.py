@@ -1,0 +1,159 @@
+"""The unit registry: seeds, all-or-nothing CSV import, the CLI, and intake refusing bad units."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra.db import transaction
+from infra.settings import Settings
+from infra.tables import Region, Unit
+from infra.units import UnitImportError, import_units_csv, list_units
+from intake.app import create_app
+from tests.factories import photo_jpeg
+from tests.stack import ROOT, settings_env
+
+Factory = Callable[[Settings], sessionmaker[Session]]
+
+GOOD = """code,name,kind,region
+lppplg,Lapas Perempuan Kelas IIA Palembang,lapas,16
+RTNPLG,Rutan Kelas I Palembang,rutan,16
+"""
+
+
+def snapshot(factory: sessionmaker[Session]) -> list[tuple[str, str, str, str, bool]]:
+    with factory() as session:
+        return [(u.code, u.name, u.kind, u.region_code, u.active) for u in list_units(session)]
+
+
+def test_the_seed_holds_sumatera_selatan_and_its_seventeen_governments(
+    sqlite_settings: Settings, sessions_for: Factory
+) -> None:
+    factory = sessions_for(sqlite_settings)
+    with factory() as session:
+        assert session.get(Region, "16") is not None
+        units = list_units(session, region="16")
+    kinds = [u.kind for u in units]
+    assert kinds.count("kabupaten") == 13 and kinds.count("kota") == 4
+    assert kinds.count("provinsi") == 1
+    names = {u.code: u.name for u in units}
+    assert names["1671"] == "Kota Palembang" and names["1604"] == "Kabupaten Lahat"
+
+
+def test_import_round_trips_and_is_idempotent(pg_settings: Settings, sessions_for: Factory) -> None:
+    factory = sessions_for(pg_settings)
+    codes = ("LPPPLG", "RTNPLG")
+    with transaction(factory) as session:
+        session.execute(sa.delete(Unit).where(Unit.code.in_(codes)))
+    with transaction(factory) as session:
+        first = import_units_csv(session, GOOD)
+    assert (first.created, first.updated) == (2, 0)
+    with transaction(factory) as session:
+        again = import_units_csv(session, GOOD)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    with transaction(factory) as session:
+        changed = import_units_csv(session, GOOD.replace("Kelas I Palembang", "Klas I Palembang"))
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
+    with factory() as session:
+        unit = session.get(Unit, "LPPPLG")
+        assert unit is not None and unit.kind == "lapas"
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "complaint"),
+    [
+        ("X,Bad code,lapas,16", "line 4: code 'X'"),
+        ("BAPASX,,bapas,16", "line 4: name is empty"),
+        ("BAPASX,Bapas X,penjara,16", "line 4: kind 'penjara'"),
+        ("BAPASX,Bapas X,bapas,99", "line 4: region 99 is unknown"),
+        ("lppplg,Duplicate,lapas,16", "line 4: code LPPPLG repeats line 2"),
+    ],
+    ids=["bad-code", "empty-name", "unknown-kind", "unknown-region", "duplicate"],
+)
+def test_a_bad_row_is_reported_by_line_and_nothing_is_applied(
+    sqlite_settings: Settings, sessions_for: Factory, bad_line: str, complaint: str
+) -> None:
+    factory = sessions_for(sqlite_settings)
+    before = snapshot(factory)
+    with pytest.raises(UnitImportError) as error, transaction(factory) as session:
+        import_units_csv(session, GOOD + bad_line + "\n")
+    assert any(p.startswith(complaint) for p in error.value.problems), error.value.problems
+    assert snapshot(factory) == before
+
+
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "absah.cli", *args],
+        env=settings_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_cli_imports_lists_and_refuses_a_bad_file(
+    sqlite_settings: Settings, sessions_for: Factory, tmp_path: Path
+) -> None:
+    factory = sessions_for(sqlite_settings)
+    good = tmp_path / "upt.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    done = run_cli(sqlite_settings, "units", "import", str(good))
+    assert done.returncode == 0, done.stderr
+    assert "created 2, updated 0, unchanged 0" in done.stdout
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD + "BAPASX,Bapas X,penjara,16\n", encoding="utf-8")
+    refused = run_cli(sqlite_settings, "units", "import", str(bad))
+    assert refused.returncode == 1
+    assert "line 4: kind 'penjara'" in refused.stderr and "nothing imported" in refused.stderr
+    with factory() as session:
+        assert session.get(Unit, "BAPASX") is None
+
+    listed = run_cli(sqlite_settings, "units", "list", "--region", "16")
+    assert listed.returncode == 0
+    assert "LPPPLG" in listed.stdout and "Kota Palembang" in listed.stdout
+
+
+@pytest.fixture
+def api(sqlite_settings: Settings, sessions_for: Factory) -> Iterator[TestClient]:
+    sessions_for(sqlite_settings)
+    with TestClient(create_app(sqlite_settings)) as client:
+        yield client
+
+
+def test_intake_refuses_an_unknown_unit(api: TestClient) -> None:
+    answer = api.post(
+        "/v1/submissions/P2HAM/2025/9999/documents",
+        data={"criterion": "P2H-02-LAKTASI"},
+        files={"files": ("a.jpg", photo_jpeg(), "image/jpeg")},
+    )
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["code"] == "unknown_unit"
+    assert "tidak terdaftar" in body["message"] and "not registered" in body["message_en"]
+
+
+def test_intake_refuses_an_inactive_unit_and_matches_codes_case_insensitively(
+    api: TestClient,
+) -> None:
+    created = api.post(
+        "/v1/units", json={"code": "bapasoku", "name": "Bapas OKU", "kind": "bapas", "region": "16"}
+    )
+    assert created.status_code == 201 and created.json()["code"] == "BAPASOKU"
+    assert api.get("/v1/submissions/P2HAM/2025/BapasOku").json()["unit"]["code"] == "BAPASOKU"
+    assert api.post("/v1/units/bapasoku/deactivate").json()["active"] is False
+    answer = api.post(
+        "/v1/submissions/P2HAM/2025/bapasoku/documents",
+        data={"criterion": "P2H-02-LAKTASI"},
+        files={"files": ("a.jpg", photo_jpeg(), "image/jpeg")},
+    )
+    assert answer.status_code == 422 and answer.json()["code"] == "unit_inactive"

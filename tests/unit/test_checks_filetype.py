@@ -1,0 +1,152 @@
+"""mime-allowed, extension-matches and file-size over facts: the cheap checks every file gets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rules.findings import Outcome
+from tests.unit.builders import MB, ctx, facts, run
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+PHOTO_KIND: dict[str, Any] = {
+    "kind": "facility_photo",
+    "allowed_mime": (JPEG, PNG),
+    "allowed_extensions": ("jpg", "jpeg", "png"),
+}
+
+
+@pytest.mark.parametrize(
+    ("mime", "kind", "outcome", "reason"),
+    [
+        (PDF, {}, Outcome.PASS, "mime-allowed"),
+        (JPEG, {}, Outcome.FAIL, "mime-not-allowed"),
+        ("text/html", {}, Outcome.FAIL, "mime-not-allowed"),
+        ("application/x-dosexec", {}, Outcome.FAIL, "mime-not-allowed"),
+        (JPEG, PHOTO_KIND, Outcome.PASS, "mime-allowed"),
+        (PNG, PHOTO_KIND, Outcome.PASS, "mime-allowed"),
+        (PDF, PHOTO_KIND, Outcome.FAIL, "mime-not-allowed"),
+        (PDF, {"kind": None}, Outcome.SKIP, "not-applicable"),
+    ],
+    ids=[
+        "pdf-for-sk",
+        "jpeg-for-sk",
+        "html-for-sk",
+        "exe-for-sk",
+        "jpeg-for-photo",
+        "png-for-photo",
+        "pdf-for-photo",
+        "kind-unresolved",
+    ],
+)
+def test_the_sniffed_type_must_be_one_the_evidence_kind_accepts(
+    mime: str, kind: dict[str, Any], outcome: Outcome, reason: str
+) -> None:
+    finding = run("mime-allowed", facts("berkas.pdf", mime=mime), ctx(**kind))
+    assert (finding.outcome, finding.reason_code) == (outcome, reason)
+
+
+def test_a_refused_type_names_what_was_detected_and_what_is_accepted() -> None:
+    finding = run("mime-allowed", facts("sk.pdf", mime=JPEG))
+    assert finding.details == {
+        "detected": JPEG,
+        "kind": "sk_decree_pdf",
+        "allowed": [PDF],
+    }
+    assert JPEG in finding.message_id
+    assert PDF in finding.message_en
+
+
+@pytest.mark.parametrize(
+    ("name", "mime", "kind", "outcome", "reason"),
+    [
+        ("sk.pdf", PDF, {}, Outcome.PASS, "ok"),
+        ("SK.PDF", PDF, {}, Outcome.PASS, "ok"),
+        ("sk.pdf", JPEG, {}, Outcome.FAIL, "extension-mismatch"),
+        ("foto.jpg", JPEG, PHOTO_KIND, Outcome.PASS, "ok"),
+        ("foto.jpeg", JPEG, PHOTO_KIND, Outcome.PASS, "ok"),
+        ("foto.png", JPEG, PHOTO_KIND, Outcome.FAIL, "extension-mismatch"),
+        ("foto.jpg", PNG, PHOTO_KIND, Outcome.FAIL, "extension-mismatch"),
+        ("sk.docx", PDF, {}, Outcome.FAIL, "extension-not-allowed"),
+        ("sk", PDF, {}, Outcome.FAIL, "extension-not-allowed"),
+        ("sk.exe", "application/x-dosexec", {}, Outcome.FAIL, "extension-not-allowed"),
+        ("foto.jpg", JPEG, {"kind": None, "allowed_extensions": ()}, Outcome.PASS, "ok"),
+        ("foto.pdf", JPEG, {"kind": None, "allowed_extensions": ()}, Outcome.FAIL,
+         "extension-mismatch"),
+        ("data.bin", "application/octet-stream", {"allowed_extensions": ()}, Outcome.PASS, "ok"),
+    ],
+    ids=[
+        "pdf-named-pdf",
+        "upper-case-extension",
+        "jpeg-named-pdf",
+        "jpeg-named-jpg",
+        "jpeg-named-jpeg",
+        "jpeg-named-png",
+        "png-named-jpg",
+        "unknown-extension",
+        "no-extension",
+        "exe-extension",
+        "kind-unresolved-honest",
+        "kind-unresolved-jpeg-named-pdf",
+        "unknown-type-no-whitelist",
+    ],
+)
+def test_the_extension_is_accepted_and_agrees_with_the_content(
+    name: str, mime: str, kind: dict[str, Any], outcome: Outcome, reason: str
+) -> None:
+    finding = run("extension-matches", facts(name, mime=mime), ctx(**kind))
+    assert (finding.outcome, finding.reason_code) == (outcome, reason)
+
+
+def test_a_jpeg_renamed_to_pdf_says_both_the_extension_and_the_detected_type() -> None:
+    finding = run("extension-matches", facts("sk.pdf", mime=JPEG))
+    assert finding.details == {"extension": "pdf", "detected": JPEG}
+    assert ".pdf" in finding.message_id
+    assert JPEG in finding.message_en
+
+
+@pytest.mark.parametrize(
+    ("size", "params", "outcome", "reason"),
+    [
+        (0, {}, Outcome.FAIL, "size-empty"),
+        (1, {}, Outcome.PASS, "size-ok"),
+        (2 * MB, {}, Outcome.PASS, "size-ok"),
+        (2 * MB + 1, {}, Outcome.WARN, "size-over-upstream"),
+        (10 * MB, {}, Outcome.WARN, "size-over-upstream"),
+        (10 * MB + 1, {}, Outcome.FAIL, "size-over-limit"),
+        (60 * MB, {}, Outcome.FAIL, "size-over-limit"),
+        (3 * MB, {"max_mb": 5, "warn_mb": None}, Outcome.PASS, "size-ok"),
+        (6 * MB, {"max_mb": 5, "warn_mb": None}, Outcome.FAIL, "size-over-limit"),
+        (600 * 1024, {"max_mb": 1, "warn_mb": 0.5}, Outcome.WARN, "size-over-upstream"),
+        (0, {"max_mb": 1, "warn_mb": None}, Outcome.FAIL, "size-empty"),
+    ],
+    ids=[
+        "empty",
+        "one-byte",
+        "exactly-warn-limit",
+        "just-over-warn-limit",
+        "exactly-max",
+        "just-over-max",
+        "far-over-max",
+        "no-warn-limit-under-max",
+        "custom-max",
+        "fractional-warn-limit",
+        "empty-with-custom-limits",
+    ],
+)
+def test_file_size_fails_empty_and_oversized_files_and_warns_past_the_upstream_limit(
+    size: int, params: dict[str, Any], outcome: Outcome, reason: str
+) -> None:
+    finding = run("file-size", facts(size=size), **params)
+    assert (finding.outcome, finding.reason_code) == (outcome, reason)
+    assert not finding.needs_review
+
+
+def test_an_oversized_file_reports_its_size_and_the_limit_in_megabytes() -> None:
+    finding = run("file-size", facts(size=15 * MB), max_mb=10)
+    assert finding.details == {"size_mb": 15.0, "max_mb": 10}
+    assert "15.0 MB" in finding.message_id
+    assert "10.0 MB" in finding.message_en
