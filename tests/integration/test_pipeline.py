@@ -1,4 +1,4 @@
-"""The pipeline as a plain function on real databases and storage: idempotent, never loses a file."""
+"""The pipeline as a plain function on real databases and storage: idempotent, loses nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from infra import states
 from infra.db import transaction
 from infra.settings import Settings
 from infra.storage import StorageUnavailable, create_store, document_key
-from infra.tables import CriterionState, Document, FindingRow, Submission, new_id
+from infra.tables import CriterionState, Document, FindingRow, Submission, new_id, utcnow
 from tests.conftest import make_unit
 from tests.factories import decree_pdf
 from worker.pipeline import Result, RetryLater, verify_document
@@ -94,7 +94,8 @@ def test_a_document_is_checked_once_and_a_second_delivery_changes_nothing(
         ).all()
         assert again == findings
         state = session.get(CriterionState, (doc.submission_id, "P2H-00-SKTIM"))
-        assert state is not None and state.status == "complete"
+        assert state is not None
+        assert state.status == "complete"
 
 
 def test_a_stale_worker_cannot_overwrite_the_verdict_of_a_newer_claim(
@@ -114,7 +115,8 @@ def test_a_stale_worker_cannot_overwrite_the_verdict_of_a_newer_claim(
         )  # the first worker died; its lease ran out
     with transaction(factory) as session:
         new = states.claim(session, doc_id, lease_seconds=60)
-    assert new is not None and new.attempts == 2
+    assert new is not None
+    assert new.attempts == 2
     with transaction(factory) as session:
         assert not states.finish(
             session,

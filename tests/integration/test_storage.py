@@ -48,7 +48,8 @@ def test_an_object_goes_in_and_comes_back_byte_for_byte(store: ObjectStore, tmp_
     store.put_file(key, source, "application/pdf")
 
     info = store.head(key)
-    assert info is not None and info.size == len(payload)
+    assert info is not None
+    assert info.size == len(payload)
     target = tmp_path / "out.bin"
     store.download(key, target)
     assert target.read_bytes() == payload

@@ -41,10 +41,12 @@ def test_the_seed_holds_sumatera_selatan_and_its_seventeen_governments(
         assert session.get(Region, "16") is not None
         units = list_units(session, region="16")
     kinds = [u.kind for u in units]
-    assert kinds.count("kabupaten") == 13 and kinds.count("kota") == 4
+    assert kinds.count("kabupaten") == 13
+    assert kinds.count("kota") == 4
     assert kinds.count("provinsi") == 1
     names = {u.code: u.name for u in units}
-    assert names["1671"] == "Kota Palembang" and names["1604"] == "Kabupaten Lahat"
+    assert names["1671"] == "Kota Palembang"
+    assert names["1604"] == "Kabupaten Lahat"
 
 
 def test_import_round_trips_and_is_idempotent(pg_settings: Settings, sessions_for: Factory) -> None:
@@ -63,7 +65,8 @@ def test_import_round_trips_and_is_idempotent(pg_settings: Settings, sessions_fo
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
     with factory() as session:
         unit = session.get(Unit, "LPPPLG")
-        assert unit is not None and unit.kind == "lapas"
+        assert unit is not None
+        assert unit.kind == "lapas"
 
 
 @pytest.mark.parametrize(
@@ -114,13 +117,15 @@ def test_the_cli_imports_lists_and_refuses_a_bad_file(
     bad.write_text(GOOD + "BAPASX,Bapas X,penjara,16\n", encoding="utf-8")
     refused = run_cli(sqlite_settings, "units", "import", str(bad))
     assert refused.returncode == 1
-    assert "line 4: kind 'penjara'" in refused.stderr and "nothing imported" in refused.stderr
+    assert "line 4: kind 'penjara'" in refused.stderr
+    assert "nothing imported" in refused.stderr
     with factory() as session:
         assert session.get(Unit, "BAPASX") is None
 
     listed = run_cli(sqlite_settings, "units", "list", "--region", "16")
     assert listed.returncode == 0
-    assert "LPPPLG" in listed.stdout and "Kota Palembang" in listed.stdout
+    assert "LPPPLG" in listed.stdout
+    assert "Kota Palembang" in listed.stdout
 
 
 @pytest.fixture
@@ -139,7 +144,8 @@ def test_intake_refuses_an_unknown_unit(api: TestClient) -> None:
     assert answer.status_code == 422
     body = answer.json()
     assert body["code"] == "unknown_unit"
-    assert "tidak terdaftar" in body["message"] and "not registered" in body["message_en"]
+    assert "tidak terdaftar" in body["message"]
+    assert "not registered" in body["message_en"]
 
 
 def test_intake_refuses_an_inactive_unit_and_matches_codes_case_insensitively(
@@ -148,7 +154,8 @@ def test_intake_refuses_an_inactive_unit_and_matches_codes_case_insensitively(
     created = api.post(
         "/v1/units", json={"code": "bapasoku", "name": "Bapas OKU", "kind": "bapas", "region": "16"}
     )
-    assert created.status_code == 201 and created.json()["code"] == "BAPASOKU"
+    assert created.status_code == 201
+    assert created.json()["code"] == "BAPASOKU"
     assert api.get("/v1/submissions/P2HAM/2025/BapasOku").json()["unit"]["code"] == "BAPASOKU"
     assert api.post("/v1/units/bapasoku/deactivate").json()["active"] is False
     answer = api.post(
@@ -156,4 +163,5 @@ def test_intake_refuses_an_inactive_unit_and_matches_codes_case_insensitively(
         data={"criterion": "P2H-02-LAKTASI"},
         files={"files": ("a.jpg", photo_jpeg(), "image/jpeg")},
     )
-    assert answer.status_code == 422 and answer.json()["code"] == "unit_inactive"
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "unit_inactive"

@@ -143,7 +143,9 @@ def ctx(**overrides: Any) -> CheckContext:
     return CheckContext(**fields)
 
 
-def run(check_id: str, file: FileFacts, context: CheckContext | None = None, **params: Any) -> Finding:
+def run(
+    check_id: str, file: FileFacts, context: CheckContext | None = None, **params: Any
+) -> Finding:
     """Run a check through the registry, its parameters validated as the catalog would."""
     spec = CHECKS[check_id]
     return spec.run(file, context or ctx(), spec.parse_params(params))

@@ -74,8 +74,13 @@ def test_a_refused_type_names_what_was_detected_and_what_is_accepted() -> None:
         ("sk", PDF, {}, Outcome.FAIL, "extension-not-allowed"),
         ("sk.exe", "application/x-dosexec", {}, Outcome.FAIL, "extension-not-allowed"),
         ("foto.jpg", JPEG, {"kind": None, "allowed_extensions": ()}, Outcome.PASS, "ok"),
-        ("foto.pdf", JPEG, {"kind": None, "allowed_extensions": ()}, Outcome.FAIL,
-         "extension-mismatch"),
+        (
+            "foto.pdf",
+            JPEG,
+            {"kind": None, "allowed_extensions": ()},
+            Outcome.FAIL,
+            "extension-mismatch",
+        ),
         ("data.bin", "application/octet-stream", {"allowed_extensions": ()}, Outcome.PASS, "ok"),
     ],
     ids=[

@@ -14,22 +14,38 @@ from tests.unit.builders import ctx, facts, run
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("1671_KKPHAM_2025_KKP-05-S01_PERDA_01.pdf",
-         ParsedName("1671", "KKPHAM", "2025", "KKP-05-S01", "PERDA", 1, "pdf")),
-        ("1604_AKSIHAM_2025-B08_A1_NOTULEN_01.pdf",
-         ParsedName("1604", "AKSIHAM", "2025-B08", "A1", "NOTULEN", 1, "pdf")),
-        ("LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO_02.jpg",
-         ParsedName("LPPPLG", "P2HAM", "2024", "P2H-02-LAKTASI", "FOTO", 2, "jpg")),
-        ("LPPPLG_P2HAM_2024_P2H-00-SKTIM_SK_01.pdf",
-         ParsedName("LPPPLG", "P2HAM", "2024", "P2H-00-SKTIM", "SK", 1, "pdf")),
-        ("16_AKSIHAM_2025-B12_A1_LAP_10.xlsx",
-         ParsedName("16", "AKSIHAM", "2025-B12", "A1", "LAP", 10, "xlsx")),
-        ("1601_AKSIHAM_2026-B04_A2_DATA_99.csv",
-         ParsedName("1601", "AKSIHAM", "2026-B04", "A2", "DATA", 99, "csv")),
-        ("LPPPLG_P2HAM_2025_P2H-01-RAMP_FOTO_01.jpeg",
-         ParsedName("LPPPLG", "P2HAM", "2025", "P2H-01-RAMP", "FOTO", 1, "jpeg")),
-        ("RUTANPLG_P2HAM_2025_P2H-02-LOKET_FOTO_03.png",
-         ParsedName("RUTANPLG", "P2HAM", "2025", "P2H-02-LOKET", "FOTO", 3, "png")),
+        (
+            "1671_KKPHAM_2025_KKP-05-S01_PERDA_01.pdf",
+            ParsedName("1671", "KKPHAM", "2025", "KKP-05-S01", "PERDA", 1, "pdf"),
+        ),
+        (
+            "1604_AKSIHAM_2025-B08_A1_NOTULEN_01.pdf",
+            ParsedName("1604", "AKSIHAM", "2025-B08", "A1", "NOTULEN", 1, "pdf"),
+        ),
+        (
+            "LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO_02.jpg",
+            ParsedName("LPPPLG", "P2HAM", "2024", "P2H-02-LAKTASI", "FOTO", 2, "jpg"),
+        ),
+        (
+            "LPPPLG_P2HAM_2024_P2H-00-SKTIM_SK_01.pdf",
+            ParsedName("LPPPLG", "P2HAM", "2024", "P2H-00-SKTIM", "SK", 1, "pdf"),
+        ),
+        (
+            "16_AKSIHAM_2025-B12_A1_LAP_10.xlsx",
+            ParsedName("16", "AKSIHAM", "2025-B12", "A1", "LAP", 10, "xlsx"),
+        ),
+        (
+            "1601_AKSIHAM_2026-B04_A2_DATA_99.csv",
+            ParsedName("1601", "AKSIHAM", "2026-B04", "A2", "DATA", 99, "csv"),
+        ),
+        (
+            "LPPPLG_P2HAM_2025_P2H-01-RAMP_FOTO_01.jpeg",
+            ParsedName("LPPPLG", "P2HAM", "2025", "P2H-01-RAMP", "FOTO", 1, "jpeg"),
+        ),
+        (
+            "RUTANPLG_P2HAM_2025_P2H-02-LOKET_FOTO_03.png",
+            ParsedName("RUTANPLG", "P2HAM", "2025", "P2H-02-LOKET", "FOTO", 3, "png"),
+        ),
     ],
     ids=[
         "kkpham-perda",
@@ -72,10 +88,16 @@ def test_a_canonical_name_parses_into_its_tokens(name: str, expected: ParsedName
         ("LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO_02.JPG", "ext", "JPG"),
         ("LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO_02.docx", "ext", "docx"),
         ("LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO_02", "ext", ""),
-        ("LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO 02.jpg", "NAME",
-         "LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO 02.jpg"),
-        ("LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTÖ_02.jpg", "NAME",
-         "LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTÖ_02.jpg"),
+        (
+            "LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO 02.jpg",
+            "NAME",
+            "LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO 02.jpg",
+        ),
+        (
+            "LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTÖ_02.jpg",
+            "NAME",
+            "LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTÖ_02.jpg",
+        ),
         ("LPPPLG_P2HAM_2024_P2H-02-" + "X" * 64 + "_FOTO_02.jpg", "NAME", "101 karakter"),
         ("LPPPLG_P2HAM_2024_P2H-02-LAKTASI_02.jpg", "NAME", "5 bagian"),
         ("LPPPLG_P2HAM_2024_P2H-02-LAKTASI_FOTO_02_X.jpg", "NAME", "7 bagian"),
@@ -145,12 +167,26 @@ SKTIM = "LPPPLG_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf"
         ("1671_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf", {}, "UNIT", "1671", "LPPPLG"),
         ("LPPPLG_KKPHAM_2025_P2H-00-SKTIM_SK_01.pdf", {}, "PROG", "KKPHAM", "P2HAM"),
         ("LPPPLG_P2HAM_2024_P2H-00-SKTIM_SK_01.pdf", {}, "PERIOD", "2024", "2025"),
-        ("LPPPLG_P2HAM_2025_P2H-02-LAKTASI_SK_01.pdf", {}, "CRIT", "P2H-02-LAKTASI",
-         "P2H-00-SKTIM"),
+        (
+            "LPPPLG_P2HAM_2025_P2H-02-LAKTASI_SK_01.pdf",
+            {},
+            "CRIT",
+            "P2H-02-LAKTASI",
+            "P2H-00-SKTIM",
+        ),
         (SKTIM, {"unit_code": "RUTANPLG"}, "UNIT", "LPPPLG", "RUTANPLG"),
-        ("1604_AKSIHAM_2025-B04_A1_NOTULEN_01.pdf",
-         {"programme": "AKSIHAM", "period": "2025-B08", "unit_code": "1604", "criterion_id": "A1"},
-         "PERIOD", "2025-B04", "2025-B08"),
+        (
+            "1604_AKSIHAM_2025-B04_A1_NOTULEN_01.pdf",
+            {
+                "programme": "AKSIHAM",
+                "period": "2025-B08",
+                "unit_code": "1604",
+                "criterion_id": "A1",
+            },
+            "PERIOD",
+            "2025-B04",
+            "2025-B08",
+        ),
     ],
     ids=[
         "another-unit",
@@ -177,8 +213,15 @@ def test_a_canonical_name_for_another_submission_fails_naming_the_token(
     [
         (SKTIM, {}),
         (SKTIM, {"unit_code": "lppplg"}),
-        ("1604_AKSIHAM_2025-B08_A1_NOTULEN_01.pdf",
-         {"programme": "AKSIHAM", "period": "2025-B08", "unit_code": "1604", "criterion_id": "A1"}),
+        (
+            "1604_AKSIHAM_2025-B08_A1_NOTULEN_01.pdf",
+            {
+                "programme": "AKSIHAM",
+                "period": "2025-B08",
+                "unit_code": "1604",
+                "criterion_id": "A1",
+            },
+        ),
     ],
     ids=["sk-tim", "lower-case-unit-in-context", "aksiham"],
 )
