@@ -111,7 +111,7 @@ def test_a_stale_worker_cannot_overwrite_the_verdict_of_a_newer_claim(
         session.execute(
             sa.update(Document)
             .where(Document.id == doc_id)
-            .values(lease_expires_at=states.utcnow())
+            .values(lease_expires_at=utcnow())
         )  # the first worker died; its lease ran out
     with transaction(factory) as session:
         new = states.claim(session, doc_id, lease_seconds=60)
