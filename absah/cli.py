@@ -156,6 +156,118 @@ def units_list(region: str | None) -> None:
 
 
 @main.group()
+def keys() -> None:
+    """API keys (shown once, stored hashed)."""
+
+
+@keys.command("create")
+@click.option("--role", type=click.Choice(["portal", "unit", "verifier", "admin"]), required=True)
+@click.option("--unit", "units_", multiple=True, help="Unit code (repeat for a portal).")
+@click.option("--region", default=None, help="Province code, e.g. 16 (verifier, portal).")
+@click.option("--name", default=None, help="Who holds the key.")
+def keys_create(role: str, units_: tuple[str, ...], region: str | None, name: str | None) -> None:
+    """Mint a key and print it (it cannot be shown again)."""
+    from infra.db import create_db_engine, create_session_factory, transaction
+    from infra.keys import KeyRefused, Role, create_key
+
+    engine = create_db_engine(_settings())
+    try:
+        with transaction(create_session_factory(engine)) as session:
+            new = create_key(
+                session,
+                role=Role(role),
+                name=name or f"{role} key",
+                units=list(units_),
+                region=region,
+            )
+    except KeyRefused as exc:
+        _fail(str(exc), code=2)
+    finally:
+        engine.dispose()
+    click.echo(new.secret)
+    click.echo(f"key {new.prefix} ({role}) created; store it now, it is not shown again", err=True)
+
+
+@keys.command("revoke")
+@click.argument("key")
+def keys_revoke(key: str) -> None:
+    """End a key, by its prefix (absah_PREFIX_…) or id."""
+    from infra.db import create_db_engine, create_session_factory, transaction
+    from infra.keys import revoke_key
+
+    prefix = key.split("_")[1] if key.startswith("absah_") else key
+    engine = create_db_engine(_settings())
+    with transaction(create_session_factory(engine)) as session:
+        done = revoke_key(session, prefix)
+    engine.dispose()
+    if not done:
+        _fail(f"no active key {prefix}")
+    click.echo(f"key {prefix} revoked")
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """Keys with role, scope and state (never the secret)."""
+    from infra.db import create_db_engine, create_session_factory
+    from infra.keys import list_keys
+
+    engine = create_db_engine(_settings())
+    with create_session_factory(engine)() as session:
+        for row in list_keys(session):
+            scope = ",".join(row.unit_codes) or (
+                f"region {row.region_code}" if row.region_code else "all"
+            )
+            state = "revoked" if row.revoked_at else "active"
+            click.echo(f"{row.prefix}  {row.role:<9} {scope:<20} {state:<8} {row.name}")
+    engine.dispose()
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--programme", "-p", required=True, help="KKPHAM, P2HAM or AKSIHAM.")
+@click.option("--period", required=True, help="2025, or 2025-B08 for AKSIHAM.")
+@click.option("--unit", "-u", required=True, help="Unit code, e.g. 1671 or LPPPLG.")
+@click.option("--unit-kind", default=None, help="lapas, rutan, kota… (known units: automatic).")
+@click.option("--criterion", default=None, help="Bind every file to this criterion.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def verify(
+    path: Path,
+    programme: str,
+    period: str,
+    unit: str,
+    unit_kind: str | None,
+    criterion: str | None,
+    fmt: str,
+) -> None:
+    """Check a folder or ZIP offline, with the worker's checks; exit 0 only if all is good."""
+    from infra.archives import ArchiveError
+
+    from absah.report import render
+    from rules.catalogs import NoCatalogForYear, UnknownProgramme, load_catalogs
+    from rules.periods import PeriodError
+    from worker.offline import verify_offline
+
+    try:
+        report = verify_offline(
+            load_catalogs(),
+            path,
+            programme=programme,
+            period=period,
+            unit=unit,
+            unit_kind=unit_kind,
+            criterion=criterion,
+        )
+    except (UnknownProgramme, PeriodError, NoCatalogForYear) as exc:
+        _fail(str(exc), code=2)
+    except ArchiveError as exc:
+        _fail(f"{path}: {exc.message} ({exc.code})", code=2)
+    click.echo(render(report, fmt))
+    sys.exit(0 if report.all_good else 1)
+
+
+@main.group()
 def rules() -> None:
     """Rule catalogs."""
 

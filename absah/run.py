@@ -13,27 +13,33 @@ import uvicorn
 
 from absah.embedded import EmbeddedRedis
 from infra.db import create_db_engine, create_session_factory, transaction
+from infra.keys import Role, create_key, has_admin_key
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.units import seed_registry
 
 
-def prepare_database(settings: Settings) -> None:
-    """Apply migrations, then load the shipped units into an empty registry."""
+def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> None:
+    """Apply migrations, load the shipped units into an empty registry, mint a first admin key."""
     upgrade(settings)
-    if settings.seed_units:
-        engine = create_db_engine(settings)
-        try:
-            with transaction(create_session_factory(engine)) as session:
-                if seed_registry(session):
-                    click.echo("absah: unit registry seeded (Sumatera Selatan)", err=True)
-        finally:
-            engine.dispose()
+    engine = create_db_engine(settings)
+    try:
+        with transaction(create_session_factory(engine)) as session:
+            if settings.seed_units and seed_registry(session):
+                click.echo("absah: unit registry seeded (Sumatera Selatan)", err=True)
+            if first_admin_key and not has_admin_key(session):
+                new = create_key(session, role=Role.ADMIN, name="first admin (absah run)")
+                path = settings.data_dir / "admin-key.txt"
+                path.write_text(new.secret + "\n", encoding="utf-8")
+                path.chmod(0o600)
+                click.echo(f"absah: first admin key (saved in {path}):\n  {new.secret}", err=True)
+    finally:
+        engine.dispose()
 
 
 def run_all(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    prepare_database(settings)
+    prepare_database(settings, first_admin_key=True)
     env = dict(os.environ)
     env["ABSAH_DATA_DIR"] = str(settings.data_dir.resolve())
     redis: EmbeddedRedis | None = None

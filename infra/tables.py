@@ -172,3 +172,19 @@ class CriterionState(Base):
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     ruleset_version: Mapped[str] = mapped_column(sa.String(64))
     evaluated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    """A client's credential: stored hashed, shown once, revocable; its role bounds what it sees."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    prefix: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    unit_codes: Mapped[list[Any]] = mapped_column(default=list)
+    region_code: Mapped[str | None] = mapped_column(sa.String(16), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)

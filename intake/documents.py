@@ -13,11 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.keys import Principal
 from infra.queue import send_verify
 from infra.states import DocumentStatus
 from infra.storage import StorageUnavailable, document_key
 from infra.tables import Batch, Document, Submission, Unit, new_id
 from infra.units import canonical_code
+from intake.auth import ensure_can_submit, ensure_visible
 from intake.errors import ApiError, database_unavailable, storage_unavailable
 from intake.receiving import ReceivedFile
 from intake.runtime import ApiRuntime
@@ -50,7 +52,12 @@ class PlannedDocument:
 
 
 def resolve_target(
-    session: Session, rt: ApiRuntime, programme: str, period: str, unit_code: str
+    session: Session,
+    rt: ApiRuntime,
+    programme: str,
+    period: str,
+    unit_code: str,
+    caller: Principal,
 ) -> Target:
     """The submission a request addresses, or a 422 that says which part is wrong."""
     try:
@@ -89,6 +96,7 @@ def resolve_target(
             "admin to register it.",
             unit=unit_code,
         )
+    ensure_visible(caller, unit)
     if not unit.active:
         raise ApiError(
             422,
@@ -243,26 +251,31 @@ def enqueue_documents(rt: ApiRuntime, document_ids: list[str]) -> None:
             log.warning("could not mark %s queued; it stays received", document_id)
 
 
+async def find_target(
+    rt: ApiRuntime, caller: Principal, programme: str, period: str, unit_code: str
+) -> Target:
+    """Validate the address before reading any body, so a bad request costs no upload."""
+    ensure_can_submit(caller)
+
+    def _resolve() -> Target:
+        with transaction(rt.sessions) as session:
+            return resolve_target(session, rt, programme, period, unit_code, caller)
+
+    try:
+        return await run_in_threadpool(_resolve)
+    except OperationalError as exc:
+        raise database_unavailable() from exc
+
+
 async def accept_files(
     rt: ApiRuntime,
-    programme: str,
-    period: str,
-    unit_code: str,
+    target: Target,
     files: list[ReceivedFile],
     criterion: str | None,
     kind: str | None,
     source: str = "documents",
 ) -> tuple[str, list[Document]]:
-    """The whole intake of a set of received files: validate, store, record, enqueue."""
-
-    def _resolve() -> Target:
-        with transaction(rt.sessions) as session:
-            return resolve_target(session, rt, programme, period, unit_code)
-
-    try:
-        target = await run_in_threadpool(_resolve)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    """The intake of a set of received files: plan, store bytes, record rows, enqueue."""
     planned = plan_documents(target, files, criterion, kind)
     await run_in_threadpool(store_bytes, rt, planned)
     batch_id, docs = await run_in_threadpool(record_documents, rt, target, planned, source)

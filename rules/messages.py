@@ -111,6 +111,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Struktur SK lengkap (skor tambahan {soft_score}/{soft_total}).",
         "The decree structure is complete (extra score {soft_score}/{soft_total}).",
     ),
+    "decree-soft-markers-few": (
+        "Struktur SK lengkap, tetapi hanya {soft_score} dari {soft_total} ciri pendukung "
+        "ditemukan (minimal {min_soft}); petugas perlu memeriksa keaslian SK.",
+        "The decree structure is complete, but only {soft_score} of {soft_total} supporting "
+        "features were found (at least {min_soft}); a person must check the decree.",
+    ),
     "decree-markers-missing": (
         "Struktur SK tidak lengkap: tidak ditemukan {missing}. Pastikan berkas adalah SK yang "
         "lengkap (KEPUTUSAN, NOMOR, TENTANG, Menimbang, Mengingat, MEMUTUSKAN, Menetapkan, "

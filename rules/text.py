@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")
 _SPACE = re.compile(r"\s+")
+_SHORT_WORD = 4  # phrases up to this length match whole words only
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class SearchText:
 
     def contains(self, phrase: str) -> bool:
         phrase = normalise(phrase)
+        if len(phrase) <= _SHORT_WORD:
+            # so short it hides inside words: TIM in "optimal", SOP in "kasus operasional"
+            return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", self.spaced) is not None
         return phrase in self.spaced or phrase.replace(" ", "") in self.compact
 
 

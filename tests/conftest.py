@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.migrate import upgrade
 from infra.settings import Settings
+from infra.keys import Role, create_key
 from infra.units import UnitRow, apply_units, seed_registry
 from tests.stack import free_port
 
@@ -135,3 +136,17 @@ def make_unit(factory: sessionmaker[Session], kind: str = "lapas") -> str:
         seed_registry(session)
         apply_units(session, [UnitRow(code, f"Unit uji {code}", kind, "16")])
     return code
+
+
+def make_key(
+    factory: sessionmaker[Session],
+    role: str = "admin",
+    *,
+    units: list[str] | None = None,
+    region: str | None = None,
+) -> dict[str, str]:
+    """Headers carrying a fresh API key of that role."""
+    with transaction(factory) as session:
+        seed_registry(session)
+        new = create_key(session, role=Role(role), name=f"test {role}", units=units, region=region)
+    return {"Authorization": f"Bearer {new.secret}"}

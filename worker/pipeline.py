@@ -18,10 +18,9 @@ from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Submission, Unit
 from rules.catalog import Catalog
 from rules.context import CheckContext
-from rules.evaluation import DocumentVerdict, evaluate_document
-from rules.naming import ParsedName, parse_name
+from rules.evaluation import DocumentVerdict
 from rules.periods import Period
-from worker.extract import extract_facts
+from worker.checking import check_path
 from worker.runtime import WorkerRuntime
 
 log = logging.getLogger(__name__)
@@ -112,14 +111,6 @@ def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
 def check_file(
     rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period
 ) -> tuple[DocumentVerdict, str]:
-    facts = extract_facts(
-        path,
-        name=job.original_name,
-        size=job.size,
-        sha256=job.sha256,
-        declared_mime=job.declared_mime,
-        limits=rt.limits,
-    )
     ctx = CheckContext(
         programme=job.programme,
         period=job.period,
@@ -131,10 +122,17 @@ def check_file(
         max_upload_bytes=rt.settings.max_upload_bytes,
         sibling_hashes=sibling_hashes(rt, job),
     )
-    parsed = parse_name(job.original_name)
-    kind_code = parsed.kind_code if isinstance(parsed, ParsedName) else None
-    declared = job.declared_kind if job.kind_source == "form" else None
-    return evaluate_document(catalog, facts, ctx, declared, kind_code), facts.mime
+    return check_path(
+        path,
+        name=job.original_name,
+        size=job.size,
+        sha256=job.sha256,
+        declared_mime=job.declared_mime,
+        catalog=catalog,
+        ctx=ctx,
+        declared_kind=job.declared_kind if job.kind_source == "form" else None,
+        limits=rt.limits,
+    )
 
 
 def record(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from intake.auth import get_principal
 from intake.deps import Runtime
 from intake.errors import not_found
 
-router = APIRouter(tags=["catalog"])
+router = APIRouter(tags=["catalog"], dependencies=[Depends(get_principal)])
 
 
 @router.get("/v1/catalog")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
+from infra.keys import Principal
 from infra.storage import ObjectMissing, StorageUnavailable
-from infra.tables import Document
+from infra.tables import Document, Unit
+from intake.auth import Caller, ensure_visible
 from intake.deps import DbSession, Runtime
-from intake.documents import accept_files
+from intake.documents import accept_files, find_target
 from intake.errors import ApiError, ErrorBody, not_found, storage_unavailable
 from intake.receiving import receive_multipart
 from intake.views import DocumentOut, document_out
@@ -60,9 +63,10 @@ _UPLOAD_BODY = {
     openapi_extra=_UPLOAD_BODY,
 )
 async def upload_documents(
-    programme: str, period: str, unit: str, request: Request, rt: Runtime
+    programme: str, period: str, unit: str, request: Request, rt: Runtime, caller: Caller
 ) -> UploadAnswer:
     """Take one or many files (multipart field `files`); each is checked asynchronously."""
+    target = await find_target(rt, caller, programme.upper(), period.upper(), unit)
     form = await receive_multipart(
         request.headers.get("content-type", ""),
         request.stream(),
@@ -73,9 +77,7 @@ async def upload_documents(
         files = [f for f in form.files if f.field in ("files", "file")]
         batch_id, docs = await accept_files(
             rt,
-            programme.upper(),
-            period.upper(),
-            unit,
+            target,
             files,
             form.fields.get("criterion") or None,
             form.fields.get("kind") or None,
@@ -83,36 +85,43 @@ async def upload_documents(
     finally:
         form.cleanup()
     with rt.sessions() as session:
-        rows = (
-            session.query(Document)
-            .options(selectinload(Document.submission))
-            .filter(Document.id.in_([d.id for d in docs]))
-            .all()
+        rows = list(
+            session.scalars(
+                sa.select(Document)
+                .options(selectinload(Document.submission))
+                .where(Document.id.in_([d.id for d in docs]))
+            )
         )
-        order = {d.id: i for i, d in enumerate(docs)}
-        rows.sort(key=lambda r: order[r.id])
-        return UploadAnswer(
-            batch_id=batch_id, documents=[document_out(r, with_findings=False) for r in rows]
-        )
+    order = {d.id: i for i, d in enumerate(docs)}
+    rows.sort(key=lambda r: order[r.id])
+    return UploadAnswer(
+        batch_id=batch_id, documents=[document_out(r, with_findings=False) for r in rows]
+    )
 
 
-@router.get("/v1/documents/{document_id}", response_model=DocumentOut, responses=ERRORS)
-def get_document(document_id: str, session: DbSession) -> DocumentOut:
-    """A document's status, detected type and findings."""
+def visible_document(session: Session, caller: Principal, document_id: str) -> Document:
+    """A document, if the caller may see its unit; 404 otherwise."""
     doc = session.get(Document, document_id)
     if doc is None:
         raise not_found("Dokumen", "Document")
-    return document_out(doc)
+    ensure_visible(caller, session.get(Unit, doc.submission.unit_code))
+    return doc
+
+
+@router.get("/v1/documents/{document_id}", response_model=DocumentOut, responses=ERRORS)
+def get_document(document_id: str, session: DbSession, caller: Caller) -> DocumentOut:
+    """A document's status, detected type and findings."""
+    return document_out(visible_document(session, caller, document_id))
 
 
 @router.get(
     "/v1/documents/{document_id}/content", responses=ERRORS, response_class=StreamingResponse
 )
-def get_document_content(document_id: str, session: DbSession, rt: Runtime) -> StreamingResponse:
+def get_document_content(
+    document_id: str, session: DbSession, rt: Runtime, caller: Caller
+) -> StreamingResponse:
     """The stored bytes, as uploaded."""
-    doc = session.get(Document, document_id)
-    if doc is None:
-        raise not_found("Dokumen", "Document")
+    doc = visible_document(session, caller, document_id)
     try:
         chunks = rt.store.stream(doc.storage_key)
     except ObjectMissing as exc:

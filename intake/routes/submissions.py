@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from infra.assessment import compute_criteria
 from infra.tables import Document, Submission
+from intake.auth import Caller
 from intake.deps import DbSession, Runtime
 from intake.documents import resolve_target
 from intake.routes.documents import ERRORS
@@ -20,10 +21,10 @@ router = APIRouter(tags=["submissions"])
     "/v1/submissions/{programme}/{period}/{unit}", response_model=SubmissionOut, responses=ERRORS
 )
 def get_submission(
-    programme: str, period: str, unit: str, session: DbSession, rt: Runtime
+    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
 ) -> SubmissionOut:
     """Criteria statuses (pending, complete, incomplete with what is missing, needs_review)."""
-    target = resolve_target(session, rt, programme.upper(), period.upper(), unit)
+    target = resolve_target(session, rt, programme.upper(), period.upper(), unit, caller)
     submission = session.scalars(
         sa.select(Submission).where(
             Submission.programme == target.programme,

@@ -15,6 +15,7 @@ from infra.units import (
     list_units,
     valid_code,
 )
+from intake.auth import Admin, Caller
 from intake.deps import DbSession
 from intake.errors import ApiError, not_found
 from intake.routes.documents import ERRORS
@@ -33,14 +34,18 @@ class UnitIn(BaseModel):
 
 @router.get("/v1/units", response_model=list[UnitOut])
 def get_units(
-    session: DbSession, region: str | None = None, active: bool | None = None
+    session: DbSession, caller: Caller, region: str | None = None, active: bool | None = None
 ) -> list[UnitOut]:
-    """Registered units, by region and code."""
-    return [unit_out(u) for u in list_units(session, region, active)]
+    """Registered units the caller may see, by region and code."""
+    return [
+        unit_out(u)
+        for u in list_units(session, region, active)
+        if caller.can_see(u.code, u.region_code)
+    ]
 
 
 @router.post("/v1/units", response_model=UnitOut, status_code=201, responses=ERRORS)
-def put_unit(body: UnitIn, session: DbSession) -> UnitOut:
+def put_unit(body: UnitIn, session: DbSession, _: Admin) -> UnitOut:
     """Create a unit, or update the one with that code (codes are case-insensitive)."""
     code = canonical_code(body.code)
     if not valid_code(code):
@@ -77,7 +82,7 @@ def put_unit(body: UnitIn, session: DbSession) -> UnitOut:
 
 
 @router.post("/v1/units/{code}/deactivate", response_model=UnitOut, responses=ERRORS)
-def deactivate_unit(code: str, session: DbSession) -> UnitOut:
+def deactivate_unit(code: str, session: DbSession, _: Admin) -> UnitOut:
     """Stop accepting uploads for a unit; its history stays."""
     unit = session.get(Unit, canonical_code(code))
     if unit is None:

@@ -6,12 +6,13 @@ from typing import Any
 
 from rules.checks.base import CheckSpec
 from rules.checks.decree import DECREE_DATE, DECREE_STRUCTURE
-from rules.checks.documents import LETTER_STRUCTURE, REGULATION_STRUCTURE, SIGNATURE_BLOCK
 from rules.checks.filetype import EXTENSION_MATCHES, MIME_ALLOWED
 from rules.checks.image import DUPLICATE_IN_SUBMISSION, EXIF_DATE, IMAGE_DECODES, IMAGE_RESOLUTION
 from rules.checks.keywords import KEYWORDS
+from rules.checks.letter import LETTER_STRUCTURE, SIGNATURE_BLOCK
 from rules.checks.naming import FILE_NAME
 from rules.checks.pdf import PDF_OPENS, PDF_RISKY_CONTENT, PDF_TEXT_LAYER
+from rules.checks.regulation import REGULATION_STRUCTURE
 from rules.checks.size import FILE_SIZE
 
 CHECKS: dict[str, CheckSpec[Any]] = {

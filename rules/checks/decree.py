@@ -101,10 +101,11 @@ def decree_structure(facts: FileFacts, ctx: CheckContext, params: DecreeParams) 
         return make_finding(
             "decree-structure",
             Outcome.WARN,
-            "decree-ok",
+            "decree-soft-markers-few",
             needs_review=True,
             soft_score=len(soft_found),
             soft_total=soft_total,
+            min_soft=params.min_soft,
         )
     return make_finding(
         "decree-structure",

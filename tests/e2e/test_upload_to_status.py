@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
-from tests.conftest import make_unit
+from tests.conftest import make_key, make_unit
 from tests.factories import decree_pdf, photo_jpeg
 from tests.stack import (
     Process,
@@ -104,11 +104,14 @@ def assert_verdicts(client: httpx.Client, unit: str, ids: dict[str, str]) -> Non
 
 
 @pytest.fixture
-def pg_stack(pg_settings: Settings, tmp_path: Path) -> Iterator[tuple[httpx.Client, Settings]]:
+def pg_stack(
+    pg_settings: Settings, tmp_path: Path, sessions_for: Callable[[Settings], sessionmaker[Session]]
+) -> Iterator[tuple[httpx.Client, Settings]]:
+    headers = make_key(sessions_for(pg_settings))
     api, base = start_api(pg_settings, tmp_path)
     worker = start_worker(pg_settings, tmp_path)
     try:
-        with httpx.Client(base_url=base, timeout=30) as client:
+        with httpx.Client(base_url=base, timeout=30, headers=headers) as client:
             yield client, pg_settings
     finally:
         worker.stop()
@@ -144,7 +147,11 @@ def test_the_run_command_on_embedded_defaults_checks_uploads(tmp_path: Path) -> 
         wait_until(ready, 60, "absah run to be ready")
         wait_until(lambda: "ready." in proc.output(), 60, "the worker of absah run")
         assert "private Redis started" in proc.output()
-        with httpx.Client(base_url=base, timeout=30) as client:
+        assert "first admin key" in proc.output()
+        key = (tmp_path / "data" / "admin-key.txt").read_text().strip()
+        assert key in proc.output()
+        assert httpx.get(f"{base}/v1/units").status_code == 401
+        with httpx.Client(base_url=base, timeout=30, headers={"X-API-Key": key}) as client:
             units = client.get("/v1/units").json()
             assert {u["code"] for u in units} >= {"16", "1601", "1671", "1674"}
             client.post(

@@ -109,9 +109,7 @@ def test_a_stale_worker_cannot_overwrite_the_verdict_of_a_newer_claim(
     with transaction(factory) as session:
         assert states.claim(session, doc_id, lease_seconds=60) is None  # lease still live
         session.execute(
-            sa.update(Document)
-            .where(Document.id == doc_id)
-            .values(lease_expires_at=utcnow())
+            sa.update(Document).where(Document.id == doc_id).values(lease_expires_at=utcnow())
         )  # the first worker died; its lease ran out
     with transaction(factory) as session:
         new = states.claim(session, doc_id, lease_seconds=60)

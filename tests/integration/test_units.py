@@ -17,6 +17,7 @@ from infra.settings import Settings
 from infra.tables import Region, Unit
 from infra.units import UnitImportError, import_units_csv, list_units
 from intake.app import create_app
+from tests.conftest import make_key
 from tests.factories import photo_jpeg
 from tests.stack import ROOT, settings_env
 
@@ -130,8 +131,8 @@ def test_the_cli_imports_lists_and_refuses_a_bad_file(
 
 @pytest.fixture
 def api(sqlite_settings: Settings, sessions_for: Factory) -> Iterator[TestClient]:
-    sessions_for(sqlite_settings)
-    with TestClient(create_app(sqlite_settings)) as client:
+    headers = make_key(sessions_for(sqlite_settings))
+    with TestClient(create_app(sqlite_settings), headers=headers) as client:
         yield client
 
 
