@@ -99,7 +99,12 @@ class Batch(Base):
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
     source: Mapped[str] = mapped_column(sa.String(16))
+    # entries refused at intake (ZIP guards, duplicates): name, code, messages
+    rejected: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    submission: Mapped[Submission] = relationship()
 
 
 class Document(Base):
@@ -188,3 +193,17 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a request with an Idempotency-Key, replayed to its retries."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (sa.UniqueConstraint("api_key_id", "key", name="uq_idempotency_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    api_key_id: Mapped[str] = mapped_column(sa.String(36))
+    key: Mapped[str] = mapped_column(sa.String(200))
+    fingerprint: Mapped[str] = mapped_column(sa.String(500))
+    status_code: Mapped[int | None] = mapped_column(default=None)
+    response: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""The intake steps: validate the target, store bytes, commit rows, then enqueue after commit."""
+"""The intake steps: bind files to criteria, store bytes, commit rows, then enqueue after commit."""
 
 from __future__ import annotations
 
@@ -13,32 +13,17 @@ from starlette.concurrency import run_in_threadpool
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
-from infra.keys import Principal
 from infra.queue import send_verify
 from infra.states import DocumentStatus
 from infra.storage import StorageUnavailable, document_key
-from infra.tables import Batch, Document, Submission, Unit, new_id
-from infra.units import canonical_code
-from intake.auth import ensure_can_submit, ensure_visible
+from infra.tables import Batch, Document, Submission, new_id
 from intake.errors import ApiError, database_unavailable, storage_unavailable
 from intake.receiving import ReceivedFile
 from intake.runtime import ApiRuntime
-from rules.catalog import Catalog
-from rules.catalogs import NoCatalogForYear, UnknownProgramme
+from intake.targets import Target
 from rules.naming import ParsedName, parse_name
-from rules.periods import Period, PeriodError
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Target:
-    """A validated submission address: programme, period (parsed) and an active unit."""
-
-    programme: str
-    period: Period
-    unit: Unit
-    catalog: Catalog
 
 
 @dataclass(frozen=True)
@@ -49,63 +34,6 @@ class PlannedDocument:
     kind: str | None
     kind_source: str | None
     storage_key: str
-
-
-def resolve_target(
-    session: Session,
-    rt: ApiRuntime,
-    programme: str,
-    period: str,
-    unit_code: str,
-    caller: Principal,
-) -> Target:
-    """The submission a request addresses, or a 422 that says which part is wrong."""
-    try:
-        catalog, parsed = rt.catalogs.select(programme, period)
-    except UnknownProgramme as exc:
-        raise ApiError(
-            422,
-            "unknown_programme",
-            f"Program '{programme}' tidak dikenal; pilih salah satu: {', '.join(exc.known)}.",
-            f"Unknown programme '{programme}'; use one of: {', '.join(exc.known)}.",
-            known=exc.known,
-        ) from exc
-    except PeriodError as exc:
-        raise ApiError(
-            422,
-            "invalid_period",
-            f"Periode '{period}' tidak valid untuk {programme}; format: {exc.expected}.",
-            f"Period '{period}' is not valid for {programme}; expected {exc.expected}.",
-            expected=exc.expected,
-        ) from exc
-    except NoCatalogForYear as exc:
-        raise ApiError(
-            422,
-            "no_catalog_for_period",
-            f"Belum ada katalog {programme} untuk tahun {exc.year}.",
-            f"There is no {programme} catalog for {exc.year}.",
-        ) from exc
-    unit = session.get(Unit, canonical_code(unit_code))
-    if unit is None:
-        raise ApiError(
-            422,
-            "unknown_unit",
-            f"Unit '{unit_code}' tidak terdaftar. Periksa kode wilayah/UPT atau minta "
-            "admin mendaftarkannya.",
-            f"Unit '{unit_code}' is not registered. Check the area/UPT code or ask an "
-            "admin to register it.",
-            unit=unit_code,
-        )
-    ensure_visible(caller, unit)
-    if not unit.active:
-        raise ApiError(
-            422,
-            "unit_inactive",
-            f"Unit '{unit.code}' tidak aktif.",
-            f"Unit '{unit.code}' is inactive.",
-            unit=unit.code,
-        )
-    return Target(catalog.programme, parsed, unit, catalog)
 
 
 def plan_documents(
@@ -202,13 +130,17 @@ def _get_or_create_submission(session: Session, target: Target) -> Submission:
 
 
 def record_documents(
-    rt: ApiRuntime, target: Target, planned: list[PlannedDocument], source: str
+    rt: ApiRuntime,
+    target: Target,
+    planned: list[PlannedDocument],
+    source: str,
+    rejected: list[dict[str, str]],
 ) -> tuple[str, list[Document]]:
     """Rows second: one transaction for the batch, its documents (received) and the criteria."""
     try:
         with transaction(rt.sessions) as session:
             submission = _get_or_create_submission(session, target)
-            batch = Batch(submission_id=submission.id, source=source)
+            batch = Batch(submission_id=submission.id, source=source, rejected=rejected)
             session.add(batch)
             session.flush()
             docs = [
@@ -251,20 +183,44 @@ def enqueue_documents(rt: ApiRuntime, document_ids: list[str]) -> None:
             log.warning("could not mark %s queued; it stays received", document_id)
 
 
-async def find_target(
-    rt: ApiRuntime, caller: Principal, programme: str, period: str, unit_code: str
-) -> Target:
-    """Validate the address before reading any body, so a bad request costs no upload."""
-    ensure_can_submit(caller)
-
-    def _resolve() -> Target:
-        with transaction(rt.sessions) as session:
-            return resolve_target(session, rt, programme, period, unit_code, caller)
-
-    try:
-        return await run_in_threadpool(_resolve)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+def split_duplicates(
+    rt: ApiRuntime, target: Target, planned: list[PlannedDocument]
+) -> tuple[list[PlannedDocument], list[dict[str, str]]]:
+    """Bytes already held for the same submission and criterion are flagged, not stored again."""
+    with rt.sessions() as session:
+        rows = session.execute(
+            sa.select(Document.sha256, Document.criterion_id, Document.id)
+            .join(Submission, Document.submission_id == Submission.id)
+            .where(
+                Submission.programme == target.programme,
+                Submission.period == str(target.period),
+                Submission.unit_code == target.unit.code,
+                Document.sha256.in_({p.file.sha256 for p in planned}),
+                Document.status != DocumentStatus.SUPERSEDED,
+            )
+        )
+        held = {(sha, crit): doc_id for sha, crit, doc_id in rows}
+    fresh: list[PlannedDocument] = []
+    duplicates: list[dict[str, str]] = []
+    for p in planned:
+        same = held.get((p.file.sha256, p.criterion_id))
+        if same is None:
+            held[(p.file.sha256, p.criterion_id)] = p.document_id  # twice in one request
+            fresh.append(p)
+            continue
+        duplicates.append(
+            {
+                "name": p.file.name,
+                "code": "duplicate_file",
+                "criterion": p.criterion_id,
+                "duplicate_of": same,
+                "message": f"Berkas yang sama persis sudah ada untuk kriteria {p.criterion_id}; "
+                "tidak disimpan ulang.",
+                "message_en": f"The exact same file is already held for criterion "
+                f"{p.criterion_id}; it was not stored again.",
+            }
+        )
+    return fresh, duplicates
 
 
 async def accept_files(
@@ -274,10 +230,13 @@ async def accept_files(
     criterion: str | None,
     kind: str | None,
     source: str = "documents",
-) -> tuple[str, list[Document]]:
+    rejected: list[dict[str, str]] | None = None,
+) -> tuple[str, list[Document], list[dict[str, str]]]:
     """The intake of a set of received files: plan, store bytes, record rows, enqueue."""
     planned = plan_documents(target, files, criterion, kind)
+    planned, duplicates = await run_in_threadpool(split_duplicates, rt, target, planned)
+    refused = [*(rejected or []), *duplicates]
     await run_in_threadpool(store_bytes, rt, planned)
-    batch_id, docs = await run_in_threadpool(record_documents, rt, target, planned, source)
+    batch_id, docs = await run_in_threadpool(record_documents, rt, target, planned, source, refused)
     await run_in_threadpool(enqueue_documents, rt, [d.id for d in docs])
-    return batch_id, docs
+    return batch_id, docs, refused

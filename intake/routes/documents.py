@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
-from sqlalchemy.orm import Session, selectinload
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.orm import Session
 
 from infra.keys import Principal
 from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Unit
 from intake.auth import Caller, ensure_visible
+from intake.batches import BatchOut
 from intake.deps import DbSession, Runtime
-from intake.documents import accept_files, find_target
 from intake.errors import ApiError, ErrorBody, not_found, storage_unavailable
 from intake.receiving import receive_multipart
+from intake.runtime import ApiRuntime
+from intake.submitting import Received, submit
+from intake.targets import Target
 from intake.views import DocumentOut, document_out
 
 router = APIRouter(tags=["documents"])
@@ -25,11 +26,6 @@ router = APIRouter(tags=["documents"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 404, 413, 415, 422, 503)
 }
-
-
-class UploadAnswer(BaseModel):
-    batch_id: str
-    documents: list[DocumentOut]
 
 
 _UPLOAD_BODY = {
@@ -55,48 +51,32 @@ _UPLOAD_BODY = {
 }
 
 
-@router.post(
-    "/v1/submissions/{programme}/{period}/{unit}/documents",
-    status_code=202,
-    response_model=UploadAnswer,
-    responses=ERRORS,
-    openapi_extra=_UPLOAD_BODY,
-)
-async def upload_documents(
-    programme: str, period: str, unit: str, request: Request, rt: Runtime, caller: Caller
-) -> UploadAnswer:
-    """Take one or many files (multipart field `files`); each is checked asynchronously."""
-    target = await find_target(rt, caller, programme.upper(), period.upper(), unit)
+async def receive_files(request: Request, rt: ApiRuntime, target: Target) -> Received:
     form = await receive_multipart(
         request.headers.get("content-type", ""),
         request.stream(),
         max_file_bytes=rt.settings.max_upload_bytes,
         max_files=rt.settings.max_files_per_request,
     )
-    try:
-        files = [f for f in form.files if f.field in ("files", "file")]
-        batch_id, docs = await accept_files(
-            rt,
-            target,
-            files,
-            form.fields.get("criterion") or None,
-            form.fields.get("kind") or None,
-        )
-    finally:
-        form.cleanup()
-    with rt.sessions() as session:
-        rows = list(
-            session.scalars(
-                sa.select(Document)
-                .options(selectinload(Document.submission))
-                .where(Document.id.in_([d.id for d in docs]))
-            )
-        )
-    order = {d.id: i for i, d in enumerate(docs)}
-    rows.sort(key=lambda r: order[r.id])
-    return UploadAnswer(
-        batch_id=batch_id, documents=[document_out(r, with_findings=False) for r in rows]
-    )
+    files = [f for f in form.files if f.field in ("files", "file")]
+    return Received(files, form.fields, [], form.cleanup)
+
+
+@router.post(
+    "/v1/submissions/{programme}/{period}/{unit}/documents",
+    status_code=202,
+    response_model=BatchOut,
+    responses=ERRORS,
+    openapi_extra=_UPLOAD_BODY,
+)
+async def upload_documents(
+    programme: str, period: str, unit: str, request: Request, rt: Runtime, caller: Caller
+) -> JSONResponse:
+    """Take one or many files (multipart field `files`); each is checked asynchronously.
+
+    Send `Idempotency-Key` to make a retry return the first answer instead of a new batch.
+    """
+    return await submit(request, rt, caller, programme, period, unit, "documents", receive_files)
 
 
 def visible_document(session: Session, caller: Principal, document_id: str) -> Document:

@@ -10,8 +10,8 @@ from infra.assessment import compute_criteria
 from infra.tables import Document, Submission
 from intake.auth import Caller
 from intake.deps import DbSession, Runtime
-from intake.documents import resolve_target
 from intake.routes.documents import ERRORS
+from intake.targets import resolve_target
 from intake.views import SubmissionOut, submission_out
 
 router = APIRouter(tags=["submissions"])

@@ -71,6 +71,28 @@ No Nama/NIP Jabatan Kedudukan dalam Tim
 
 SK_PAGES = (SK_DECREE_PAGE, SK_ANNEX_PAGE)
 
+# A well-formed SK about something else (a service pledge) that cites Permenkumham 25/2023,
+# so "Pelayanan Publik Berbasis Hak Asasi Manusia" is in it but it appoints no team.
+SK_MAKLUMAT = """\
+KEPUTUSAN KEPALA LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA PALEMBANG
+NOMOR W6.PAS.PAS13-HM.01.01-045 TAHUN 2025
+TENTANG
+PENETAPAN MAKLUMAT PELAYANAN
+DENGAN RAHMAT TUHAN YANG MAHA ESA
+KEPALA LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA PALEMBANG,
+Menimbang : a. bahwa untuk mewujudkan pelayanan publik yang optimal, transparan dan
+akuntabel perlu menetapkan maklumat pelayanan;
+Mengingat : 1. Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik;
+2. Peraturan Menteri Hukum dan Hak Asasi Manusia Nomor 25 Tahun 2023 tentang
+Pelayanan Publik Berbasis Hak Asasi Manusia;
+MEMUTUSKAN:
+Menetapkan : KEPUTUSAN KEPALA LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA
+PALEMBANG TENTANG PENETAPAN MAKLUMAT PELAYANAN.
+KESATU : Menetapkan Maklumat Pelayanan sebagaimana tercantum dalam Lampiran.
+KEDUA : Keputusan ini mulai berlaku pada tanggal ditetapkan.
+Ditetapkan di Palembang
+pada tanggal 2 Januari 2025"""
+
 
 def pdf(*pages: str, **overrides: Any) -> PdfFacts:
     """Facts of a PDF that opened, with `pages` as its extracted text (one string per page)."""

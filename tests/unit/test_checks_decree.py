@@ -16,6 +16,7 @@ from rules.findings import Outcome
 from tests.unit.builders import (
     SK_ANNEX_PAGE,
     SK_DECREE_PAGE,
+    SK_MAKLUMAT,
     SK_PAGES,
     ctx,
     facts,
@@ -487,26 +488,6 @@ def test_keywords_parameters_are_validated(params: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         CHECKS["keywords"].parse_params(params)
 
-
-SK_MAKLUMAT = """\
-KEPUTUSAN KEPALA LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA PALEMBANG
-NOMOR W6.PAS.PAS13-HM.01.01-045 TAHUN 2025
-TENTANG
-PENETAPAN MAKLUMAT PELAYANAN
-DENGAN RAHMAT TUHAN YANG MAHA ESA
-KEPALA LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA PALEMBANG,
-Menimbang : a. bahwa untuk mewujudkan pelayanan publik yang optimal, transparan dan
-akuntabel perlu menetapkan maklumat pelayanan;
-Mengingat : 1. Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik;
-2. Peraturan Menteri Hukum dan Hak Asasi Manusia Nomor 25 Tahun 2023 tentang
-Pelayanan Publik Berbasis Hak Asasi Manusia;
-MEMUTUSKAN:
-Menetapkan : KEPUTUSAN KEPALA LEMBAGA PEMASYARAKATAN PEREMPUAN KELAS IIA
-PALEMBANG TENTANG PENETAPAN MAKLUMAT PELAYANAN.
-KESATU : Menetapkan Maklumat Pelayanan sebagaimana tercantum dalam Lampiran.
-KEDUA : Keputusan ini mulai berlaku pada tanggal ditetapkan.
-Ditetapkan di Palembang
-pada tanggal 2 Januari 2025"""
 
 SK_ARSIP = (
     SK_DECREE_PAGE.replace("PELAYANAN PUBLIK BERBASIS HAK ASASI MANUSIA (P2HAM)", "PENGELOLA ARSIP")

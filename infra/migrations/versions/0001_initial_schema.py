@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 11:47:04.528253
+Create Date: 2026-11-28 11:48:52.828730
 """
 
 from __future__ import annotations
@@ -33,6 +33,17 @@ def upgrade() -> None:
     sa.Column('last_used_at', infra.tables.UtcDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
     sa.UniqueConstraint('prefix', name=op.f('uq_api_keys_prefix'))
+    )
+    op.create_table('idempotency_records',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('api_key_id', sa.String(length=36), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('fingerprint', sa.String(length=500), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('response', sa.JSON(), nullable=True),
+    sa.Column('created_at', infra.tables.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_records')),
+    sa.UniqueConstraint('api_key_id', 'key', name='uq_idempotency_key')
     )
     op.create_table('regions',
     sa.Column('code', sa.String(length=16), nullable=False),
@@ -72,7 +83,9 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
     sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('rejected', sa.JSON(), nullable=False),
     sa.Column('created_at', infra.tables.UtcDateTime(), nullable=False),
+    sa.Column('completed_at', infra.tables.UtcDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_batches_submission_id_submissions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_batches'))
     )
@@ -174,5 +187,6 @@ def downgrade() -> None:
 
     op.drop_table('units')
     op.drop_table('regions')
+    op.drop_table('idempotency_records')
     op.drop_table('api_keys')
     # ### end Alembic commands ###

@@ -1,0 +1,85 @@
+"""One upload request from address to answer: idempotency, receive, accept, batch answer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from infra.keys import Principal
+from infra.tables import Batch
+from intake import idempotency
+from intake.batches import BatchOut, batch_out
+from intake.documents import accept_files
+from intake.receiving import ReceivedFile
+from intake.runtime import ApiRuntime
+from intake.targets import Target, find_target
+
+
+class Received:
+    """What a request's body turned into: files, form fields, entries refused on the way."""
+
+    def __init__(
+        self,
+        files: list[ReceivedFile],
+        fields: dict[str, str],
+        rejected: list[dict[str, str]],
+        cleanup: Callable[[], None],
+    ) -> None:
+        self.files, self.fields, self.rejected, self.cleanup = files, fields, rejected, cleanup
+
+
+Receiver = Callable[[Request, ApiRuntime, Target], Awaitable[Received]]
+
+
+def _answer(rt: ApiRuntime, batch_id: str) -> BatchOut:
+    with rt.sessions() as session:
+        batch = session.get(Batch, batch_id)
+        assert batch is not None
+        return batch_out(session, batch)
+
+
+async def submit(
+    request: Request,
+    rt: ApiRuntime,
+    caller: Principal,
+    programme: str,
+    period: str,
+    unit: str,
+    source: str,
+    receive: Receiver,
+) -> JSONResponse:
+    """Validate the address, honour Idempotency-Key, take the body in, answer with the batch."""
+    target = await find_target(rt, caller, programme.upper(), period.upper(), unit)
+    key = request.headers.get("idempotency-key")
+    fingerprint = f"{request.method} {request.url.path}"
+    if key is not None:
+        replay = await run_in_threadpool(idempotency.begin, rt, caller.key_id, key, fingerprint)
+        if replay is not None:
+            return JSONResponse(
+                replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
+            )
+    try:
+        received = await receive(request, rt, target)
+        try:
+            batch_id, _, _ = await accept_files(
+                rt,
+                target,
+                received.files,
+                received.fields.get("criterion") or None,
+                received.fields.get("kind") or None,
+                source,
+                received.rejected,
+            )
+        finally:
+            received.cleanup()
+        body = (await run_in_threadpool(_answer, rt, batch_id)).model_dump(mode="json")
+    except BaseException:
+        if key is not None:
+            await run_in_threadpool(idempotency.abandon, rt, caller.key_id, key)
+        raise
+    if key is not None:
+        await run_in_threadpool(idempotency.finish, rt, caller.key_id, key, 202, body)
+    return JSONResponse(body, status_code=202)
