@@ -14,8 +14,17 @@ log = logging.getLogger(__name__)
 
 VERIFY_DOCUMENT = "absah.verify_document"
 SWEEP = "absah.sweep"
+DELIVER_WEBHOOK = "absah.deliver_webhook"
 
-TASK_NAMES = frozenset({VERIFY_DOCUMENT, SWEEP})
+TASK_NAMES = frozenset({VERIFY_DOCUMENT, SWEEP, DELIVER_WEBHOOK})
+
+
+class DeliverWebhook(BaseModel):
+    """Send one recorded webhook delivery."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delivery_id: str
 
 
 class VerifyDocument(BaseModel):

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     worker_concurrency: int | None = None
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
 
+    # Webhooks: targets on loopback/private networks are refused unless allowed here
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_seconds: float = Field(default=5.0, ge=0)
+
     # Seeds applied on an empty database by `absah run` / `absah db upgrade`
     seed_units: bool = True
 

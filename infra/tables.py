@@ -207,3 +207,33 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int | None] = mapped_column(default=None)
     response: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookEndpoint(Base):
+    """Where a client (an API key) wants events sent, and the secret that signs them."""
+
+    __tablename__ = "webhook_endpoints"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    api_key_id: Mapped[str] = mapped_column(sa.ForeignKey("api_keys.id"), index=True)
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    secret: Mapped[str] = mapped_column(sa.String(200))
+    events: Mapped[list[Any]] = mapped_column(default=list)  # empty: every event
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint: recorded first, sent by a task, retried with backoff."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    endpoint_id: Mapped[str] = mapped_column(sa.ForeignKey("webhook_endpoints.id"), index=True)
+    event: Mapped[str] = mapped_column(sa.String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    last_status_code: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 11:48:52.828730
+Create Date: 2026-11-28 11:49:38.939807
 """
 
 from __future__ import annotations
@@ -64,6 +64,20 @@ def upgrade() -> None:
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_units_region_code'), ['region_code'], unique=False)
 
+    op.create_table('webhook_endpoints',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('api_key_id', sa.String(length=36), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('secret', sa.String(length=200), nullable=False),
+    sa.Column('events', sa.JSON(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', infra.tables.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['api_key_id'], ['api_keys.id'], name=op.f('fk_webhook_endpoints_api_key_id_api_keys')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints'))
+    )
+    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_endpoints_api_key_id'), ['api_key_id'], unique=False)
+
     op.create_table('submissions',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('programme', sa.String(length=16), nullable=False),
@@ -78,6 +92,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submissions_unit_code'), ['unit_code'], unique=False)
+
+    op.create_table('webhook_deliveries',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('endpoint_id', sa.String(length=36), nullable=False),
+    sa.Column('event', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('last_status_code', sa.Integer(), nullable=True),
+    sa.Column('created_at', infra.tables.UtcDateTime(), nullable=False),
+    sa.Column('next_attempt_at', infra.tables.UtcDateTime(), nullable=True),
+    sa.Column('delivered_at', infra.tables.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['endpoint_id'], ['webhook_endpoints.id'], name=op.f('fk_webhook_deliveries_endpoint_id_webhook_endpoints')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries'))
+    )
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_deliveries_endpoint_id'), ['endpoint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_deliveries_status'), ['status'], unique=False)
 
     op.create_table('batches',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -178,10 +211,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_batches_submission_id'))
 
     op.drop_table('batches')
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_status'))
+        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_endpoint_id'))
+
+    op.drop_table('webhook_deliveries')
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submissions_unit_code'))
 
     op.drop_table('submissions')
+    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_endpoints_api_key_id'))
+
+    op.drop_table('webhook_endpoints')
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_units_region_code'))
 
