@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     max_files_per_request: int = Field(default=200, gt=0)
 
+    # Presigned direct uploads
+    upload_url_ttl_seconds: int = Field(default=3600, ge=60)
+    upload_expiry_grace_seconds: int = Field(default=3600, ge=0)
+
     # Extraction bounds: the worker never trusts a file's own claims
     max_image_pixels: int = Field(default=60_000_000, gt=0)
     max_pdf_pages: int = Field(default=2000, gt=0)

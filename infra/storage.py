@@ -191,6 +191,24 @@ class S3Store:
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(str(exc)) from exc
 
+    def presign_put(self, key: str, content_type: str | None, expires: int) -> str:
+        params = {"Bucket": self.bucket, "Key": self._key(key)}
+        if content_type:
+            params["ContentType"] = content_type
+        url: str = self.client.generate_presigned_url(
+            "put_object", Params=params, ExpiresIn=expires
+        )
+        return url
+
+    def presign_post(self, key: str, max_size: int, expires: int) -> dict[str, Any]:
+        answer: dict[str, Any] = self.client.generate_presigned_post(
+            self.bucket,
+            self._key(key),
+            Conditions=[["content-length-range", 1, max_size]],
+            ExpiresIn=expires,
+        )
+        return answer
+
     def ensure_bucket(self) -> None:
         try:
             self.client.head_bucket(Bucket=self.bucket)

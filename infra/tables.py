@@ -237,3 +237,27 @@ class WebhookDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Upload(Base):
+    """A presigned direct-to-storage upload, completed (checked and queued) by the client."""
+
+    __tablename__ = "uploads"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    api_key_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    programme: Mapped[str] = mapped_column(sa.String(16))
+    period: Mapped[str] = mapped_column(sa.String(16))
+    unit_code: Mapped[str] = mapped_column(sa.ForeignKey("units.code"))
+    criterion_id: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str | None] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(512))
+    content_type: Mapped[str | None] = mapped_column(sa.String(255))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    document_id: Mapped[str] = mapped_column(sa.String(36))
+    storage_key: Mapped[str] = mapped_column(sa.String(1024))
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    batch_id: Mapped[str | None] = mapped_column(sa.String(36), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)

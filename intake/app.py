@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 
 from infra.settings import Settings
 from intake.errors import ApiError, api_error_handler, validation_error_handler
-from intake.routes import batches, catalog, documents, health, submissions, units
+from intake.routes import batches, catalog, documents, health, submissions, units, uploads
 from intake.runtime import ApiRuntime
 
 
@@ -32,6 +32,6 @@ def create_app(settings: Settings, runtime: ApiRuntime | None = None) -> FastAPI
     app.state.runtime = rt
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
-    for module in (health, documents, batches, submissions, catalog, units):
+    for module in (health, documents, batches, uploads, submissions, catalog, units):
         app.include_router(module.router)
     return app

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 11:49:38.939807
+Create Date: 2026-11-28 11:50:41.651712
 """
 
 from __future__ import annotations
@@ -92,6 +92,32 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submissions_unit_code'), ['unit_code'], unique=False)
+
+    op.create_table('uploads',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('api_key_id', sa.String(length=36), nullable=False),
+    sa.Column('programme', sa.String(length=16), nullable=False),
+    sa.Column('period', sa.String(length=16), nullable=False),
+    sa.Column('unit_code', sa.String(length=16), nullable=False),
+    sa.Column('criterion_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=64), nullable=True),
+    sa.Column('name', sa.String(length=512), nullable=False),
+    sa.Column('content_type', sa.String(length=255), nullable=True),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('document_id', sa.String(length=36), nullable=False),
+    sa.Column('storage_key', sa.String(length=1024), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('batch_id', sa.String(length=36), nullable=True),
+    sa.Column('created_at', infra.tables.UtcDateTime(), nullable=False),
+    sa.Column('expires_at', infra.tables.UtcDateTime(), nullable=False),
+    sa.Column('completed_at', infra.tables.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['unit_code'], ['units.code'], name=op.f('fk_uploads_unit_code_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_uploads'))
+    )
+    with op.batch_alter_table('uploads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_uploads_api_key_id'), ['api_key_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_uploads_status'), ['status'], unique=False)
 
     op.create_table('webhook_deliveries',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -216,6 +242,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_endpoint_id'))
 
     op.drop_table('webhook_deliveries')
+    with op.batch_alter_table('uploads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_uploads_status'))
+        batch_op.drop_index(batch_op.f('ix_uploads_api_key_id'))
+
+    op.drop_table('uploads')
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_submissions_unit_code'))
 
