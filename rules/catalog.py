@@ -123,14 +123,19 @@ class Catalog(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalog:
-        seen: set[str] = set()
-        for criterion in self.walk():
-            if criterion.id in seen:
-                raise ValueError(f"duplicate criterion id {criterion.id}")
-            seen.add(criterion.id)
-            for req in criterion.evidence:
+        first_at: dict[str, str] = {}
+        for where, criterion in _with_paths(self.criteria, "criteria"):
+            if criterion.id in first_at:
+                raise ValueError(
+                    f"{where}: duplicate criterion id {criterion.id} "
+                    f"(first at {first_at[criterion.id]})"
+                )
+            first_at[criterion.id] = where
+            for i, req in enumerate(criterion.evidence):
                 if req.kind not in self.evidence_kinds:
-                    raise ValueError(f"{criterion.id}: unknown evidence kind {req.kind!r}")
+                    raise ValueError(
+                        f"{where}.evidence[{i}].kind: unknown evidence kind {req.kind!r}"
+                    )
         return self
 
     def walk(self) -> Iterator[Criterion]:
@@ -162,6 +167,14 @@ class Catalog(Strict):
         return {name for name, kind in self.evidence_kinds.items() if code in kind.codes}
 
 
+def _with_paths(nodes: list[Criterion], prefix: str) -> Iterator[tuple[str, Criterion]]:
+    """Every criterion and item, depth first, with where it sits: criteria[2].items[3]."""
+    for i, node in enumerate(nodes):
+        where = f"{prefix}[{i}]"
+        yield where, node
+        yield from _with_paths(node.items, f"{where}.items")
+
+
 def _format_validation_error(path: Path, exc: ValidationError) -> str:
     lines = [f"{path}: invalid catalog"]
     for err in exc.errors():
@@ -174,7 +187,7 @@ def load_catalog_file(path: Path) -> Catalog:
     """Load and validate one catalog file; checks are validated by `validate_checks`."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date, 2024-13-01
         raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise CatalogError(f"{path}: a catalog is a mapping at the top level")

@@ -1,4 +1,4 @@
-"""Facts, contexts and decree text for unit tests of rules/: built directly, never read from files."""
+"""Facts, contexts and decree text for unit tests of rules/: built directly, no file I/O."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ def pdf(*pages: str, **overrides: Any) -> PdfFacts:
     return PdfFacts(**fields)
 
 
-def image(width: int = 1600, height: int = 1200, **overrides: Any) -> ImageFacts:
+def image(width: int | None = 1600, height: int | None = 1200, **overrides: Any) -> ImageFacts:
     """Facts of an image that decoded, taken inside 2025 unless told otherwise."""
     fields: dict[str, Any] = {
         "decoded": True,

@@ -31,7 +31,9 @@ DATE_LINE = "pada tanggal 15 Maret 2025"
 
 def rewrite(pattern: str, replacement: str, *pages: str) -> tuple[str, ...]:
     """The SK with every match of `pattern` (any case) replaced, on every page."""
-    return tuple(re.sub(pattern, replacement, page, flags=re.IGNORECASE) for page in pages or SK_PAGES)
+    return tuple(
+        re.sub(pattern, replacement, page, flags=re.IGNORECASE) for page in pages or SK_PAGES
+    )
 
 
 def with_date(date_line: str) -> tuple[str, ...]:
@@ -307,15 +309,39 @@ def test_a_decree_date_inside_the_window_passes(
     ("date_line", "window", "params", "found", "start", "end"),
     [
         ("pada tanggal 15 Maret 2019", WINDOW_2025, {}, "2019-03-15", "2025-01-01", "2025-12-31"),
-        ("pada tanggal 31 Desember 2024", WINDOW_2025, {}, "2024-12-31", "2025-01-01",
-         "2025-12-31"),
+        (
+            "pada tanggal 31 Desember 2024",
+            WINDOW_2025,
+            {},
+            "2024-12-31",
+            "2025-01-01",
+            "2025-12-31",
+        ),
         ("pada tanggal 1 Januari 2026", WINDOW_2025, {}, "2026-01-01", "2025-01-01", "2025-12-31"),
-        ("pada tanggal 31 Desember 2022", WINDOW_2025, {"years_before": 2}, "2022-12-31",
-         "2023-01-01", "2025-12-31"),
-        ("pada tanggal 15 Maret 2019", WINDOW_2025, {"years_before": 2}, "2019-03-15",
-         "2023-01-01", "2025-12-31"),
-        ("pada tanggal 2 Januari 2027", WINDOW_2025, {"years_after": 1}, "2027-01-02",
-         "2025-01-01", "2026-12-31"),
+        (
+            "pada tanggal 31 Desember 2022",
+            WINDOW_2025,
+            {"years_before": 2},
+            "2022-12-31",
+            "2023-01-01",
+            "2025-12-31",
+        ),
+        (
+            "pada tanggal 15 Maret 2019",
+            WINDOW_2025,
+            {"years_before": 2},
+            "2019-03-15",
+            "2023-01-01",
+            "2025-12-31",
+        ),
+        (
+            "pada tanggal 2 Januari 2027",
+            WINDOW_2025,
+            {"years_after": 1},
+            "2027-01-02",
+            "2025-01-01",
+            "2026-12-31",
+        ),
         ("pada tanggal 30 April 2025", WINDOW_B08, {}, "2025-04-30", "2025-05-01", "2025-08-31"),
     ],
     ids=[
@@ -512,12 +538,21 @@ def sktim_keywords(catalog: Catalog) -> dict[str, Any]:
     ("pages", "outcome", "missing"),
     [
         (SK_PAGES, Outcome.PASS, None),
-        ((SK_DECREE_PAGE.replace("(P2HAM)", ""), SK_ANNEX_PAGE.replace("(P2HAM)", "")),
-         Outcome.PASS, None),
-        ((SK_DECREE_PAGE.replace("PELAYANAN PUBLIK BERBASIS HAK ASASI MANUSIA ", ""),),
-         Outcome.PASS, None),
-        ((SK_ARSIP,), Outcome.FAIL,
-         ["P2HAM / PELAYANAN PUBLIK BERBASIS HAK ASASI MANUSIA / PELAYANAN PUBLIK BERBASIS HAM"]),
+        (
+            (SK_DECREE_PAGE.replace("(P2HAM)", ""), SK_ANNEX_PAGE.replace("(P2HAM)", "")),
+            Outcome.PASS,
+            None,
+        ),
+        (
+            (SK_DECREE_PAGE.replace("PELAYANAN PUBLIK BERBASIS HAK ASASI MANUSIA ", ""),),
+            Outcome.PASS,
+            None,
+        ),
+        (
+            (SK_ARSIP,),
+            Outcome.FAIL,
+            ["P2HAM / PELAYANAN PUBLIK BERBASIS HAK ASASI MANUSIA / PELAYANAN PUBLIK BERBASIS HAM"],
+        ),
         ((SK_MAKLUMAT,), Outcome.FAIL, ["TIM"]),
     ],
     ids=[

@@ -40,8 +40,12 @@ BOMB = ImageFacts(
         (image(), Outcome.PASS, "image-ok", {"width": 1600, "height": 1200}),
         (BROKEN, Outcome.FAIL, "image-broken", {"detail": "image file is truncated"}),
         (ImageFacts(decoded=False), Outcome.FAIL, "image-broken", {"detail": "tidak terbaca"}),
-        (BOMB, Outcome.FAIL, "image-too-many-pixels",
-         {"detail": "30000x30000 is over 50000000 pixels"}),
+        (
+            BOMB,
+            Outcome.FAIL,
+            "image-too-many-pixels",
+            {"detail": "30000x30000 is over 50000000 pixels"},
+        ),
     ],
     ids=["decodes", "broken", "not-decoded-without-reason", "too-many-pixels"],
 )
@@ -92,8 +96,13 @@ def test_the_image_checks_skip_an_image_that_did_not_decode(
         (399, 3000, {}, Outcome.FAIL, "image-resolution-too-low"),
         (320, 240, {}, Outcome.FAIL, "image-resolution-too-low"),
         (1, 1, {}, Outcome.FAIL, "image-resolution-too-low"),
-        (1200, 1000, {"min_side": 1080, "warn_below": 1200}, Outcome.FAIL,
-         "image-resolution-too-low"),
+        (
+            1200,
+            1000,
+            {"min_side": 1080, "warn_below": 1200},
+            Outcome.FAIL,
+            "image-resolution-too-low",
+        ),
         (500, 500, {"min_side": 500, "warn_below": 500}, Outcome.PASS, "image-resolution-ok"),
     ],
     ids=[
@@ -112,9 +121,7 @@ def test_the_image_checks_skip_an_image_that_did_not_decode(
 def test_the_shorter_side_decides_the_resolution(
     width: int, height: int, params: dict[str, Any], outcome: Outcome, reason: str
 ) -> None:
-    finding = run(
-        "image-resolution", photo_file(width=width, height=height), photo_ctx(), **params
-    )
+    finding = run("image-resolution", photo_file(width=width, height=height), photo_ctx(), **params)
     assert (finding.outcome, finding.reason_code) == (outcome, reason)
     assert finding.details is not None
     assert finding.details["short_side"] == min(width, height)
@@ -139,12 +146,30 @@ WINDOW_B08 = {"window_start": date(2025, 5, 1), "window_end": date(2025, 8, 31)}
         ("2024-12-31T23:59:59", WINDOW_2025, {}, Outcome.WARN, "exif-date-outside-period", True),
         ("2026-01-01T00:00:00", WINDOW_2025, {}, Outcome.WARN, "exif-date-outside-period", True),
         ("2019-07-01T10:00:00", WINDOW_2025, {}, Outcome.WARN, "exif-date-outside-period", True),
-        ("2024-06-01T10:00:00", WINDOW_2025, {"years_before": 1}, Outcome.PASS, "exif-date-ok",
-         False),
-        ("2023-12-31T10:00:00", WINDOW_2025, {"years_before": 1}, Outcome.WARN,
-         "exif-date-outside-period", True),
-        ("2019-07-01T10:00:00", WINDOW_2025, {"outside": "warn"}, Outcome.WARN,
-         "exif-date-outside-period", False),
+        (
+            "2024-06-01T10:00:00",
+            WINDOW_2025,
+            {"years_before": 1},
+            Outcome.PASS,
+            "exif-date-ok",
+            False,
+        ),
+        (
+            "2023-12-31T10:00:00",
+            WINDOW_2025,
+            {"years_before": 1},
+            Outcome.WARN,
+            "exif-date-outside-period",
+            True,
+        ),
+        (
+            "2019-07-01T10:00:00",
+            WINDOW_2025,
+            {"outside": "warn"},
+            Outcome.WARN,
+            "exif-date-outside-period",
+            False,
+        ),
         ("2025-04-30T10:00:00", WINDOW_B08, {}, Outcome.WARN, "exif-date-outside-period", True),
         ("2025-06-30T10:00:00", WINDOW_B08, {}, Outcome.PASS, "exif-date-ok", False),
         (None, WINDOW_2025, {}, Outcome.WARN, "exif-date-missing", False),
@@ -201,8 +226,12 @@ def test_a_photo_outside_the_period_says_when_it_was_taken_and_where_that_came_f
         (SHA_A, {SHA_B: ["P2H-02-TOILET"]}, Outcome.PASS, None),
         (SHA_A, {SHA_A: []}, Outcome.PASS, None),
         (SHA_A, {SHA_A: ["P2H-02-TOILET"]}, Outcome.WARN, ["P2H-02-TOILET"]),
-        (SHA_A, {SHA_A: ["P2H-02-TOILET", "P2H-01-RAMP", "P2H-02-TOILET"]}, Outcome.WARN,
-         ["P2H-01-RAMP", "P2H-02-TOILET"]),
+        (
+            SHA_A,
+            {SHA_A: ["P2H-02-TOILET", "P2H-01-RAMP", "P2H-02-TOILET"]},
+            Outcome.WARN,
+            ["P2H-01-RAMP", "P2H-02-TOILET"],
+        ),
         (SHA_A, {SHA_A: ["P2H-02-LAKTASI"]}, Outcome.WARN, ["P2H-02-LAKTASI"]),
     ],
     ids=[
@@ -217,7 +246,9 @@ def test_a_photo_outside_the_period_says_when_it_was_taken_and_where_that_came_f
 def test_the_same_bytes_twice_in_a_submission_go_to_review(
     sha: str, siblings: dict[str, list[str]], outcome: Outcome, others: list[str] | None
 ) -> None:
-    finding = run("duplicate-in-submission", photo_file(sha256=sha), photo_ctx(sibling_hashes=siblings))
+    finding = run(
+        "duplicate-in-submission", photo_file(sha256=sha), photo_ctx(sibling_hashes=siblings)
+    )
     assert finding.outcome is outcome
     assert finding.needs_review is (others is not None)
     assert (finding.details or {}).get("other_criteria") == others

@@ -215,19 +215,36 @@ WRONG_TOPIC = sk_file(SK_MAKLUMAT)
         (WRONG_TOPIC, "P2H-00-SKTIM", Verdict.FAILED, "keywords-missing"),
         (facts(size=0, pdf=pdf(*SK_PAGES)), "P2H-00-SKTIM", Verdict.FAILED, "size-empty"),
         (photo_file(), "P2H-02-LAKTASI", Verdict.PASSED, None),
-        (photo_file(width=300, height=200), "P2H-02-LAKTASI", Verdict.FAILED,
-         "image-resolution-too-low"),
+        (
+            photo_file(width=300, height=200),
+            "P2H-02-LAKTASI",
+            Verdict.FAILED,
+            "image-resolution-too-low",
+        ),
         (photo_file(width=640, height=480), "P2H-02-LAKTASI", Verdict.PASSED, None),
         (photo_file(exif_datetime=None), "P2H-02-LAKTASI", Verdict.PASSED, None),
         (photo_file(exif_datetime="2024-05-01T09:00:00"), "P2H-02-LAKTASI", Verdict.PASSED, None),
-        (photo_file(exif_datetime="2019-05-01T09:00:00"), "P2H-02-LAKTASI", Verdict.NEEDS_REVIEW,
-         "exif-date-outside-period"),
-        (photo_file(canonical("P2H-00-PENCANANGAN", "FOTO", "jpg"),
-                    exif_datetime="2024-05-01T09:00:00"),
-         "P2H-00-PENCANANGAN", Verdict.NEEDS_REVIEW, "exif-date-outside-period"),
+        (
+            photo_file(exif_datetime="2019-05-01T09:00:00"),
+            "P2H-02-LAKTASI",
+            Verdict.NEEDS_REVIEW,
+            "exif-date-outside-period",
+        ),
+        (
+            photo_file(
+                canonical("P2H-00-PENCANANGAN", "FOTO", "jpg"), exif_datetime="2024-05-01T09:00:00"
+            ),
+            "P2H-00-PENCANANGAN",
+            Verdict.NEEDS_REVIEW,
+            "exif-date-outside-period",
+        ),
         (photo_file("foto laktasi.jpg"), "P2H-02-LAKTASI", Verdict.PASSED, None),
-        (photo_file(canonical("P2H-02-TOILET", "FOTO", "jpg")), "P2H-02-LAKTASI", Verdict.FAILED,
-         "name-token-mismatch"),
+        (
+            photo_file(canonical("P2H-02-TOILET", "FOTO", "jpg")),
+            "P2H-02-LAKTASI",
+            Verdict.FAILED,
+            "name-token-mismatch",
+        ),
         (photo_file("foto.jpg", mime=PNG), "P2H-02-LAKTASI", Verdict.FAILED, "extension-mismatch"),
     ],
     ids=[
@@ -253,7 +270,7 @@ WRONG_TOPIC = sk_file(SK_MAKLUMAT)
 def test_the_document_verdict_follows_its_findings(
     p2ham: Catalog, file: FileFacts, criterion_id: str, status: Verdict, reason: str | None
 ) -> None:
-    verdict = evaluate(p2ham, file, criterion_id, kind_code=None)
+    verdict = evaluate(p2ham, file, criterion_id)
     assert (verdict.status, verdict.reason_code) == (status, reason)
     assert verdict.kind is not None
 
