@@ -85,7 +85,7 @@ def resolve_kind(
                 Outcome.FAIL,
                 "mime-not-allowed",
                 detected=mime,
-                kind=criterion.id,
+                kind=f"kriteria/criterion {criterion.id}",
                 allowed=allowed,
             ),
         )

@@ -47,19 +47,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Evidence kind {kind} is not asked for by criterion {criterion}; expected: {expected}.",
     ),
     # size
-    "size-ok": ("Ukuran berkas {size_mb} MB sesuai.", "File size {size_mb} MB is within limits."),
+    "size-ok": (
+        "Ukuran berkas {size_mb:g} MB sesuai.",
+        "File size {size_mb:g} MB is within limits.",
+    ),
     "size-empty": (
         "Berkas kosong (0 byte). Unggah ulang berkas yang benar.",
         "The file is empty (0 bytes). Upload the right file again.",
     ),
     "size-over-limit": (
-        "Ukuran berkas {size_mb} MB melebihi batas {max_mb} MB. Perkecil berkas lalu unggah ulang.",
-        "The file is {size_mb} MB, over the {max_mb} MB limit. Make it smaller and upload again.",
+        "Ukuran berkas {size_mb:g} MB melebihi batas {max_mb:g} MB. "
+        "Perkecil berkas lalu unggah ulang.",
+        "The file is {size_mb:g} MB, over the {max_mb:g} MB limit. "
+        "Make it smaller and upload again.",
     ),
     "size-over-upstream": (
-        "Ukuran berkas {size_mb} MB melebihi {warn_mb} MB; aplikasi pusat kemungkinan menolaknya. "
-        "Sebaiknya dikompres.",
-        "The file is {size_mb} MB, over {warn_mb} MB; the central application will likely "
+        "Ukuran berkas {size_mb:g} MB melebihi {warn_mb:g} MB; aplikasi pusat kemungkinan "
+        "menolaknya. Sebaiknya dikompres.",
+        "The file is {size_mb:g} MB, over {warn_mb:g} MB; the central application will likely "
         "refuse it. Consider compressing it.",
     ),
     # naming convention (DOMAIN.md §7)
@@ -264,6 +269,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The exact same file was already uploaded for {other_criteria} in this submission.",
     ),
     # system (never "failed": DESIGN.md)
+    "object-missing": (
+        "Berkas tidak ditemukan di penyimpanan ({detail}); unggah ulang.",
+        "The file is missing from storage ({detail}); upload it again.",
+    ),
     "attempts-exhausted": (
         "Sistem tidak dapat memeriksa berkas setelah {attempts} percobaan ({detail}). "
         "Berkas tersimpan dan akan diperiksa ulang.",
@@ -277,6 +286,8 @@ class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, list | tuple | set | frozenset):
             value = ", ".join(str(v) for v in value)
+        if format_spec and not isinstance(value, int | float):
+            format_spec = ""  # a missing or textual value keeps its text
         return str(super().format_field(value, format_spec))
 
     def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:

@@ -66,6 +66,35 @@ def find_decree_date(text: SearchText) -> date | None:
     return None
 
 
+# Markers that only count in their place: the title block comes before Menimbang, and the
+# operative part (Menetapkan, the first diktum) after MEMUTUSKAN. Anywhere else the same words
+# are citations ("Undang-Undang Nomor …", "perlu menetapkan …") and prove nothing.
+TITLE_MARKERS = ("KEPUTUSAN", "NOMOR", "TENTANG")
+OPERATIVE_MARKERS = ("Menetapkan", "KESATU/PERTAMA")
+TITLE_SPAN = 1500
+
+
+def misplaced_markers(text: SearchText) -> list[str]:
+    """Hard markers present in the text but not where a decree puts them."""
+    compact = text.compact
+    menimbang = compact.find("menimbang")
+    head = compact[: menimbang if menimbang > 0 else TITLE_SPAN]
+    wrong = [
+        label
+        for label in TITLE_MARKERS
+        if not any(p.replace(" ", "") in head for p in HARD_MARKERS[label])
+    ]
+    decided = compact.find("memutuskan")
+    if decided >= 0:
+        tail = compact[decided:]
+        wrong += [
+            label
+            for label in OPERATIVE_MARKERS
+            if not any(p.replace(" ", "") in tail for p in HARD_MARKERS[label])
+        ]
+    return wrong
+
+
 class DecreeParams(Params):
     min_soft: int = Field(default=0, ge=0)
 
@@ -79,6 +108,7 @@ def decree_structure(facts: FileFacts, ctx: CheckContext, params: DecreeParams) 
         for label, phrases in HARD_MARKERS.items()
         if not any(text.contains(p) for p in phrases)
     ]
+    missing += [m for m in misplaced_markers(text) if m not in missing]
     if find_decree_date(text) is None:
         missing.append("pada tanggal [tgl] [Bulan] [tahun]")
     soft_found = [

@@ -19,7 +19,9 @@ def pdf_opens(facts: FileFacts, ctx: CheckContext, params: PagesParams) -> Findi
     pdf = facts.pdf
     if pdf is None:
         return make_finding("pdf-opens", Outcome.SKIP, "not-a-pdf")
-    if pdf.encrypted:
+    if pdf.encrypted and not pdf.opened:
+        # A PDF with only an owner password ("restricted", common for e-signed decrees) reads
+        # fine; only one that needs a password to open is refused.
         return make_finding("pdf-opens", Outcome.FAIL, "pdf-encrypted")
     if pdf.error == "pdf-too-many-pages" or (pdf.page_count or 0) > params.max_pages:
         return make_finding(
@@ -55,7 +57,7 @@ class TextParams(Params):
 
 def pdf_text_layer(facts: FileFacts, ctx: CheckContext, params: TextParams) -> Finding:
     pdf = facts.pdf
-    if pdf is None or not pdf.opened or pdf.encrypted:
+    if pdf is None or not pdf.opened:
         return make_finding("pdf-text-layer", Outcome.SKIP, "not-applicable")
     if pdf.text_chars < params.min_chars:
         # A scan is not wrong, it needs eyes: never "failed" (DOMAIN.md §5).

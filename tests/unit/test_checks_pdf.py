@@ -22,7 +22,7 @@ SCAN = pdf(page_count=3)  # pages, no text
         (pdf(*SK_PAGES), {}, Outcome.PASS, "pdf-ok"),
         (SCAN, {}, Outcome.PASS, "pdf-ok"),
         (ENCRYPTED, {}, Outcome.FAIL, "pdf-encrypted"),
-        (pdf(*SK_PAGES, encrypted=True), {}, Outcome.FAIL, "pdf-encrypted"),
+        (pdf(*SK_PAGES, encrypted=True), {}, Outcome.PASS, "pdf-ok"),  # owner password only
         (BROKEN, {}, Outcome.FAIL, "pdf-broken"),
         (PdfFacts(opened=False), {}, Outcome.FAIL, "pdf-broken"),
         (TOO_MANY, {}, Outcome.FAIL, "pdf-too-many-pages"),
@@ -38,7 +38,7 @@ SCAN = pdf(page_count=3)  # pages, no text
         "sk-with-text",
         "scan-without-text",
         "encrypted",
-        "encrypted-but-opened",
+        "restricted-owner-password-opens",
         "broken",
         "not-opened-without-reason",
         "too-many-pages-at-extraction",
