@@ -80,3 +80,14 @@ def send_verify(sender: Celery, document_id: str) -> None:
         retry=True,
         retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
     )
+
+
+def send_webhook(sender: Celery, delivery_id: str) -> None:
+    """Enqueue one recorded webhook delivery. Raises when the broker cannot take the message."""
+    message = DeliverWebhook(delivery_id=delivery_id)
+    sender.send_task(
+        DELIVER_WEBHOOK,
+        kwargs=message.model_dump(),
+        retry=True,
+        retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+    )

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # Intake bounds (DESIGN.md security bars)
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     max_files_per_request: int = Field(default=200, gt=0)
+    max_bundle_bytes: int = Field(default=1024 * 1024 * 1024, gt=0)
+    max_bundle_entries: int = Field(default=1000, gt=0)
+    max_bundle_expanded_bytes: int = Field(default=2 * 1024 * 1024 * 1024, gt=0)
+    max_bundle_ratio: float = Field(default=100.0, gt=1)
 
     # Presigned direct uploads
     upload_url_ttl_seconds: int = Field(default=3600, ge=60)

@@ -261,3 +261,47 @@ class Upload(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Decision(Base):
+    """A verifier's decision on one criterion of one submission; the latest one counts."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    criterion_id: Mapped[str] = mapped_column(sa.String(64))
+    decision: Mapped[str] = mapped_column(sa.String(24))  # accepted, revision_requested, rejected
+    note: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    machine_status: Mapped[str] = mapped_column(sa.String(24))  # what the machine said then
+    override: Mapped[bool] = mapped_column(default=False)
+    override_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    decided_by: Mapped[str] = mapped_column(sa.String(36))  # api key id
+    decided_by_name: Mapped[str] = mapped_column(sa.String(200))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """Append-only: who changed what, when, from what to what, and why."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(sa.String(200))  # key name, or "system"
+    actor_key_id: Mapped[str | None] = mapped_column(sa.String(36), default=None)
+    action: Mapped[str] = mapped_column(sa.String(64))
+    subject_type: Mapped[str] = mapped_column(sa.String(32))
+    subject_id: Mapped[str] = mapped_column(sa.String(128), index=True)
+    submission_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+
+
+class ReviewClaim(Base):
+    """A verifier holds a submission for a while so two verifiers do not review it at once."""
+
+    __tablename__ = "review_claims"
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(sa.String(36))
+    claimed_by_name: Mapped[str] = mapped_column(sa.String(200))
+    claimed_until: Mapped[datetime] = mapped_column()

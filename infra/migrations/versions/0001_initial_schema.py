@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 11:50:41.651712
+Create Date: 2026-11-28 11:55:23.654945
 """
 
 from __future__ import annotations
@@ -34,6 +34,25 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
     sa.UniqueConstraint('prefix', name=op.f('uq_api_keys_prefix'))
     )
+    op.create_table('audit_log',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('at', infra.tables.UtcDateTime(), nullable=False),
+    sa.Column('actor', sa.String(length=200), nullable=False),
+    sa.Column('actor_key_id', sa.String(length=36), nullable=True),
+    sa.Column('action', sa.String(length=64), nullable=False),
+    sa.Column('subject_type', sa.String(length=32), nullable=False),
+    sa.Column('subject_id', sa.String(length=128), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=True),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
+    )
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_log_subject_id'), ['subject_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_log_submission_id'), ['submission_id'], unique=False)
+
     op.create_table('idempotency_records',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('api_key_id', sa.String(length=36), nullable=False),
@@ -162,6 +181,32 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_criterion_states_submission_id_submissions')),
     sa.PrimaryKeyConstraint('submission_id', 'criterion_id', name=op.f('pk_criterion_states'))
     )
+    op.create_table('decisions',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('criterion_id', sa.String(length=64), nullable=False),
+    sa.Column('decision', sa.String(length=24), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('machine_status', sa.String(length=24), nullable=False),
+    sa.Column('override', sa.Boolean(), nullable=False),
+    sa.Column('override_reason', sa.Text(), nullable=True),
+    sa.Column('decided_by', sa.String(length=36), nullable=False),
+    sa.Column('decided_by_name', sa.String(length=200), nullable=False),
+    sa.Column('decided_at', infra.tables.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_decisions_submission_id_submissions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_decisions'))
+    )
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decisions_submission_id'), ['submission_id'], unique=False)
+
+    op.create_table('review_claims',
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('claimed_by', sa.String(length=36), nullable=False),
+    sa.Column('claimed_by_name', sa.String(length=200), nullable=False),
+    sa.Column('claimed_until', infra.tables.UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_review_claims_submission_id_submissions')),
+    sa.PrimaryKeyConstraint('submission_id', name=op.f('pk_review_claims'))
+    )
     op.create_table('documents',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=False),
@@ -232,6 +277,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_documents_batch_id'))
 
     op.drop_table('documents')
+    op.drop_table('review_claims')
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decisions_submission_id'))
+
+    op.drop_table('decisions')
     op.drop_table('criterion_states')
     with op.batch_alter_table('batches', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_batches_submission_id'))
@@ -261,5 +311,11 @@ def downgrade() -> None:
     op.drop_table('units')
     op.drop_table('regions')
     op.drop_table('idempotency_records')
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_log_submission_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_log_subject_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_log_at'))
+
+    op.drop_table('audit_log')
     op.drop_table('api_keys')
     # ### end Alembic commands ###
