@@ -20,6 +20,18 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+def _worker_logging(settings: Settings, process: str) -> None:
+    """Our log format for Celery too: with a receiver here Celery leaves logging alone."""
+    from celery.signals import setup_logging
+
+    from infra.logs import configure_logging
+
+    def configure(**_: object) -> None:
+        configure_logging(settings, process=process)
+
+    setup_logging.connect(configure, weak=False)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Absah: penerimaan dan verifikasi data dukung HAM (intake and verification)."""
@@ -50,7 +62,7 @@ def api(host: str | None, port: int | None, workers: int) -> None:
         host=host or settings.api_host,
         port=port or settings.api_port,
         workers=workers,
-        log_level="info",
+        log_config=None,  # absah.asgi:create configures JSON or text logs
     )
 
 
@@ -65,6 +77,7 @@ def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set")
+    _worker_logging(settings, "worker")
     app = create_celery(settings)
     argv = [
         "worker",
@@ -93,6 +106,7 @@ def beat() -> None:
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _worker_logging(settings, "beat")
     app = create_celery(settings)
     app.start(
         argv=["beat", "--loglevel=INFO", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
@@ -242,9 +256,8 @@ def verify(
     fmt: str,
 ) -> None:
     """Check a folder or ZIP offline, with the worker's checks; exit 0 only if all is good."""
-    from infra.archives import ArchiveError
-
     from absah.report import render
+    from infra.archives import ArchiveError
     from rules.catalogs import NoCatalogForYear, UnknownProgramme, load_catalogs
     from rules.periods import PeriodError
     from worker.offline import verify_offline

@@ -14,6 +14,7 @@ import uvicorn
 from absah.embedded import EmbeddedRedis
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role, create_key, has_admin_key
+from infra.logs import configure_logging
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.units import seed_registry
@@ -64,8 +65,9 @@ def run_all(settings: Settings) -> None:
     try:
         from intake.app import create_app
 
+        configure_logging(settings, process="api")
         uvicorn.run(
-            create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info"
+            create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
         )
     finally:
         worker.terminate()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -78,7 +80,9 @@ class Settings(BaseSettings):
     # Seeds applied on an empty database by `absah run` / `absah db upgrade`
     seed_units: bool = True
 
-    admin_token: SecretStr | None = None
+    # Logs: one JSON object a line (for collectors), or plain text for a terminal
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

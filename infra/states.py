@@ -117,6 +117,7 @@ def finish(
     detected_mime: str | None,
     ruleset_version: str | None,
     findings: list[dict[str, Any]],
+    check_ms: int | None = None,
 ) -> bool:
     """checking → a final status with its findings, only for the holder of the claim."""
     now = utcnow()
@@ -128,6 +129,7 @@ def finish(
         "ruleset_version": ruleset_version,
         "updated_at": now,
         "checked_at": now,
+        "check_ms": check_ms,
     }
     if kind is not None:
         values["kind"] = kind

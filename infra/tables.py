@@ -133,6 +133,7 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     checked_at: Mapped[datetime | None] = mapped_column(default=None)
+    check_ms: Mapped[int | None] = mapped_column(default=None)  # the last check's duration
 
     submission: Mapped[Submission] = relationship(back_populates="documents")
     findings: Mapped[list[FindingRow]] = relationship(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 11:55:23.654945
+Create Date: 2026-11-28 11:56:57.111412
 """
 
 from __future__ import annotations
@@ -230,6 +230,7 @@ def upgrade() -> None:
     sa.Column('created_at', infra.tables.UtcDateTime(), nullable=False),
     sa.Column('updated_at', infra.tables.UtcDateTime(), nullable=False),
     sa.Column('checked_at', infra.tables.UtcDateTime(), nullable=True),
+    sa.Column('check_ms', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['batch_id'], ['batches.id'], name=op.f('fk_documents_batch_id_batches')),
     sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_documents_submission_id_submissions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_documents'))

@@ -1,0 +1,97 @@
+"""Prometheus metrics, read from the database and the broker at scrape time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import redis
+import sqlalchemy as sa
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.registry import Collector, CollectorRegistry
+
+from infra.states import WAITING, DocumentStatus
+from infra.tables import Document, WebhookDelivery, utcnow
+from intake.runtime import ApiRuntime
+
+BUCKETS_MS = (50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)
+
+
+class AbsahCollector(Collector):
+    def __init__(self, rt: ApiRuntime) -> None:
+        self.rt = rt
+
+    def collect(self) -> Iterator[Metric]:
+        with self.rt.sessions() as session:
+            yield from self._documents(session)
+            yield from self._durations(session)
+            yield from self._webhooks(session)
+        yield self._queue_depth()
+
+    def _documents(self, session: Any) -> Iterator[Metric]:
+        by_status = GaugeMetricFamily("absah_documents", "Documents by status", labels=["status"])
+        counts = dict(
+            session.execute(
+                sa.select(Document.status, sa.func.count()).group_by(Document.status)
+            ).all()
+        )
+        for status in DocumentStatus:
+            by_status.add_metric([status.value], counts.get(status.value, 0))
+        yield by_status
+        waiting = [*WAITING, DocumentStatus.CHECKING]
+        oldest = session.scalar(
+            sa.select(sa.func.min(Document.created_at)).where(Document.status.in_(waiting))
+        )
+        age = (utcnow() - oldest).total_seconds() if oldest else 0.0
+        yield GaugeMetricFamily(
+            "absah_oldest_unverified_seconds",
+            "Age of the oldest document without a final status",
+            value=age,
+        )
+
+    def _durations(self, session: Any) -> Iterator[Metric]:
+        rows = session.execute(
+            sa.select(
+                *[sa.func.count().filter(Document.check_ms <= b) for b in BUCKETS_MS],
+                sa.func.count().filter(Document.check_ms.is_not(None)),
+                sa.func.coalesce(sa.func.sum(Document.check_ms), 0),
+            )
+        ).one()
+        buckets = [(str(b / 1000), rows[i]) for i, b in enumerate(BUCKETS_MS)]
+        buckets.append(("+Inf", rows[len(BUCKETS_MS)]))
+        yield HistogramMetricFamily(
+            "absah_check_duration_seconds",
+            "Time to check one document (last check of each)",
+            buckets=buckets,
+            sum_value=rows[-1] / 1000,
+        )
+
+    def _webhooks(self, session: Any) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "absah_webhook_deliveries", "Webhook deliveries by status", labels=["status"]
+        )
+        for status, count in session.execute(
+            sa.select(WebhookDelivery.status, sa.func.count()).group_by(WebhookDelivery.status)
+        ):
+            family.add_metric([status], count)
+        yield family
+
+    def _queue_depth(self) -> Metric:
+        family = GaugeMetricFamily(
+            "absah_queue_depth", "Messages waiting in the broker queue", labels=["queue"]
+        )
+        queue = self.rt.settings.queue_name
+        try:
+            client = redis.Redis.from_url(self.rt.settings.broker_url or "", socket_timeout=2)
+            depth = float(client.llen(queue))
+            client.close()
+        except (redis.RedisError, ValueError):
+            depth = float("nan")
+        family.add_metric([queue], depth)
+        return family
+
+
+def build_registry(rt: ApiRuntime) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(AbsahCollector(rt))
+    return registry
