@@ -9,14 +9,15 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from zipfile import ZipFile, ZipInfo
 
 CHUNK = 1024 * 1024
-# Below this many bytes the ratio is not enforced: small, very compressible files (a blank scan,
-# a padded CSV) are no bomb, and 1000 of them cost at most 64 MB.
+# Up to this size the ratio is not enforced: a small blank scan or padded CSV is no bomb.
 RATIO_FLOOR_BYTES = 64 * 1024
 _JUNK = {".ds_store", "thumbs.db", "desktop.ini"}
 _ARCHIVE_SUFFIXES = (".zip", ".zipx", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst")
@@ -44,7 +45,7 @@ _MESSAGES = {  # what the uploader reads next to the entry's name: what is wrong
         "This entry is a link (symlink), not a file; put the real file in the ZIP.",
     ),
     "entry_encrypted": (
-        "Berkas berkata sandi tidak dapat diperiksa; buat ulang ZIP tanpa kata sandi.",
+        "Berkas yang dilindungi kata sandi tak dapat diperiksa; buat ulang ZIP tanpa kata sandi.",
         "A password-protected file cannot be checked; make the ZIP again without a password.",
     ),
     "entry_nested_archive": (
@@ -56,15 +57,15 @@ _MESSAGES = {  # what the uploader reads next to the entry's name: what is wrong
         "The file is over the {entry_mb:g} MB limit per file; make it smaller and upload again.",
     ),
     "entry_ratio_exceeded": (
-        "Berkas memadat lebih dari {max_ratio:g} kali, ciri bom ZIP; unggah berkasnya tanpa ZIP.",
-        "The file is compressed over {max_ratio:g} times, a ZIP bomb's mark; upload it unzipped.",
+        "Berkas terkompresi lebih dari {max_ratio:g} kali lipat (ciri bom ZIP); unggah tanpa ZIP.",
+        "The file is compressed over {max_ratio:g}-fold (a ZIP bomb's mark); upload it unzipped.",
     ),
     "entry_name_too_long": (
         "Nama dan foldernya melebihi {max_name_length} karakter; persingkat lalu buat ulang ZIP.",
         "The name with its folders is over {max_name_length} characters; shorten it, make the ZIP.",
     ),
     "entry_corrupt": (
-        "Berkas rusak atau dipadatkan dengan cara tak didukung; buat ulang ZIP secara standar.",
+        "Berkas rusak atau dikompresi dengan metode tak didukung; buat ulang ZIP secara standar.",
         "The file is damaged or compressed in an unsupported way; make a standard ZIP again.",
     ),
     "entry_empty_name": (
@@ -189,11 +190,8 @@ def _check_directory(zip_path: Path, limits: ArchiveLimits) -> None:
         raise _refuse("not_a_zip", limits)
     count, size = struct.unpack_from("<HL", tail, at + 10)
     zip64 = at - 76  # a ZIP64 end record (56 bytes) and its locator (20) sit right before it
-    if (
-        zip64 >= 0
-        and tail.startswith(b"PK\x06\x06", zip64)
-        and tail.startswith(b"PK\x06\x07", at - 20)
-    ):
+    signatures = (tail[zip64 : zip64 + 4], tail[at - 20 : at - 16]) if zip64 >= 0 else None
+    if signatures == (b"PK\x06\x06", b"PK\x06\x07"):
         count, size = struct.unpack_from("<QQ", tail, zip64 + 32)
     # A central record is 46 bytes + name + extra field + comment: allowing 4 bytes a character
     # and 1 KiB of extras per entry, no more records than max_entries fit in `most` bytes.
@@ -271,8 +269,8 @@ def _copy(
     digest = hashlib.sha256()
     written = 0
     try:
-        with _open(zf, info) as source:
-            while chunk := _read(source):
+        with closing(_chunks(zf, info)) as chunks:
+            for chunk in chunks:
                 if written == 0 and _is_archive(chunk, name):
                     return _reject(name, "entry_nested_archive", limits)
                 written += len(chunk)  # counted before writing: no limit is ever passed on disk
@@ -283,7 +281,7 @@ def _copy(
                         return _reject(name, code, limits)
                 digest.update(chunk)
                 out.write(chunk)
-    except _Unreadable:  # only reading fails so: a full disk is no corrupt entry
+    except _Unreadable:  # a full disk, say, is no corrupt entry: it is not caught here
         return _reject(name, "entry_corrupt", limits)
     return written, digest.hexdigest()
 
@@ -292,15 +290,11 @@ class _Unreadable(Exception):
     """The entry's header or bytes are damaged, or use a method zipfile cannot undo."""
 
 
-def _open(zf: ZipFile, info: ZipInfo) -> IO[bytes]:
+def _chunks(zf: ZipFile, info: ZipInfo) -> Generator[bytes, None, None]:
+    """The entry's bytes; only opening and reading them is guarded, never writing them."""
     try:
-        return zf.open(info)
-    except _ZIP_ERRORS as exc:
-        raise _Unreadable from exc
-
-
-def _read(source: IO[bytes]) -> bytes:
-    try:
-        return source.read(CHUNK)
+        with zf.open(info) as source:
+            while chunk := source.read(CHUNK):
+                yield chunk
     except _ZIP_ERRORS as exc:
         raise _Unreadable from exc

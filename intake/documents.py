@@ -57,6 +57,7 @@ def plan_documents(
     for file in files:
         parsed = parse_name(file.name)
         crit = criterion or (parsed.criterion if isinstance(parsed, ParsedName) else None)
+        crit = crit or file.criterion_hint
         if crit is None:
             raise ApiError(
                 422,
@@ -233,7 +234,7 @@ async def accept_files(
     rejected: list[dict[str, str]] | None = None,
 ) -> tuple[str, list[Document], list[dict[str, str]]]:
     """The intake of a set of received files: plan, store bytes, record rows, enqueue."""
-    planned = plan_documents(target, files, criterion, kind)
+    planned = plan_documents(target, files, criterion, kind) if files or not rejected else []
     planned, duplicates = await run_in_threadpool(split_duplicates, rt, target, planned)
     refused = [*(rejected or []), *duplicates]
     await run_in_threadpool(store_bytes, rt, planned)

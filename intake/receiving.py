@@ -29,6 +29,7 @@ class ReceivedFile:
     path: Path
     size: int
     sha256: str
+    criterion_hint: str | None = None  # e.g. the folder a ZIP entry sat in
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import socket
 from collections.abc import Callable, Iterator
@@ -19,6 +20,8 @@ from infra.settings import Settings
 from infra.keys import Role, create_key
 from infra.units import UnitRow, apply_units, seed_registry
 from tests.stack import free_port
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log
 
 PG_ADMIN = "postgresql://root@127.0.0.1:5432/test"
 REDIS = ("127.0.0.1", 6379)

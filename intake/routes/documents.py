@@ -13,6 +13,7 @@ from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Unit
 from intake.auth import Caller, ensure_visible
 from intake.batches import BatchOut
+from intake.bundles import receive_bundle
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError, ErrorBody, not_found, storage_unavailable
 from intake.receiving import receive_multipart
@@ -77,6 +78,41 @@ async def upload_documents(
     Send `Idempotency-Key` to make a retry return the first answer instead of a new batch.
     """
     return await submit(request, rt, caller, programme, period, unit, "documents", receive_files)
+
+
+@router.post(
+    "/v1/submissions/{programme}/{period}/{unit}/bundles",
+    status_code=202,
+    response_model=BatchOut,
+    responses=ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "criterion": {
+                                "type": "string",
+                                "description": "bind every entry to it",
+                            },
+                        },
+                    }
+                },
+            },
+        }
+    },
+)
+async def upload_bundle(
+    programme: str, period: str, unit: str, request: Request, rt: Runtime, caller: Caller
+) -> JSONResponse:
+    """One ZIP, expanded server-side behind guards; each entry's criterion comes from its
+    canonical name or the folder it sits in. Refused entries are listed in the batch."""
+    return await submit(request, rt, caller, programme, period, unit, "bundle", receive_bundle)
 
 
 def visible_document(session: Session, caller: Principal, document_id: str) -> Document:

@@ -1,0 +1,159 @@
+"""ZIP bundles: stream the archive to storage, expand it behind guards, bind entries to criteria."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from infra.archives import ArchiveError, ArchiveLimits, ExpandedEntry, expand_zip
+from infra.storage import StorageUnavailable, safe_file_name
+from infra.tables import new_id
+from intake.errors import ApiError, storage_unavailable
+from intake.receiving import ReceivedFile, receive_multipart, too_large
+from intake.runtime import ApiRuntime
+from intake.submitting import Received
+from intake.targets import Target
+from rules.catalog import Catalog
+from rules.naming import ParsedName, parse_name
+
+
+def limits_of(rt: ApiRuntime) -> ArchiveLimits:
+    s = rt.settings
+    return ArchiveLimits(
+        max_entries=s.max_bundle_entries,
+        max_entry_bytes=s.max_upload_bytes,
+        max_total_bytes=s.max_bundle_expanded_bytes,
+        max_ratio=s.max_bundle_ratio,
+    )
+
+
+_CRITERION_LIKE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+){1,3}$")
+
+
+def criterion_hint(entry_name: str, catalog: Catalog) -> str | None:
+    """A folder named like a criterion id (nearest first) binds the files inside it.
+
+    A folder written like an id (upper case, dashes) that the catalog does not know is
+    returned too, so the uploader hears "unknown criterion X", not "no criterion".
+    """
+    folders = [p.strip() for p in entry_name.split("/")[:-1]]
+    for part in reversed(folders):
+        if part.upper() in catalog.leaves:
+            return part.upper()
+    for part in reversed(folders):
+        if _CRITERION_LIKE.match(part):
+            return part
+    return None
+
+
+def bind_entries(
+    entries: list[ExpandedEntry], catalog: Catalog, criterion: str | None
+) -> tuple[list[ReceivedFile], list[dict[str, str]]]:
+    """Entries with a known criterion become files; the others are listed, not fatal."""
+    files: list[ReceivedFile] = []
+    rejected: list[dict[str, str]] = []
+    for entry in entries:
+        base = entry.name.rsplit("/", 1)[-1]
+        parsed = parse_name(base)
+        crit = criterion or (parsed.criterion if isinstance(parsed, ParsedName) else None)
+        crit = (crit or criterion_hint(entry.name, catalog) or "").upper() or None
+        if crit is None or crit not in catalog.leaves:
+            rejected.append(
+                {
+                    "name": entry.name,
+                    "code": "criterion_missing" if crit is None else "unknown_criterion",
+                    "message": f"Kriteria berkas '{entry.name}' tidak diketahui: beri nama sesuai "
+                    "konvensi atau letakkan di folder bernama kode kriteria."
+                    if crit is None
+                    else f"Kriteria '{crit}' tidak ada dalam katalog.",
+                    "message_en": f"The criterion of '{entry.name}' is unknown: use the naming "
+                    "convention or a folder named after the criterion id."
+                    if crit is None
+                    else f"Criterion '{crit}' is not in the catalog.",
+                }
+            )
+            continue
+        files.append(
+            ReceivedFile(
+                "bundle", base, None, entry.path, entry.size, entry.sha256, criterion_hint=crit
+            )
+        )
+    return files, rejected
+
+
+def store_archive(rt: ApiRuntime, target: Target, path: Path, name: str) -> None:
+    """The ZIP itself is kept too, so what the unit sent can always be shown again."""
+    key = (
+        f"{target.programme}/{target.period}/{target.unit.code}/_bundles/{new_id()}/"
+        f"{safe_file_name(name or 'bundle.zip')}"
+    )
+    try:
+        rt.store.put_file(key, path, "application/zip")
+    except StorageUnavailable as exc:
+        raise storage_unavailable() from exc
+
+
+async def _raw_body(request: Request, dest: Path, limit: int) -> None:
+    size = 0
+    digest = hashlib.sha256()
+    with dest.open("wb") as handle:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large(limit)
+            digest.update(chunk)
+            handle.write(chunk)
+
+
+async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Received:
+    """One ZIP, as multipart field `file` or as the raw body (Content-Type: application/zip)."""
+    workdir = Path(tempfile.mkdtemp(prefix="absah-bundle-"))
+    try:
+        ctype = request.headers.get("content-type", "")
+        fields: dict[str, str] = {}
+        if ctype.startswith("multipart/"):
+            form = await receive_multipart(
+                ctype, request.stream(), max_files=1, max_file_bytes=rt.settings.max_bundle_bytes
+            )
+            fields = form.fields
+            if not form.files:
+                form.cleanup()
+                raise ApiError(
+                    422,
+                    "no_files",
+                    "Tidak ada berkas ZIP pada kolom 'file'.",
+                    "No ZIP file in the field 'file'.",
+                )
+            archive, name = workdir / "bundle.zip", form.files[0].name
+            shutil.move(form.files[0].path, archive)
+            form.cleanup()
+        else:
+            archive, name = workdir / "bundle.zip", "bundle.zip"
+            await _raw_body(request, archive, rt.settings.max_bundle_bytes)
+        try:
+            entries, refused = await run_in_threadpool(
+                expand_zip, archive, workdir / "entries", limits_of(rt)
+            )
+        except ArchiveError as exc:
+            raise ApiError(422, exc.code, exc.message, exc.message_en) from exc
+        await run_in_threadpool(store_archive, rt, target, archive, name)
+        files, unbound = bind_entries(entries, target.catalog, fields.get("criterion") or None)
+        rejected = [
+            {"name": r.name, "code": r.code, "message": r.message, "message_en": r.message_en}
+            for r in refused
+        ] + unbound
+        if not files and not rejected:
+            raise ApiError(
+                422, "empty_bundle", "ZIP tidak berisi berkas.", "The ZIP holds no files."
+            )
+        fields.pop("criterion", None)  # already applied per entry
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    return Received(files, fields, rejected, lambda: shutil.rmtree(workdir, ignore_errors=True))
