@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from infra.audit import audit
 from infra.tables import CriterionState, Document, Submission, Unit, utcnow
 from rules.catalog import Catalog
 from rules.completeness import CriterionVerdict, DocState, evaluate_submission
@@ -49,6 +50,16 @@ def reassess(session: Session, catalog: Catalog, submission_id: int) -> dict[str
         if row is None:
             row = CriterionState(submission_id=submission_id, criterion_id=cid)
             session.add(row)
+        elif row.status != verdict.status:  # a first verdict is not a change: no entry
+            audit(
+                session,
+                action="criterion.status",
+                submission=submission,
+                criterion_id=cid,
+                before={"status": row.status},
+                after={"status": verdict.status.value, "missing": verdict.missing},
+                reason=", ".join(verdict.reasons) or None,
+            )
         row.status = verdict.status
         row.missing = verdict.missing
         row.reasons = verdict.reasons

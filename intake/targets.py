@@ -30,17 +30,10 @@ class Target:
     catalog: Catalog
 
 
-def resolve_target(
-    session: Session,
-    rt: ApiRuntime,
-    programme: str,
-    period: str,
-    unit_code: str,
-    caller: Principal,
-) -> Target:
-    """The submission a request addresses, or a 422 that says which part is wrong."""
+def select_catalog(rt: ApiRuntime, programme: str, period: str) -> tuple[Catalog, Period]:
+    """The catalog in force for a programme's period, or a 422 that says which part is wrong."""
     try:
-        catalog, parsed = rt.catalogs.select(programme, period)
+        return rt.catalogs.select(programme, period)
     except UnknownProgramme as exc:
         raise ApiError(
             422,
@@ -64,6 +57,18 @@ def resolve_target(
             f"Belum ada katalog {programme} untuk tahun {exc.year}.",
             f"There is no {programme} catalog for {exc.year}.",
         ) from exc
+
+
+def resolve_target(
+    session: Session,
+    rt: ApiRuntime,
+    programme: str,
+    period: str,
+    unit_code: str,
+    caller: Principal,
+) -> Target:
+    """The submission a request addresses, or a 422 that says which part is wrong."""
+    catalog, parsed = select_catalog(rt, programme, period)
     unit = session.get(Unit, canonical_code(unit_code))
     if unit is None:
         raise ApiError(

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from infra.tables import Document, FindingRow, Unit
+from intake.decisions import READY_LABELS, DecisionOut, is_ready
 from rules.catalog import Catalog, Criterion
 from rules.completeness import LABELS_ID, CriterionVerdict
 from rules.messages import MESSAGES, render
@@ -83,6 +84,7 @@ class CriterionOut(BaseModel):
     missing: list[MissingOut]
     reasons: list[str]
     documents: list[DocumentOut]
+    decision: DecisionOut | None = None  # the verifier's current decision, if any
 
 
 class UnitOut(BaseModel):
@@ -100,6 +102,8 @@ class SubmissionOut(BaseModel):
     ruleset_version: str
     counts: dict[str, int]
     criteria: list[CriterionOut]
+    ready: bool = False  # every mandatory, applicable criterion accepted
+    ready_label: str = READY_LABELS[False]
 
 
 def unit_out(unit: Unit) -> UnitOut:
@@ -211,7 +215,9 @@ def submission_out(
     unit: Unit,
     verdicts: dict[str, CriterionVerdict],
     docs: list[Document],
+    decisions: dict[str, DecisionOut] | None = None,
 ) -> SubmissionOut:
+    decisions = decisions or {}
     by_criterion: dict[str, list[Document]] = {}
     for doc in docs:
         by_criterion.setdefault(doc.criterion_id, []).append(doc)
@@ -222,6 +228,13 @@ def submission_out(
         )
         for cid, verdict in verdicts.items()
     ]
+    for out in criteria:
+        out.decision = decisions.get(out.id)
+    ready = is_ready(
+        catalog,
+        {cid: v.status for cid, v in verdicts.items()},
+        {cid: d.decision for cid, d in decisions.items()},
+    )
     counts: dict[str, int] = {}
     for verdict in verdicts.values():
         counts[verdict.status] = counts.get(verdict.status, 0) + 1
@@ -232,4 +245,6 @@ def submission_out(
         ruleset_version=catalog.ruleset_version,
         counts=counts,
         criteria=criteria,
+        ready=ready,
+        ready_label=READY_LABELS[ready],
     )

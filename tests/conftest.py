@@ -15,9 +15,9 @@ from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.db import create_db_engine, create_session_factory, transaction
+from infra.keys import Role, create_key
 from infra.migrate import upgrade
 from infra.settings import Settings
-from infra.keys import Role, create_key
 from infra.units import UnitRow, apply_units, seed_registry
 from tests.stack import free_port
 
