@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     public_base_url: str | None = None
 
+    # The verifying office, printed at the head of reports (DOMAIN.md: configuration, not code)
+    office_name: str = "Kantor Wilayah Kementerian Hak Asasi Manusia Sumatera Selatan"
+
     # Intake bounds (DESIGN.md security bars)
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     max_files_per_request: int = Field(default=200, gt=0)

@@ -76,6 +76,11 @@ def resolve_kind(
     by_mime = [k for k in candidates if mime in catalog.evidence_kinds[k].mime]
     if len(by_mime) == 1:
         return KindResolution(by_mime[0])
+    # A JPEG for "certificate (PDF or scan) or activity photo" is the photo: a kind's first
+    # accepted type is what it mainly is.
+    primary = [k for k in by_mime if catalog.evidence_kinds[k].mime[0] == mime]
+    if len(primary) == 1:
+        return KindResolution(primary[0])
     if not by_mime:
         allowed = sorted({m for k in candidates for m in catalog.evidence_kinds[k].mime})
         return KindResolution(

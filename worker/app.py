@@ -7,11 +7,19 @@ from typing import Any
 from celery import Celery, Task
 from celery.signals import worker_process_init
 
-from infra.queue import SWEEP, VERIFY_DOCUMENT, VerifyDocument, celery_config
+from infra.queue import (
+    DELIVER_WEBHOOK,
+    SWEEP,
+    VERIFY_DOCUMENT,
+    DeliverWebhook,
+    VerifyDocument,
+    celery_config,
+)
 from infra.settings import Settings
 from worker.pipeline import RetryLater, verify_document
 from worker.runtime import WorkerRuntime
 from worker.sweeper import sweep
+from worker.webhooks import deliver
 
 
 def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> Celery:
@@ -27,6 +35,14 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
         message = VerifyDocument(document_id=document_id)
         try:
             return verify_document(rt, message.document_id).value
+        except RetryLater as exc:
+            raise self.retry(countdown=exc.countdown, max_retries=None) from exc
+
+    @app.task(name=DELIVER_WEBHOOK, bind=True)  # type: ignore[untyped-decorator]
+    def deliver_webhook(self: Task, delivery_id: str) -> str:
+        message = DeliverWebhook(delivery_id=delivery_id)
+        try:
+            return deliver(rt, message.delivery_id).value
         except RetryLater as exc:
             raise self.retry(countdown=exc.countdown, max_retries=None) from exc
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.archives import ArchiveLimits, expand_zip
-
 from infra.units import SEED_DIR, canonical_code
 from rules.catalog import Catalog
 from rules.catalogs import CatalogSet
@@ -62,8 +61,11 @@ class OfflineReport:
     def all_good(self) -> bool:
         docs_ok = all(d.status == "passed" for d in self.documents)
         mandatory = {cid for cid, c in self.catalog.leaves.items() if c.mandatory}
-        crit_ok = all(v.status in {"complete", "not_applicable"}
-                      for cid, v in self.criteria.items() if cid in mandatory)
+        crit_ok = all(
+            v.status in {"complete", "not_applicable"}
+            for cid, v in self.criteria.items()
+            if cid in mandatory
+        )
         return docs_ok and crit_ok and not self.rejected_entries
 
 
@@ -83,8 +85,12 @@ def known_unit_kind(code: str) -> str | None:
 
 def walk_folder(root: Path) -> Iterator[LocalFile]:
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink() and path.name not in SKIPPED_NAMES \
-                and not path.name.startswith("._"):
+        if (
+            path.is_file()
+            and not path.is_symlink()
+            and path.name not in SKIPPED_NAMES
+            and not path.name.startswith("._")
+        ):
             yield LocalFile(path.relative_to(root).as_posix(), path)
 
 
@@ -109,44 +115,91 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_all(report: OfflineReport, files: list[LocalFile], period: Period,
-               criterion: str | None, limits: ExtractLimits) -> None:
+def _check_all(
+    report: OfflineReport,
+    files: list[LocalFile],
+    period: Period,
+    criterion: str | None,
+    limits: ExtractLimits,
+) -> None:
     catalog = report.catalog
-    docs = [OfflineDocument(f.name, criterion_of(f.name, catalog, criterion),
-                            f.path.stat().st_size, sha256_of(f.path)) for f in files]
+    docs = [
+        OfflineDocument(
+            f.name,
+            criterion_of(f.name, catalog, criterion),
+            f.path.stat().st_size,
+            sha256_of(f.path),
+        )
+        for f in files
+    ]
     for doc, file in zip(docs, files, strict=True):
         if doc.criterion_id is None or doc.criterion_id not in catalog.leaves:
-            doc.problem = ("criterion-unknown" if doc.criterion_id is None
-                           else f"criterion-not-in-catalog:{doc.criterion_id}")
+            doc.problem = (
+                "criterion-unknown"
+                if doc.criterion_id is None
+                else f"criterion-not-in-catalog:{doc.criterion_id}"
+            )
             continue
         siblings: dict[str, list[str]] = {}
         for other in docs:
             if other is not doc and other.sha256 == doc.sha256 and other.criterion_id:
                 siblings.setdefault(doc.sha256, []).append(other.criterion_id)
-        ctx = CheckContext(programme=report.programme, period=report.period,
-                           unit_code=report.unit, unit_kind=report.unit_kind,
-                           criterion_id=doc.criterion_id, window_start=period.start,
-                           window_end=period.end, sibling_hashes=siblings)
+        ctx = CheckContext(
+            programme=report.programme,
+            period=report.period,
+            unit_code=report.unit,
+            unit_kind=report.unit_kind,
+            criterion_id=doc.criterion_id,
+            window_start=period.start,
+            window_end=period.end,
+            sibling_hashes=siblings,
+        )
         doc.verdict, doc.mime = check_path(
-            file.path, name=file.name.rsplit("/", 1)[-1], size=doc.size, sha256=doc.sha256,
-            declared_mime=mimetypes.guess_type(file.name)[0], catalog=catalog, ctx=ctx,
-            declared_kind=None, limits=limits)
+            file.path,
+            name=file.name.rsplit("/", 1)[-1],
+            size=doc.size,
+            sha256=doc.sha256,
+            declared_mime=mimetypes.guess_type(file.name)[0],
+            catalog=catalog,
+            ctx=ctx,
+            declared_kind=None,
+            limits=limits,
+        )
     report.documents = docs
-    report.criteria = evaluate_submission(catalog, report.unit_kind, [
-        DocState(d.criterion_id, d.verdict.kind, d.status)
-        for d in docs if d.criterion_id and d.verdict is not None])
+    report.criteria = evaluate_submission(
+        catalog,
+        report.unit_kind,
+        [
+            DocState(d.criterion_id, d.verdict.kind, d.status)
+            for d in docs
+            if d.criterion_id and d.verdict is not None
+        ],
+    )
 
 
-def verify_offline(catalogs: CatalogSet, path: Path, *, programme: str, period: str, unit: str,
-                   unit_kind: str | None = None, criterion: str | None = None,
-                   limits: ExtractLimits | None = None) -> OfflineReport:
+def verify_offline(
+    catalogs: CatalogSet,
+    path: Path,
+    *,
+    programme: str,
+    period: str,
+    unit: str,
+    unit_kind: str | None = None,
+    criterion: str | None = None,
+    limits: ExtractLimits | None = None,
+) -> OfflineReport:
     """Check every file of a folder or ZIP as the worker would, then completeness per criterion.
 
     Raises the catalog-selection errors (unknown programme, bad period) for the caller to report.
     """
     catalog, parsed_period = catalogs.select(programme.upper(), period.upper())
-    report = OfflineReport(catalog.programme, str(parsed_period), canonical_code(unit),
-                           unit_kind or known_unit_kind(unit), catalog)
+    report = OfflineReport(
+        catalog.programme,
+        str(parsed_period),
+        canonical_code(unit),
+        unit_kind or known_unit_kind(unit),
+        catalog,
+    )
     limits = limits or ExtractLimits()
     if path.is_dir():
         _check_all(report, list(walk_folder(path)), parsed_period, criterion, limits)
@@ -155,8 +208,10 @@ def verify_offline(catalogs: CatalogSet, path: Path, *, programme: str, period: 
         entries, rejected = expand_zip(path, Path(tmp), ArchiveLimits())
         report.rejected_entries = [
             {"name": r.name, "code": r.code, "message": r.message, "message_en": r.message_en}
-            for r in rejected]
-        files = [LocalFile(e.name, e.path) for e in entries
-                 if Path(e.name).name not in SKIPPED_NAMES]
+            for r in rejected
+        ]
+        files = [
+            LocalFile(e.name, e.path) for e in entries if Path(e.name).name not in SKIPPED_NAMES
+        ]
         _check_all(report, files, parsed_period, criterion, limits)
     return report

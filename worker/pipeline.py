@@ -1,4 +1,4 @@
-"""The verification pipeline, top to bottom: claim → fetch → extract → rules → record → reassess."""
+"""The verification pipeline, top to bottom: claim → fetch → extract → rules → record → notify."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
 from rules.periods import Period
 from worker.checking import check_path
+from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ def record(
         }
         for f in verdict.findings
     ]
+    deliveries: list[str] = []
     with transaction(rt.sessions) as session:
         done = states.finish(
             session,
@@ -158,8 +160,10 @@ def record(
             findings=findings,
         )
         if done:
-            reassess(session, catalog, job.submission_id)
-        return done
+            verdicts = reassess(session, catalog, job.submission_id)
+            deliveries = record_document_events(session, job.document_id, verdicts)
+    send_events(rt, deliveries)  # after commit: the events are recorded with the verdict
+    return done
 
 
 def backoff(rt: WorkerRuntime, attempts: int) -> float:
@@ -169,6 +173,7 @@ def backoff(rt: WorkerRuntime, attempts: int) -> float:
 
 def give_up(rt: WorkerRuntime, job_or_id: Job | str, reason: str, detail: str) -> Result:
     document_id = job_or_id if isinstance(job_or_id, str) else job_or_id.document_id
+    deliveries: list[str] = []
     with transaction(rt.sessions) as session:
         if states.give_up(session, document_id, reason, detail):
             sub_id = session.scalar(
@@ -177,7 +182,9 @@ def give_up(rt: WorkerRuntime, job_or_id: Job | str, reason: str, detail: str) -
             sub = session.get(Submission, sub_id)
             if sub is not None:
                 catalog, _ = rt.catalogs.select(sub.programme, sub.period)
-                reassess(session, catalog, sub.id)
+                verdicts = reassess(session, catalog, sub.id)
+                deliveries = record_document_events(session, document_id, verdicts)
+    send_events(rt, deliveries)
     log.warning("document %s unable_to_check: %s (%s)", document_id, reason, detail)
     return Result.GAVE_UP
 

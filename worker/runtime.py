@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.db import create_db_engine, create_session_factory
+from infra.queue import create_sender
 from infra.settings import Settings
 from infra.storage import ObjectStore, create_store
 from rules.catalogs import CatalogSet, load_catalogs
@@ -35,6 +37,11 @@ class WorkerRuntime:
         return load_catalogs()
 
     @cached_property
+    def sender(self) -> Any:
+        """Sends messages by task name (webhook deliveries, after the verdict's commit)."""
+        return create_sender(self.settings)
+
+    @cached_property
     def limits(self) -> ExtractLimits:
         s = self.settings
         return ExtractLimits(
@@ -48,5 +55,5 @@ class WorkerRuntime:
         """A forked child must not share the parent's connections: drop them."""
         if "engine" in self.__dict__:
             self.engine.dispose(close=False)
-        for name in ("engine", "sessions", "store"):
+        for name in ("engine", "sessions", "store", "sender"):
             self.__dict__.pop(name, None)

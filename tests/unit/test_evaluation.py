@@ -64,6 +64,7 @@ def evaluate(
         ("P2H-00-SKTIM", JPEG, None, None, "sk_decree_pdf"),
         ("P2H-00-SKTIM", "text/html", None, None, "sk_decree_pdf"),
         ("P2H-02-LAKTASI", PDF, None, None, "facility_photo"),
+        ("P2H-03-PELATIHAN", JPEG, None, None, "activity_photo"),
     ],
     ids=[
         "declared",
@@ -85,6 +86,7 @@ def evaluate(
         "single-kind-jpeg",
         "single-kind-html",
         "single-kind-pdf",
+        "pelatihan-jpeg-is-mainly-a-photo-not-a-scanned-certificate",
     ],
 )
 def test_the_evidence_kind_comes_from_declaration_then_name_then_content_type(
@@ -104,7 +106,6 @@ def test_the_evidence_kind_comes_from_declaration_then_name_then_content_type(
         ("P2H-03-PETUGAS", "text/html", None, None, Outcome.FAIL, "mime-not-allowed"),
         ("P2H-00-PENCANANGAN", "application/zip", None, None, Outcome.FAIL, "mime-not-allowed"),
         ("P2H-00-PENCANANGAN", PDF, None, None, Outcome.WARN, "kind-unknown"),
-        ("P2H-03-PELATIHAN", JPEG, None, None, Outcome.WARN, "kind-unknown"),
         ("P2H-03-PELATIHAN", PDF, None, None, Outcome.WARN, "kind-unknown"),
     ],
     ids=[
@@ -115,7 +116,6 @@ def test_the_evidence_kind_comes_from_declaration_then_name_then_content_type(
         "type-no-candidate-accepts",
         "archive-for-pencanangan",
         "pencanangan-pdf-declaration-or-report",
-        "pelatihan-jpeg-certificate-or-photo",
         "pelatihan-pdf-certificate-or-report",
     ],
 )

@@ -1,0 +1,274 @@
+"""The webhook outbox on real databases: who gets an event, exactly-once batches, no lost sends."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra.db import transaction
+from infra.keys import Role, create_key, revoke_key
+from infra.queue import DELIVER_WEBHOOK
+from infra.settings import Settings
+from infra.storage import create_store, document_key
+from infra.tables import (
+    Batch,
+    Document,
+    Submission,
+    WebhookDelivery,
+    WebhookEndpoint,
+    new_id,
+    utcnow,
+)
+from infra.webhooks import overdue_deliveries, record_event
+from tests.conftest import make_unit
+from tests.factories import photo_jpeg
+from worker.pipeline import Result, RetryLater, verify_document
+from worker.runtime import WorkerRuntime
+from worker.webhooks import Outcome, deliver
+
+Factory = Callable[[Settings], sessionmaker[Session]]
+NOWHERE = "http://127.0.0.1:9/never"  # refused by policy, or a closed port: never the network
+
+
+class Sender:
+    """Records what would have been enqueued (no broker in these tests)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
+        self.sent.append((name, kwargs))
+
+
+@pytest.fixture(params=["postgres+s3", "sqlite+local"])
+def settings(request: pytest.FixtureRequest) -> Settings:
+    name = "pg_settings" if request.param == "postgres+s3" else "sqlite_settings"
+    value: Settings = request.getfixturevalue(name)
+    return value
+
+
+@pytest.fixture
+def factory(settings: Settings, sessions_for: Factory) -> Iterator[sessionmaker[Session]]:
+    made = sessions_for(settings)
+    before = utcnow()
+    yield made
+    # the PostgreSQL database is shared by the session: leave no live endpoint behind
+    with transaction(made) as session:
+        session.execute(
+            sa.update(WebhookEndpoint)
+            .where(WebhookEndpoint.created_at >= before)
+            .values(active=False)
+        )
+
+
+def endpoint(
+    factory: sessionmaker[Session], role: Role, events: list[str] | None = None, **bound: Any
+) -> tuple[str, str]:
+    """An API key of that role with one endpoint; returns (key id, endpoint id)."""
+    with transaction(factory) as session:
+        key = create_key(session, role=role, name=f"hook {role}", **bound)
+        row = WebhookEndpoint(api_key_id=key.id, url=NOWHERE, secret="s", events=events or [])
+        session.add(row)
+        session.flush()
+        return key.id, row.id
+
+
+def deliveries_of(factory: sessionmaker[Session], endpoint_id: str) -> list[WebhookDelivery]:
+    with factory() as session:
+        return list(
+            session.scalars(
+                sa.select(WebhookDelivery)
+                .where(WebhookDelivery.endpoint_id == endpoint_id)
+                .order_by(WebhookDelivery.created_at)
+            )
+        )
+
+
+def test_an_event_goes_to_every_live_endpoint_that_wants_it_and_may_see_the_unit(
+    factory: sessionmaker[Session],
+) -> None:
+    unit, other = make_unit(factory), make_unit(factory)
+    _, portal = endpoint(factory, Role.PORTAL, units=[unit])
+    _, verifier = endpoint(factory, Role.VERIFIER, region="16")
+    _, stranger = endpoint(factory, Role.UNIT, units=[other])
+    _, batches_only = endpoint(factory, Role.PORTAL, ["batch.completed"], units=[unit])
+    revoked_key, revoked = endpoint(factory, Role.PORTAL, units=[unit])
+    _, inactive = endpoint(factory, Role.PORTAL, units=[unit])
+    with transaction(factory) as session:
+        revoke_key(session, revoked_key)
+        session.execute(
+            sa.update(WebhookEndpoint).where(WebhookEndpoint.id == inactive).values(active=False)
+        )
+    with transaction(factory) as session:
+        ids = record_event(session, "document.checked", unit, "16", {"document_id": "d1"})
+
+    got = {e: deliveries_of(factory, e) for e in (portal, verifier)}
+    assert sorted(d.id for rows in got.values() for d in rows) == sorted(ids)
+    for e in (stranger, batches_only, revoked, inactive):
+        assert deliveries_of(factory, e) == []
+    (one,), (two,) = got.values()
+    assert one.payload == two.payload  # one event, the same id for every endpoint
+    assert one.payload["type"] == "document.checked"
+    assert one.payload["data"] == {"document_id": "d1"}
+    assert (one.status, one.attempts) == ("pending", 0)
+
+
+def add_batch(settings: Settings, factory: sessionmaker[Session], unit: str, n: int) -> list[str]:
+    """What intake does for one request of n photos: bytes first, then the rows."""
+    store = create_store(settings)
+    ids: list[str] = []
+    with transaction(factory) as session:
+        sub = Submission(programme="P2HAM", period="2025", unit_code=unit)
+        session.add(sub)
+        session.flush()
+        batch = Batch(submission_id=sub.id, source="documents")
+        session.add(batch)
+        session.flush()
+        for seed in range(n):
+            payload, doc_id = photo_jpeg(seed=40 + seed), new_id()
+            key = document_key("P2HAM", "2025", unit, "P2H-02-LAKTASI", doc_id, f"{seed}.jpg")
+            source = settings.data_dir / f"{doc_id}.upload"
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_bytes(payload)
+            store.put_file(key, source)
+            session.add(
+                Document(
+                    id=doc_id,
+                    submission_id=sub.id,
+                    batch_id=batch.id,
+                    criterion_id="P2H-02-LAKTASI",
+                    original_name=f"laktasi-{seed}.jpg",
+                    storage_key=key,
+                    size=len(payload),
+                    sha256=hashlib.sha256(payload).hexdigest(),
+                    status="received",
+                )
+            )
+            ids.append(doc_id)
+    return ids
+
+
+def test_the_pipeline_records_events_with_the_verdict_and_completes_a_batch_once(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    unit = make_unit(factory)
+    _, hook = endpoint(factory, Role.PORTAL, units=[unit])
+    first, second = add_batch(settings, factory, unit, 2)
+    rt = WorkerRuntime(settings)
+    rt.__dict__["sender"] = sender = Sender()
+
+    assert verify_document(rt, first) is Result.CHECKED
+    assert [d.event for d in deliveries_of(factory, hook)] == [
+        "document.checked",
+        "submission.evaluated",
+    ]
+    assert verify_document(rt, second) is Result.CHECKED
+    assert verify_document(rt, second) is Result.SKIPPED  # a redelivered message adds nothing
+    rows = deliveries_of(factory, hook)
+    events = sorted(d.event for d in rows)
+    assert events == ["batch.completed"] + ["document.checked"] * 2 + ["submission.evaluated"] * 2
+    assert sender.sent == [(DELIVER_WEBHOOK, {"delivery_id": d.id}) for d in rows]
+    done = next(d.payload["data"] for d in rows if d.event == "batch.completed")
+    assert done["counts"] == {"passed": 2}
+    with factory() as session:
+        batch = session.get(Batch, done["batch_id"])
+        assert batch is not None
+        assert batch.completed_at is not None
+    checked = next(d.payload["data"] for d in rows if d.event == "document.checked")
+    assert checked["status"] == "passed"
+    assert checked["status_url"] == f"/v1/documents/{checked['document_id']}"
+
+
+def pending_delivery(factory: sessionmaker[Session], endpoint_id: str, **values: Any) -> str:
+    delivery_id = new_id()
+    with transaction(factory) as session:
+        session.add(
+            WebhookDelivery(
+                id=delivery_id,
+                endpoint_id=endpoint_id,
+                event="document.checked",
+                payload={"id": new_id(), "type": "document.checked", "data": {}},
+                **values,
+            )
+        )
+    return delivery_id
+
+
+def reread(factory: sessionmaker[Session], delivery_id: str) -> WebhookDelivery:
+    with factory() as session:
+        row = session.get(WebhookDelivery, delivery_id)
+        assert row is not None
+        return row
+
+
+def test_a_private_target_ends_failed_without_a_request_or_a_retry(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    _, hook = endpoint(factory, Role.PORTAL, units=[make_unit(factory)])
+    delivery_id = pending_delivery(factory, hook)
+    rt = WorkerRuntime(settings)  # webhook_allow_private is off by default
+
+    assert deliver(rt, delivery_id) is Outcome.FAILED
+    row = reread(factory, delivery_id)
+    assert (row.status, row.attempts) == ("failed", 0)
+    assert "target refused" in (row.last_error or "")
+    assert deliver(rt, delivery_id) is Outcome.SKIPPED
+
+
+def test_a_failed_send_backs_off_exponentially_and_ends_failed_after_max_attempts(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    _, hook = endpoint(factory, Role.PORTAL, units=[make_unit(factory)])
+    delivery_id = pending_delivery(factory, hook)
+    rt = WorkerRuntime(
+        settings.model_copy(
+            update={
+                "webhook_allow_private": True,
+                "webhook_backoff_seconds": 60,
+                "webhook_max_attempts": 3,
+                "webhook_timeout_seconds": 2,
+            }
+        )
+    )
+    for attempt, countdown in ((1, 60), (2, 120)):
+        with pytest.raises(RetryLater) as retry:
+            deliver(rt, delivery_id)
+        assert retry.value.countdown == countdown
+        row = reread(factory, delivery_id)
+        assert (row.status, row.attempts) == ("pending", attempt)
+        assert "ConnectError" in (row.last_error or "")
+        assert row.next_attempt_at is not None
+        assert deliver(rt, delivery_id) is Outcome.SKIPPED  # a duplicate before it is due
+        with transaction(factory) as session:  # time passes: the retry is due
+            session.execute(
+                sa.update(WebhookDelivery)
+                .where(WebhookDelivery.id == delivery_id)
+                .values(next_attempt_at=utcnow())
+            )
+    assert deliver(rt, delivery_id) is Outcome.FAILED
+    row = reread(factory, delivery_id)
+    assert (row.status, row.attempts, row.next_attempt_at) == ("failed", 3, None)
+
+
+def test_the_sweeper_finds_pending_deliveries_whose_message_was_lost(
+    factory: sessionmaker[Session],
+) -> None:
+    _, hook = endpoint(factory, Role.PORTAL, units=[make_unit(factory)])
+    old = utcnow() - timedelta(hours=1)
+    lost = pending_delivery(factory, hook, created_at=old)
+    overdue_retry = pending_delivery(factory, hook, created_at=old, next_attempt_at=old)
+    scheduled = pending_delivery(
+        factory, hook, created_at=old, next_attempt_at=utcnow() + timedelta(minutes=5)
+    )
+    fresh = pending_delivery(factory, hook)
+    done = pending_delivery(factory, hook, created_at=old, status="delivered")
+    with factory() as session:
+        found = set(overdue_deliveries(session, utcnow() - timedelta(minutes=5)))
+    assert {lost, overdue_retry} <= found
+    assert not {scheduled, fresh, done} & found

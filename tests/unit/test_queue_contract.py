@@ -1,0 +1,15 @@
+"""The queue contract: every task name infra sends is one the worker registers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infra.queue import TASK_NAMES
+from infra.settings import Settings
+from worker.app import create_celery
+
+
+def test_every_task_name_of_the_contract_is_registered_by_the_worker(tmp_path: Path) -> None:
+    # building the app connects to nothing: the broker URL is only read
+    app = create_celery(Settings(data_dir=tmp_path, broker_url="redis://127.0.0.1:1/0"))
+    assert set(app.tasks) >= TASK_NAMES

@@ -1,0 +1,114 @@
+"""The pipeline's last step: record a finished document's webhook events, send them after commit."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from infra.events import BatchCompleted, DocumentChecked, EventType, SubmissionEvaluated
+from infra.states import FINAL
+from infra.tables import Batch, Document, Submission, Unit, utcnow
+from infra.webhooks import record_event, send_deliveries
+from rules.completeness import CriterionVerdict
+from worker.runtime import WorkerRuntime
+
+log = logging.getLogger(__name__)
+
+
+def complete_batch(session: Session, batch_id: str) -> bool:
+    """Mark a batch completed when all its documents are final; True only for the one caller
+    whose compare-and-set changed the row, so `batch.completed` fires exactly once.
+
+    Runs after `reassess` has locked the submission row: concurrent workers finishing the
+    batch's last documents are serialised there, and the last one sees every final status.
+    """
+    still_open = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Document)
+        .where(Document.batch_id == batch_id, Document.status.not_in(list(FINAL)))
+    )
+    if still_open:
+        return False
+    result = session.execute(
+        sa.update(Batch)
+        .where(Batch.id == batch_id, Batch.completed_at.is_(None))
+        .values(completed_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def batch_counts(session: Session, batch_id: str) -> dict[str, int]:
+    rows = session.execute(
+        sa.select(Document.status, sa.func.count())
+        .where(Document.batch_id == batch_id)
+        .group_by(Document.status)
+    )
+    return {str(status): int(n) for status, n in rows}
+
+
+def record_document_events(
+    session: Session, document_id: str, verdicts: dict[str, CriterionVerdict]
+) -> list[str]:
+    """`document.checked`, `submission.evaluated` and (once) `batch.completed`, in the
+    transaction that recorded the verdict. Returns the delivery ids to send after commit."""
+    doc, sub, region = session.execute(
+        sa.select(Document, Submission, Unit.region_code)
+        .join(Submission, Document.submission_id == Submission.id)
+        .join(Unit, Unit.code == Submission.unit_code)
+        .where(Document.id == document_id)
+    ).one()
+    unit = sub.unit_code
+    checked = DocumentChecked(
+        document_id=doc.id,
+        programme=sub.programme,
+        period=sub.period,
+        unit=unit,
+        criterion=doc.criterion_id,
+        status=doc.status,
+        reason_code=doc.status_reason,
+        ruleset_version=doc.ruleset_version,
+        batch_id=doc.batch_id,
+        status_url=f"/v1/documents/{doc.id}",
+    )
+    evaluated = SubmissionEvaluated(
+        programme=sub.programme,
+        period=sub.period,
+        unit=unit,
+        criteria={cid: v.status.value for cid, v in verdicts.items()},
+        status_url=f"/v1/submissions/{sub.programme}/{sub.period}/{unit}",
+    )
+    ids = record_event(
+        session, EventType.DOCUMENT_CHECKED, unit, region, checked.model_dump(mode="json")
+    )
+    ids += record_event(
+        session, EventType.SUBMISSION_EVALUATED, unit, region, evaluated.model_dump(mode="json")
+    )
+    if doc.batch_id is not None and complete_batch(session, doc.batch_id):
+        counts = batch_counts(session, doc.batch_id)
+        completed = BatchCompleted(
+            batch_id=doc.batch_id,
+            programme=sub.programme,
+            period=sub.period,
+            unit=unit,
+            total=sum(counts.values()),
+            counts=counts,
+            status_url=f"/v1/batches/{doc.batch_id}",
+        )
+        ids += record_event(
+            session, EventType.BATCH_COMPLETED, unit, region, completed.model_dump(mode="json")
+        )
+    return ids
+
+
+def send_events(rt: WorkerRuntime, delivery_ids: list[str]) -> None:
+    """After commit. A failed send leaves the delivery pending for the sweeper."""
+    if not delivery_ids:
+        return
+    try:
+        sender = rt.sender
+    except Exception as exc:  # no broker configured: the sweeper of a real worker sends them
+        log.warning("cannot send %d webhook deliveries (%s)", len(delivery_ids), exc)
+        return
+    send_deliveries(sender, delivery_ids)
