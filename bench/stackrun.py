@@ -1,0 +1,208 @@
+"""The real stack: HTTP bundle intake → S3 server → Redis → Celery workers → PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from bench.measure import children, cpu_seconds, memory, pids_with_cmdline, total_cpu_seconds
+from bench.services import BenchError
+from infra.db import create_db_engine
+from infra.settings import Settings
+from infra.tables import Document
+from tests.stack import Process, start_api, start_worker, wait_until
+
+CHUNK = 1024 * 1024
+
+
+def file_chunks(path: Path) -> Iterator[bytes]:
+    """The file, a megabyte at a time: the client never holds a whole upload."""
+    with path.open("rb") as handle:
+        while block := handle.read(CHUNK):
+            yield block
+
+
+@dataclass
+class Posted:
+    batch_id: str
+    status_url: str
+    total: int
+    rejected: int
+    started: datetime
+    seconds: float
+    megabytes: float
+
+
+@dataclass
+class StackResult:
+    concurrency: int
+    bundles: list[Posted]
+    documents: int
+    seconds: float  # first upload byte → last final status
+    intake_seconds: float  # all POSTs, back to back
+    statuses: dict[str, str]  # file name -> final status
+    latency_checked: list[float]  # checked_at − created_at (row written at intake), seconds
+    latency_upload: list[float]  # checked_at − start of its bundle's upload, seconds
+    memory_mb: dict[str, float]  # peak resident sets
+    cpu_seconds: dict[str, float]  # per component, during the run
+    worker_children: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+def _post_bundles(
+    client: httpx.Client, unit: str, bundles: list[Path], programme: str, period: str
+) -> list[Posted]:
+    posted = []
+    for bundle in bundles:
+        started, clock = datetime.now(UTC), time.perf_counter()
+        answer = client.post(
+            f"/v1/submissions/{programme}/{period}/{unit}/bundles",
+            content=file_chunks(bundle),
+            headers={"Content-Type": "application/zip"},
+        )
+        if answer.status_code != 202:
+            raise BenchError(f"bundle {bundle.name}: HTTP {answer.status_code} {answer.text[:500]}")
+        body = answer.json()
+        posted.append(
+            Posted(
+                body["id"],
+                body["status_url"],
+                body["total"],
+                len(body["rejected"]),
+                started,
+                time.perf_counter() - clock,
+                bundle.stat().st_size / 1024 / 1024,
+            )
+        )
+    return posted
+
+
+def _wait_complete(client: httpx.Client, posted: list[Posted], timeout: float) -> None:
+    """Poll the oldest incomplete batch (one light request at a time) until all are complete."""
+    pending = [p.status_url for p in posted]
+
+    def done() -> bool:
+        while pending:
+            answer = client.get(pending[0])
+            answer.raise_for_status()
+            if not answer.json()["complete"]:
+                return False
+            pending.pop(0)
+        return True
+
+    wait_until(done, timeout, "every batch to complete", interval=0.5)
+
+
+def _rows(settings: Settings, batch_ids: list[str]) -> list[Any]:
+    engine = create_db_engine(settings)
+    try:
+        with engine.connect() as conn:
+            return list(
+                conn.execute(
+                    sa.select(
+                        Document.original_name,
+                        Document.batch_id,
+                        Document.status,
+                        Document.created_at,
+                        Document.checked_at,
+                    ).where(Document.batch_id.in_(batch_ids))
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def _cpu(api: Process, moto_pid: int, worker: Process, kids: list[int]) -> dict[str, float]:
+    return {
+        "api": cpu_seconds(api.pid),
+        "s3 (moto)": cpu_seconds(moto_pid),
+        "worker parent": cpu_seconds(worker.pid),
+        "worker children": total_cpu_seconds(kids),
+    }
+
+
+def _backends(db: str) -> dict[int, float]:
+    """CPU seconds of each live PostgreSQL backend serving the bench database."""
+    return {pid: total_cpu_seconds([pid]) for pid in pids_with_cmdline(f" {db} ")}
+
+
+def run_stack(
+    settings: Settings,
+    *,
+    bundles: list[Path],
+    expected: int,
+    unit: str,
+    headers: dict[str, str],
+    concurrency: int,
+    moto_pid: int,
+    log_dir: Path,
+    programme: str = "P2HAM",
+    period: str = "2025",
+) -> StackResult:
+    """Upload every bundle, wait for every document's final status, read figures from /proc."""
+    db = settings.resolved_database_url().rsplit("/", 1)[-1]
+    api, base = start_api(settings, log_dir)
+    worker: Process | None = None
+    try:
+        worker = running = start_worker(settings, log_dir, concurrency=concurrency)
+        kids: list[int] = wait_until(
+            lambda: len(found := children(running.pid)) >= concurrency and found,
+            30,
+            "the worker's pool processes",
+        )
+        cpu_start, pg_start = _cpu(api, moto_pid, worker, kids), _backends(db)
+        with httpx.Client(base_url=base, headers=headers, timeout=3600) as client:
+            clock = time.perf_counter()
+            posted = _post_bundles(client, unit, bundles, programme, period)
+            intake_seconds = time.perf_counter() - clock
+            _wait_complete(client, posted, timeout=600 + 3 * expected)
+        memory_mb = {
+            "api": memory(api.pid).peak / 1024 / 1024,
+            "worker parent": memory(worker.pid).peak / 1024 / 1024,
+            "worker child (max)": max(memory(k).peak for k in kids) / 1024 / 1024,
+            "s3 (moto)": memory(moto_pid).peak / 1024 / 1024,
+        }
+        cpu_end, pg_end = _cpu(api, moto_pid, worker, kids), _backends(db)
+        final_kids = children(worker.pid)
+    finally:
+        if worker is not None:
+            worker.stop()
+        api.stop()
+    rows = _rows(settings, [p.batch_id for p in posted])
+    if len(rows) != expected:
+        raise BenchError(f"{len(rows)} documents recorded, {expected} expected")
+    started = {p.batch_id: p.started for p in posted}
+    first = min(started.values())
+    last = max(row.checked_at for row in rows)
+    notes = []
+    if sorted(final_kids) != sorted(kids):
+        notes.append("the worker replaced pool processes during the run")
+    return StackResult(
+        concurrency=concurrency,
+        bundles=posted,
+        documents=len(rows),
+        seconds=(last - first).total_seconds(),
+        intake_seconds=intake_seconds,
+        statuses={row.original_name: row.status for row in rows},
+        latency_checked=[(r.checked_at - r.created_at).total_seconds() for r in rows],
+        latency_upload=[(r.checked_at - started[r.batch_id]).total_seconds() for r in rows],
+        memory_mb=memory_mb,
+        cpu_seconds={
+            **{k: cpu_end[k] - cpu_start[k] for k in cpu_end},
+            # backends that closed during the run are missed: a lower bound
+            "postgres backends": sum(t - pg_start.get(pid, 0.0) for pid, t in pg_end.items()),
+        },
+        worker_children=len(kids),
+        notes=notes,
+    )
