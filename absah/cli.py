@@ -72,6 +72,7 @@ def api(host: str | None, port: int | None, workers: int) -> None:
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
     """A Celery worker (prefork) that checks documents."""
+    from infra.queue import sweep_queue
     from worker.app import create_celery
 
     settings = _settings()
@@ -84,7 +85,7 @@ def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
         f"--loglevel={loglevel}",
         "--pool=prefork",
         "-Q",
-        settings.queue_name,
+        f"{settings.queue_name},{sweep_queue(settings)}",
         "--without-gossip",
         "--without-mingle",
     ]
@@ -111,6 +112,40 @@ def beat() -> None:
     app.start(
         argv=["beat", "--loglevel=INFO", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
     )
+
+
+@main.command()
+@click.argument("document_ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every document left unable_to_check.")
+@click.option("--reason", default=None, help="With --all: only this reason (attempts-exhausted).")
+def recheck(document_ids: tuple[str, ...], all_: bool, reason: str | None) -> None:
+    """Check again documents left unable_to_check (after an outage is over, an object restored).
+
+    The sweeper re-checks transient failures by itself once storage answers; this is the
+    explicit re-check, for any reason, with a fresh budget of attempts and rounds.
+    """
+    import sqlalchemy as sa
+
+    from infra.tables import Document
+    from worker.runtime import WorkerRuntime
+    from worker.sweeper import recheck_documents
+
+    if bool(document_ids) == all_:
+        _fail("name document ids or --all (not both)", 2)
+    rt = WorkerRuntime(_settings())
+    ids = list(document_ids)
+    if all_:
+        query = sa.select(Document.id).where(Document.status == "unable_to_check")
+        if reason:
+            query = query.where(Document.status_reason == reason)
+        with rt.sessions() as session:
+            ids = list(session.scalars(query.order_by(Document.updated_at)))
+    taken = set(recheck_documents(rt, ids))
+    for document_id in ids:
+        click.echo(f"{document_id}\t{'again' if document_id in taken else 'not unable_to_check'}")
+    rt.engine.dispose()
+    if document_ids and len(taken) < len(ids):
+        _fail(f"{len(ids) - len(taken)} of {len(ids)} document(s) were not unable_to_check")
 
 
 @main.group()

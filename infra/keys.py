@@ -108,6 +108,19 @@ def authenticate(session: Session, secret: str) -> Principal | None:
         return None
     if not hmac.compare_digest(row.secret_hash, _hash(secret)):
         return None
+    return _principal(row)
+
+
+def principal_for_key_id(session: Session, key_id: str) -> Principal | None:
+    """The principal of a key by its id (a signed-in page session holds the id, never the
+    secret); None once the key is revoked or gone, so revoking also ends page sessions."""
+    row = session.get(ApiKey, key_id)
+    if row is None or row.revoked_at is not None:
+        return None
+    return _principal(row)
+
+
+def _principal(row: ApiKey) -> Principal:
     return Principal(row.id, row.name, Role(row.role), frozenset(row.unit_codes), row.region_code)
 
 

@@ -35,6 +35,11 @@ class VerifyDocument(BaseModel):
     document_id: str
 
 
+def sweep_queue(settings: Settings) -> str:
+    """The sweeper's own queue: a backlog of checks must not starve the task that repairs it."""
+    return f"{settings.queue_name}.sweep"
+
+
 class BrokerNotConfigured(RuntimeError):
     pass
 
@@ -57,8 +62,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "task_default_queue": settings.queue_name,
+        "task_routes": {SWEEP: {"queue": sweep_queue(settings)}},
         "task_soft_time_limit": settings.task_soft_time_limit,
         "task_time_limit": settings.task_time_limit,
+        "worker_max_memory_per_child": settings.worker_max_memory_mb * 1024,  # KiB
         "worker_hijack_root_logger": False,
         "broker_heartbeat": 0,
     }

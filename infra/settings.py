@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -42,6 +41,10 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     public_base_url: str | None = None
+    # Signs the verifier pages' session cookie. Unset: a random secret kept in
+    # data_dir/session-secret (0600), shared by the API processes of one machine; set it
+    # when API replicas run on several machines.
+    session_secret: SecretStr | None = None
 
     # The verifying office, printed at the head of reports (DOMAIN.md: configuration, not code)
     office_name: str = "Kantor Wilayah Kementerian Hak Asasi Manusia Sumatera Selatan"
@@ -71,8 +74,17 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(default=300, ge=5)
     task_soft_time_limit: int = Field(default=120, ge=1)
     task_time_limit: int = Field(default=180, ge=1)
+    # Memory per worker child: past `worker_max_memory_mb` resident after a task, Celery replaces
+    # the child; `worker_memory_limit_mb` is a hard bound (RLIMIT_DATA) on what one child may
+    # allocate: an allocation past it raises MemoryError inside the task. 0 turns it off.
+    worker_max_memory_mb: int = Field(default=1024, gt=0)
+    worker_memory_limit_mb: int = Field(default=2048, ge=0)
     worker_concurrency: int | None = None
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
+    # A document that ended unable_to_check after its attempts (storage down, a crash) is
+    # re-checked by the sweeper once storage answers again, after a cool-down, at most N rounds.
+    recheck_cooldown_seconds: float = Field(default=900.0, ge=0)
+    max_rechecks: int = Field(default=3, ge=0)
 
     # Webhooks: targets on loopback/private networks are refused unless allowed here
     webhook_allow_private: bool = False

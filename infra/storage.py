@@ -45,18 +45,43 @@ class ObjectStore(Protocol):
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MAX_NAME_LENGTH = 512  # the original name as kept (documents.original_name)
+
+
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _UNSAFE.sub("_", text).strip("._")
 
 
 def safe_file_name(name: str, limit: int = 120) -> str:
-    """A storage-safe version of an uploaded name: ASCII, no separators, bounded length."""
+    """A storage-safe version of an uploaded name: ASCII, no separators, bounded length.
+
+    A stem with nothing ASCII in it (Arabic, emoji) becomes "file" and keeps its extension.
+    """
     base = os.path.basename(name.replace("\\", "/"))
-    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
-    base = _UNSAFE.sub("_", base).strip("._") or "file"
-    if len(base) > limit:
-        stem, dot, ext = base.rpartition(".")
-        ext = ext[:10] if dot else ""
-        base = (stem if dot else base)[: limit - len(ext) - 1] + ("." + ext if ext else "")
-    return base
+    stem, dot, ext = base.rpartition(".")
+    stem, ext = (_ascii(stem), _ascii(ext)) if dot else (_ascii(base), "")
+    stem = stem or "file"
+    if not ext:
+        return stem[:limit]
+    if len(stem) + 1 + len(ext) > limit:
+        ext = ext[:10]
+        stem = stem[: limit - len(ext) - 1]
+    return f"{stem}.{ext}"
+
+
+def display_name(name: str) -> str:
+    """An uploaded name as kept and shown back: control characters (NUL, ESC, newlines…) made
+    visible as U+FFFD, since no database, log line or spreadsheet cell takes them all; an
+    over-long name loses the end of its stem, never its extension (the checks read it)."""
+    name = _CONTROL.sub("\ufffd", name)
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 10:
+        return name[:MAX_NAME_LENGTH]
+    return f"{stem[: MAX_NAME_LENGTH - len(ext) - 1]}.{ext}"
 
 
 def document_key(

@@ -126,6 +126,7 @@ class Document(Base):
     status: Mapped[str] = mapped_column(sa.String(24), index=True)
     status_reason: Mapped[str | None] = mapped_column(sa.String(64))
     attempts: Mapped[int] = mapped_column(default=0)
+    rechecks: Mapped[int] = mapped_column(default=0, server_default="0")  # automatic rounds
     claim_token: Mapped[str | None] = mapped_column(sa.String(36))
     lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     ruleset_version: Mapped[str | None] = mapped_column(sa.String(64))

@@ -12,8 +12,9 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from infra.archives import ArchiveError, ArchiveLimits, ExpandedEntry, expand_zip
-from infra.storage import StorageUnavailable, safe_file_name
+from infra.storage import StorageUnavailable, display_name, safe_file_name
 from infra.tables import new_id
+from intake.documents import remove_stored
 from intake.errors import ApiError, storage_unavailable
 from intake.receiving import ReceivedFile, receive_multipart, too_large
 from intake.runtime import ApiRuntime
@@ -59,7 +60,7 @@ def bind_entries(
     files: list[ReceivedFile] = []
     rejected: list[dict[str, str]] = []
     for entry in entries:
-        base = entry.name.rsplit("/", 1)[-1]
+        base = display_name(entry.name.rsplit("/", 1)[-1])
         parsed = parse_name(base)
         crit = criterion or (parsed.criterion if isinstance(parsed, ParsedName) else None)
         crit = (crit or criterion_hint(entry.name, catalog) or "").upper() or None
@@ -87,7 +88,7 @@ def bind_entries(
     return files, rejected
 
 
-def store_archive(rt: ApiRuntime, target: Target, path: Path, name: str) -> None:
+def store_archive(rt: ApiRuntime, target: Target, path: Path, name: str) -> str:
     """The ZIP itself is kept too, so what the unit sent can always be shown again."""
     key = (
         f"{target.programme}/{target.period}/{target.unit.code}/_bundles/{new_id()}/"
@@ -97,6 +98,7 @@ def store_archive(rt: ApiRuntime, target: Target, path: Path, name: str) -> None
         rt.store.put_file(key, path, "application/zip")
     except StorageUnavailable as exc:
         raise storage_unavailable() from exc
+    return key
 
 
 async def _raw_body(request: Request, dest: Path, limit: int) -> None:
@@ -114,6 +116,7 @@ async def _raw_body(request: Request, dest: Path, limit: int) -> None:
 async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Received:
     """One ZIP, as multipart field `file` or as the raw body (Content-Type: application/zip)."""
     workdir = Path(tempfile.mkdtemp(prefix="absah-bundle-"))
+    stored: list[str] = []
     try:
         ctype = request.headers.get("content-type", "")
         fields: dict[str, str] = {}
@@ -142,7 +145,7 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
             )
         except ArchiveError as exc:
             raise ApiError(422, exc.code, exc.message, exc.message_en) from exc
-        await run_in_threadpool(store_archive, rt, target, archive, name)
+        stored.append(await run_in_threadpool(store_archive, rt, target, archive, name))
         files, unbound = bind_entries(entries, target.catalog, fields.get("criterion") or None)
         rejected = [
             {"name": r.name, "code": r.code, "message": r.message, "message_en": r.message_en}
@@ -155,5 +158,12 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
         fields.pop("criterion", None)  # already applied per entry
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
+        await run_in_threadpool(remove_stored, rt, stored)
         raise
-    return Received(files, fields, rejected, lambda: shutil.rmtree(workdir, ignore_errors=True))
+    return Received(
+        files,
+        fields,
+        rejected,
+        lambda: shutil.rmtree(workdir, ignore_errors=True),
+        discard=lambda: remove_stored(rt, stored),
+    )

@@ -96,6 +96,15 @@ def plan_documents(
     return planned
 
 
+def remove_stored(rt: ApiRuntime, keys: list[str]) -> None:
+    """Best effort: the objects of a refused request (an unreachable store keeps them)."""
+    for key in keys:
+        try:
+            rt.store.delete(key)
+        except StorageUnavailable:
+            log.warning("could not remove %s after a failed intake", key)
+
+
 def store_bytes(rt: ApiRuntime, planned: list[PlannedDocument]) -> None:
     """Bytes first. On a storage failure, remove what this request stored and answer 503."""
     stored: list[str] = []
@@ -105,11 +114,7 @@ def store_bytes(rt: ApiRuntime, planned: list[PlannedDocument]) -> None:
             stored.append(doc.storage_key)
     except StorageUnavailable as exc:
         log.warning("storage unavailable during intake: %s", exc)
-        for key in stored:
-            try:
-                rt.store.delete(key)
-            except StorageUnavailable:
-                log.warning("could not remove %s after a failed intake", key)
+        remove_stored(rt, stored)
         raise storage_unavailable() from exc
 
 
@@ -137,7 +142,13 @@ def record_documents(
     source: str,
     rejected: list[dict[str, str]],
 ) -> tuple[str, list[Document]]:
-    """Rows second: one transaction for the batch, its documents (received) and the criteria."""
+    """Rows second: one transaction for the batch, its documents (received) and the criteria.
+
+    When the rows cannot be committed, the bytes this request stored are removed, unless the
+    connection was lost during COMMIT itself: the rows may exist then, and an object without a
+    row is only waste while a row without its object is a lost file.
+    """
+    committing = False
     try:
         with transaction(rt.sessions) as session:
             submission = _get_or_create_submission(session, target)
@@ -164,19 +175,30 @@ def record_documents(
             session.add_all(docs)
             session.flush()
             reassess(session, target.catalog, submission.id)
-            return batch.id, docs
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+            committing = True
+        return batch.id, docs
+    except Exception as exc:
+        lost = isinstance(exc, OperationalError)
+        if committing and lost:
+            log.warning("commit outcome unknown: the bytes of %d document(s) stay", len(planned))
+        else:
+            remove_stored(rt, [p.storage_key for p in planned])
+        if lost:
+            raise database_unavailable() from exc
+        raise
 
 
 def enqueue_documents(rt: ApiRuntime, document_ids: list[str]) -> None:
-    """Messages last, after commit. A failed send leaves the row `received` for the sweeper."""
-    for document_id in document_ids:
+    """Messages last, after commit. A failed send leaves the rows `received` for the sweeper:
+    the first failure ends the loop, so a broker outage costs one send's retries, not one each.
+    """
+    for sent, document_id in enumerate(document_ids):
         try:
             send_verify(rt.sender, document_id)
-        except Exception as exc:  # broker down: the outbox row is already committed
-            log.warning("could not enqueue %s (%s); the sweeper will", document_id, exc)
-            continue
+        except Exception as exc:  # broker down: the outbox rows are already committed
+            left = len(document_ids) - sent
+            log.warning("could not enqueue %d document(s) (%s); the sweeper will", left, exc)
+            return
         try:
             with transaction(rt.sessions) as session:
                 states.mark_queued(session, document_id)
@@ -235,7 +257,10 @@ async def accept_files(
 ) -> tuple[str, list[Document], list[dict[str, str]]]:
     """The intake of a set of received files: plan, store bytes, record rows, enqueue."""
     planned = plan_documents(target, files, criterion, kind) if files or not rejected else []
-    planned, duplicates = await run_in_threadpool(split_duplicates, rt, target, planned)
+    try:
+        planned, duplicates = await run_in_threadpool(split_duplicates, rt, target, planned)
+    except OperationalError as exc:
+        raise database_unavailable() from exc
     refused = [*(rejected or []), *duplicates]
     await run_in_threadpool(store_bytes, rt, planned)
     batch_id, docs = await run_in_threadpool(record_documents, rt, target, planned, source, refused)

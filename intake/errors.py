@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 
 class ErrorBody(BaseModel):
@@ -68,6 +73,12 @@ async def api_error_handler(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def database_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A database error no route mapped (the database went away mid-request): 503, not 500."""
+    log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    return await api_error_handler(request, database_unavailable())
+
+
 async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     body = ErrorBody(
@@ -82,3 +93,63 @@ async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
         },
     )
     return JSONResponse(body.model_dump(exclude_none=True), status_code=422)
+
+
+_HTTP_ERRORS = {
+    400: (
+        "invalid_body",
+        "Isi permintaan tidak dapat dibaca (JSON atau formulir rusak).",
+        "The request body could not be read (malformed JSON or form).",
+    ),
+    404: ("not_found", "Alamat tidak ditemukan.", "No such address."),
+    405: (
+        "method_not_allowed",
+        "Metode HTTP ini tidak didukung pada alamat ini.",
+        "This HTTP method is not supported at this address.",
+    ),
+}
+
+
+async def data_error_handler(_: Request, exc: Exception) -> JSONResponse:
+    """A value the database cannot hold (a NUL character, a number past BIGINT) came from the
+    request: any path, query or body field can carry one, so it is refused here, once."""
+    log.info("value refused by the database: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    body = ErrorBody(
+        code="invalid_value",
+        message="Nilai yang dikirim tidak dapat diproses (mis. karakter NUL atau angka terlalu "
+        "besar); periksa parameter yang dikirim.",
+        message_en="A value sent cannot be processed (e.g. a NUL character or a number too "
+        "large); check the parameters sent.",
+    )
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=422)
+
+
+async def http_error_handler(_: Request, exc: Exception) -> JSONResponse:
+    """What Starlette and FastAPI refuse themselves (unknown path, unreadable JSON) answered
+    in the same shape as every other error."""
+    assert isinstance(exc, HTTPException)
+    code, message_id, message_en = _HTTP_ERRORS.get(
+        exc.status_code,
+        ("http_error", "Permintaan tidak dapat dilayani.", "The request cannot be served."),
+    )
+    body = ErrorBody(code=code, message=message_id, message_en=message_en)
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=exc.status_code, headers=exc.headers
+    )
+
+
+# ErrorBody is a component because routes declare {"model": ErrorBody}; a route whose success
+# is CSV, XLSX or HTML must use this form, or its JSON errors are documented as that type.
+_ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=`: these statuses answer ErrorBody as JSON, whatever the route serves."""
+    return {
+        status: {"description": HTTPStatus(status).phrase, "content": _ERROR_CONTENT}
+        for status in statuses
+    }
+
+
+# Any operation may answer these: an unreadable body, bad parameters, a missing or weak key.
+COMMON_ERRORS = error_responses(400, 401, 403, 422)

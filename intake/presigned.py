@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from infra.db import transaction
 from infra.keys import Principal
-from infra.storage import S3Store, StorageUnavailable
+from infra.storage import S3Store, StorageUnavailable, display_name
 from infra.tables import Unit, Upload, utcnow
 from intake.auth import ensure_visible
 from intake.documents import PlannedDocument, enqueue_documents, plan_documents, record_documents
@@ -88,9 +88,8 @@ async def create_upload(rt: ApiRuntime, caller: Principal, body: UploadIn) -> Up
     target = await find_target(rt, caller, body.programme.upper(), body.period.upper(), body.unit)
     if body.size > rt.settings.max_upload_bytes:
         raise too_large(rt.settings.max_upload_bytes)
-    file = ReceivedFile(
-        "upload", body.name, body.content_type, Path(), body.size, body.sha256.lower()
-    )
+    name = display_name(body.name)  # as multipart names: no control characters kept
+    file = ReceivedFile("upload", name, body.content_type, Path(), body.size, body.sha256.lower())
     (planned,) = plan_documents(target, [file], body.criterion, body.kind)
     row = Upload(
         api_key_id=caller.key_id,
@@ -99,7 +98,7 @@ async def create_upload(rt: ApiRuntime, caller: Principal, body: UploadIn) -> Up
         unit_code=target.unit.code,
         criterion_id=planned.criterion_id,
         kind=planned.kind,
-        name=body.name,
+        name=name,
         content_type=body.content_type,
         size=body.size,
         sha256=file.sha256,

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from infra.storage import display_name
 from intake.errors import ApiError
 
 MAX_FIELD_BYTES = 4096
@@ -149,7 +150,7 @@ class _Collector:
             self.form.files.append(
                 ReceivedFile(
                     field=self.field_name,
-                    name=self.filename or "",
+                    name=display_name(self.filename or ""),
                     path=Path(self.handle.name),
                     content_type=self.headers.get("content-type"),
                     size=self.size,

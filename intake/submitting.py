@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from infra.keys import Principal
@@ -13,9 +15,12 @@ from infra.tables import Batch
 from intake import idempotency
 from intake.batches import BatchOut, batch_out
 from intake.documents import accept_files
+from intake.errors import database_unavailable
 from intake.receiving import ReceivedFile
 from intake.runtime import ApiRuntime
 from intake.targets import Target, find_target
+
+log = logging.getLogger(__name__)
 
 
 class Received:
@@ -27,8 +32,10 @@ class Received:
         fields: dict[str, str],
         rejected: list[dict[str, str]],
         cleanup: Callable[[], None],
+        discard: Callable[[], None] = lambda: None,
     ) -> None:
         self.files, self.fields, self.rejected, self.cleanup = files, fields, rejected, cleanup
+        self.discard = discard  # the request is refused: remove what receiving already stored
 
 
 Receiver = Callable[[Request, ApiRuntime, Target], Awaitable[Received]]
@@ -56,7 +63,10 @@ async def submit(
     key = request.headers.get("idempotency-key")
     fingerprint = f"{request.method} {request.url.path}"
     if key is not None:
-        replay = await run_in_threadpool(idempotency.begin, rt, caller.key_id, key, fingerprint)
+        try:
+            replay = await run_in_threadpool(idempotency.begin, rt, caller.key_id, key, fingerprint)
+        except OperationalError as exc:
+            raise database_unavailable() from exc
         if replay is not None:
             return JSONResponse(
                 replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
@@ -73,12 +83,18 @@ async def submit(
                 source,
                 received.rejected,
             )
+        except BaseException:
+            await run_in_threadpool(received.discard)
+            raise
         finally:
             received.cleanup()
         body = (await run_in_threadpool(_answer, rt, batch_id)).model_dump(mode="json")
     except BaseException:
         if key is not None:
-            await run_in_threadpool(idempotency.abandon, rt, caller.key_id, key)
+            try:
+                await run_in_threadpool(idempotency.abandon, rt, caller.key_id, key)
+            except OperationalError:  # the database is down: the first error is the answer
+                log.warning("could not free Idempotency-Key %r", key)
         raise
     if key is not None:
         await run_in_threadpool(idempotency.finish, rt, caller.key_id, key, 202, body)

@@ -25,6 +25,12 @@ DOCUMENT_LABELS_ID = {
 }
 
 
+def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=`: the 200 is a file (bytes) of one of these types, not JSON."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": "Berkas · File", "content": dict.fromkeys(media_types, binary)}}
+
+
 class FindingOut(BaseModel):
     check_id: str
     outcome: str

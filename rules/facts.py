@@ -22,6 +22,7 @@ class PdfFacts(BaseModel):
     has_javascript: bool = False
     has_launch_action: bool = False
     has_embedded_files: bool = False
+    has_appended_data: bool = False  # another file after the end, e.g. a PDF/ZIP polyglot
 
 
 class ImageFacts(BaseModel):

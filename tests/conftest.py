@@ -101,6 +101,23 @@ def pg_settings(pg_database: str, redis_url: str, s3_endpoint: str, tmp_path: Pa
 
 
 @pytest.fixture
+def own_pg_settings(pg_settings: Settings) -> Iterator[Settings]:
+    """pg_settings on a PostgreSQL database of this test's own, dropped after: for tests whose
+    sweeper (it acts on every document of its database) must not touch other tests' rows."""
+    name = f"absah_own_{secrets.token_hex(4)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://root@127.0.0.1:5432/{name}"
+    try:
+        settings = pg_settings.model_copy(update={"database_url": url})
+        upgrade(settings)
+        yield settings
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def sqlite_settings(tmp_path: Path, redis_url: str) -> Settings:
     """The embedded defaults' database and storage (SQLite, local directory), shared Redis."""
     tag = secrets.token_hex(4)

@@ -6,6 +6,7 @@ import io
 import random
 import re
 import struct
+import zipfile
 import zlib
 from collections.abc import Iterable, Set
 from datetime import UTC, datetime
@@ -369,3 +370,55 @@ def exe_like() -> bytes:
 def zero_bytes() -> bytes:
     """An empty file."""
     return b""
+
+
+# Hostile shapes for the end-to-end corpus (tests/e2e/test_hostile_input.py).
+
+_ZIP_DATE = (2025, 3, 15, 8, 0, 0)
+
+
+def garbage_after_header_pdf() -> bytes:
+    """A PDF header line, then 8 KB of seeded noise: no objects, no xref, no trailer."""
+    return b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + random.Random(5).randbytes(8192)
+
+
+def with_javascript(source: bytes) -> bytes:
+    """The same PDF made to run JavaScript on open through the catalog's /OpenAction."""
+    writer = _rewrite(source)
+    writer.root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): Text("app.launchURL('http://example.invalid/');"),
+        }
+    )
+    return _written(writer)
+
+
+def pdf_zip_polyglot() -> bytes:
+    """A complete decree with a ZIP (holding an executable) appended: a valid PDF and ZIP."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("setup.exe", _ZIP_DATE), exe_like())
+    return decree_pdf() + buffer.getvalue()
+
+
+def jpeg_with_pdf_appended() -> bytes:
+    """A complete photo with a complete decree after its end marker."""
+    return photo_jpeg(seed=41) + decree_pdf()
+
+
+def _with_app1(jpeg: bytes, payload: bytes) -> bytes:
+    if len(payload) > 0xFFFF - 2:
+        raise ValueError("an APP1 segment holds at most 65533 bytes")
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def jpeg_with_huge_exif() -> bytes:
+    """A photo whose EXIF (APP1) segment is ~60 KB of seeded junk after the Exif header."""
+    junk = random.Random(6).randbytes(60_000)
+    return _with_app1(photo_jpeg(seed=42, exif_datetime=None), b"Exif\x00\x00" + junk)
+
+
+def jpeg_with_long_exif_date(length: int = 30_000) -> bytes:
+    """A photo whose DateTimeOriginal is a valid date followed by `length` more digits."""
+    return photo_jpeg(seed=43, exif_datetime="2025:03:10 09:30:00" + "9" * length)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 from typing import Any
 
 from celery import Celery, Task
@@ -22,12 +23,33 @@ from worker.sweeper import sweep
 from worker.webhooks import deliver
 
 
+def bound_memory(limit_mb: int) -> None:
+    """Cap what this process may allocate (RLIMIT_DATA: heap and private writable maps).
+
+    Not address space: shared libraries, mapped files and malloc's reserved arenas do not
+    count, so the cap is memory a task can really take; past it an allocation raises
+    MemoryError in the task instead of the machine swapping or the OOM killer choosing.
+    """
+    if limit_mb <= 0:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = limit_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> Celery:
     rt = runtime or WorkerRuntime(settings)
     app = Celery("absah", set_as_current=False)
     app.conf.update(celery_config(settings))
     app.conf.beat_schedule = {
-        "sweep": {"task": SWEEP, "schedule": settings.sweep_interval_seconds},
+        # a sweep not started within its interval is dropped: busy workers never face a pile
+        "sweep": {
+            "task": SWEEP,
+            "schedule": settings.sweep_interval_seconds,
+            "options": {"expires": settings.sweep_interval_seconds},
+        },
     }
 
     @app.task(name=VERIFY_DOCUMENT, bind=True)  # type: ignore[untyped-decorator]
@@ -52,6 +74,7 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
 
     def _reset(**_: Any) -> None:
         rt.after_fork()
+        bound_memory(settings.worker_memory_limit_mb)  # per child: one task's hard bound
 
     worker_process_init.connect(_reset, weak=False)
     app.absah_runtime = rt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 36867
 _DATETIME = 306
 _ACTION_DEPTH = 8  # how far to follow an action's /Next chain; real files stop at 1 or 2
+_EOF_WINDOW = 1024  # Acrobat looks for %%EOF only in a file's last 1024 bytes
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def _pdf_facts(stream: IO[bytes], limits: ExtractLimits) -> PdfFacts:
             page_count = _declared_page_count(reader)
             if page_count <= limits.max_pdf_pages:
                 page_count = len(reader.pages)
+        except MemoryError:  # the worker's memory bound, not the file's fault: not "broken"
+            raise
         except Exception as exc:  # pypdf raises many kinds; a broken file is a fact, not a crash
             return PdfFacts(opened=False, error="pdf-broken", error_detail=_detail(exc))
         if page_count > limits.max_pdf_pages:
@@ -97,8 +101,23 @@ def _pdf_facts(stream: IO[bytes], limits: ExtractLimits) -> PdfFacts:
             page_count=page_count,
             pages_text=pages_text,
             text_chars=sum(len(text.strip()) for text in pages_text),
+            has_appended_data=_has_appended_data(stream),
             **_risky_content(reader),
         )
+
+
+def _has_appended_data(stream: IO[bytes]) -> bool:
+    """Another file rides after the PDF's end: no %%EOF near the end, or an archive's end record.
+
+    Trailing whitespace and NUL padding are tolerated; a PDF that is also a ZIP never is.
+    """
+    size = stream.seek(0, 2)
+    stream.seek(max(0, size - 64 * 1024))
+    tail = stream.read().rstrip(b"\x00\t\n\f\r ")
+    try:
+        return b"%%EOF" not in tail[-_EOF_WINDOW:] or zipfile.is_zipfile(stream)
+    finally:
+        stream.seek(0)
 
 
 def _declared_page_count(reader: PdfReader) -> int:
@@ -120,6 +139,8 @@ def _pages_text(reader: PdfReader, limits: ExtractLimits) -> list[str]:
     for page in reader.pages[: limits.max_text_pages]:
         try:
             text = page.extract_text()
+        except MemoryError:
+            raise
         except Exception:  # one unreadable page must not hide the others
             text = ""
         texts.append(text[: limits.max_text_chars_per_page])
@@ -188,6 +209,8 @@ def _image_facts(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
             return _decode_image(stream, limits)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         return ImageFacts(decoded=False, error="image-too-many-pixels", error_detail=_detail(exc))
+    except MemoryError:  # the worker's memory bound: the pipeline retries, then unable_to_check
+        raise
     except Exception as exc:
         return ImageFacts(decoded=False, error="image-broken", error_detail=_detail(exc))
     finally:

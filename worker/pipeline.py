@@ -171,11 +171,17 @@ def backoff(rt: WorkerRuntime, attempts: int) -> float:
     return float(min(s.retry_backoff_max_seconds, s.retry_backoff_seconds * 2 ** (attempts - 1)))
 
 
-def give_up(rt: WorkerRuntime, job_or_id: Job | str, reason: str, detail: str) -> Result:
+def give_up(
+    rt: WorkerRuntime,
+    job_or_id: Job | str,
+    reason: str,
+    detail: str,
+    attempts: int | None = None,
+) -> Result:
     document_id = job_or_id if isinstance(job_or_id, str) else job_or_id.document_id
     deliveries: list[str] = []
     with transaction(rt.sessions) as session:
-        if states.give_up(session, document_id, reason, detail):
+        if states.give_up(session, document_id, reason, detail, attempts):
             sub_id = session.scalar(
                 sa.select(Document.submission_id).where(Document.id == document_id)
             )
@@ -195,7 +201,10 @@ def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
     if claim is None:
         return Result.SKIPPED
     if claim.attempts > rt.settings.max_attempts:
-        return give_up(rt, document_id, "attempts-exhausted", "too many attempts")
+        # no attempt finished (each worker died or lost its lease): this claim is not one more
+        max_attempts = rt.settings.max_attempts
+        detail = f"none of {max_attempts} attempts finished (a worker stopped mid-check)"
+        return give_up(rt, document_id, "attempts-exhausted", detail, attempts=max_attempts)
     job = load_job(rt, document_id)
     catalog, period = rt.catalogs.select(job.programme, job.period)
     with tempfile.TemporaryDirectory(prefix="absah-") as tmp:

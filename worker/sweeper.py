@@ -1,4 +1,5 @@
-"""The outbox sweeper: re-send documents and webhook deliveries whose message was lost."""
+"""The outbox sweeper: re-send documents and webhook deliveries whose message was lost, and
+re-check documents the system gave up on once what stopped it (storage) answers again."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
+from infra import states
+from infra.assessment import reassess
 from infra.db import transaction
 from infra.queue import send_verify
-from infra.states import stuck_documents
-from infra.tables import utcnow
+from infra.states import due_rechecks, stuck_documents
+from infra.storage import StorageUnavailable
+from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
 from worker.runtime import WorkerRuntime
 
@@ -34,4 +40,66 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
         deliveries = overdue_deliveries(session, older_than)
     if deliveries:
         log.info("sweeper re-sent %d webhook deliveries", send_deliveries(sender, deliveries))
-    return len(ids) + len(deliveries)
+    return len(ids) + len(deliveries) + len(recheck_due(rt, sender))
+
+
+def recheck_due(rt: WorkerRuntime, sender: Any) -> list[str]:
+    """Automatic re-check: documents given up for a transient reason, after a cool-down, at
+    most `max_rechecks` rounds each, and only while storage answers (an outage burns none)."""
+    s = rt.settings
+    if s.max_rechecks <= 0:
+        return []
+    older_than = utcnow() - timedelta(seconds=s.recheck_cooldown_seconds)
+    with transaction(rt.sessions) as session:
+        ids = due_rechecks(session, older_than, s.max_rechecks)
+    if not ids:
+        return []
+    try:
+        rt.store.check()
+    except StorageUnavailable as exc:
+        log.info("storage still unavailable, %d re-check(s) wait: %s", len(ids), exc)
+        return []
+    taken = requeue(rt, sender, ids, automatic=True)
+    if taken:
+        log.info("sweeper re-checks %d document(s) left unable_to_check", len(taken))
+    return taken
+
+
+def requeue(rt: WorkerRuntime, sender: Any, ids: list[str], *, automatic: bool) -> list[str]:
+    """unable_to_check → received (criteria back to pending), then send; what cannot be sent
+    stays `received` for the sweeper. Returns the documents taken."""
+    taken: list[str] = []
+    with transaction(rt.sessions) as session:
+        submissions: set[int] = set()
+        for document_id in ids:
+            if states.recheck(session, document_id, automatic=automatic):
+                taken.append(document_id)
+                submissions.add(
+                    session.scalars(
+                        sa.select(Document.submission_id).where(Document.id == document_id)
+                    ).one()
+                )
+        for submission_id in sorted(submissions):
+            sub = session.get(Submission, submission_id)
+            assert sub is not None
+            catalog, _ = rt.catalogs.select(sub.programme, sub.period)
+            reassess(session, catalog, submission_id)
+    for document_id in taken:
+        try:
+            send_verify(sender, document_id)
+        except Exception as exc:  # broker down or not configured: the sweeper sends it later
+            log.warning("could not enqueue %s (%s); the sweeper will", document_id, exc)
+            break
+        with transaction(rt.sessions) as session:
+            states.mark_queued(session, document_id)
+    return taken
+
+
+def recheck_documents(rt: WorkerRuntime, ids: list[str]) -> list[str]:
+    """A person's re-check (`absah recheck`): any unable_to_check document, a fresh budget."""
+    try:
+        sender = rt.sender
+    except Exception as exc:  # no broker configured here: the running sweeper sends them
+        log.warning("no broker (%s); the sweeper will send the re-checks", exc)
+        sender = None
+    return requeue(rt, sender, ids, automatic=False)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 
 from intake.auth import get_principal
 from intake.deps import Runtime
-from intake.errors import not_found
+from intake.errors import error_responses, not_found
 
 router = APIRouter(tags=["catalog"], dependencies=[Depends(get_principal)])
 
@@ -34,7 +34,7 @@ def list_catalogs(rt: Runtime) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/v1/catalog/{programme}")
+@router.get("/v1/catalog/{programme}", responses=error_responses(404))
 def get_catalog(programme: str, rt: Runtime) -> list[dict[str, Any]]:
     """A programme's catalogs in full (one per span of years)."""
     found = [c for c in rt.catalogs.catalogs if c.programme == programme.upper()]

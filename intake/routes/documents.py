@@ -20,7 +20,7 @@ from intake.receiving import receive_multipart
 from intake.runtime import ApiRuntime
 from intake.submitting import Received, submit
 from intake.targets import Target
-from intake.views import DocumentOut, document_out
+from intake.views import DocumentOut, document_out, file_responses
 
 router = APIRouter(tags=["documents"])
 
@@ -131,7 +131,9 @@ def get_document(document_id: str, session: DbSession, caller: Caller) -> Docume
 
 
 @router.get(
-    "/v1/documents/{document_id}/content", responses=ERRORS, response_class=StreamingResponse
+    "/v1/documents/{document_id}/content",
+    responses={**ERRORS, **file_responses("*/*")},  # its detected type, else octet-stream
+    response_class=StreamingResponse,
 )
 def get_document_content(
     document_id: str, session: DbSession, rt: Runtime, caller: Caller

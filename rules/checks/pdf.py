@@ -77,6 +77,7 @@ def pdf_risky_content(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Findi
             (pdf.has_javascript, "JavaScript"),
             (pdf.has_launch_action, "Launch action"),
             (pdf.has_embedded_files, "embedded files"),
+            (pdf.has_appended_data, "data after the end of the file"),
         )
         if present
     ]
@@ -107,5 +108,5 @@ PDF_RISKY_CONTENT = CheckSpec(
     "pdf-risky-content",
     NoParams,
     pdf_risky_content,
-    "JavaScript, launch actions or embedded files go to a person",
+    "JavaScript, launch actions, embedded files or data after the end go to a person",
 )

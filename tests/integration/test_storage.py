@@ -97,8 +97,21 @@ def test_an_unreachable_s3_server_is_reported_unavailable(tmp_path: Path) -> Non
         ("Surat_pernyataan_é.pdf", "Surat_pernyataan_e.pdf"),
         ("....", "file"),
         ("a" * 300 + ".pdf", "a" * 116 + ".pdf"),
+        ("تقرير.pdf", "file.pdf"),
+        ("😀", "file"),
+        ("..\\..\\evil.pdf", "evil.pdf"),
     ],
-    ids=["spaces", "traversal", "windows-path", "accents", "dots-only", "too-long"],
+    ids=[
+        "spaces",
+        "traversal",
+        "windows-path",
+        "accents",
+        "dots-only",
+        "too-long",
+        "arabic-keeps-extension",
+        "emoji-only",
+        "backslash-traversal",
+    ],
 )
 def test_stored_names_are_safe(name: str, expected: str) -> None:
     assert safe_file_name(name) == expected

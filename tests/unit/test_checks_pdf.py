@@ -129,12 +129,13 @@ def test_a_scanned_pdf_goes_to_review_never_fails(
         ({"has_javascript": True}, ["JavaScript"]),
         ({"has_launch_action": True}, ["Launch action"]),
         ({"has_embedded_files": True}, ["embedded files"]),
+        ({"has_appended_data": True}, ["data after the end of the file"]),
         (
             {"has_javascript": True, "has_launch_action": True, "has_embedded_files": True},
             ["JavaScript", "Launch action", "embedded files"],
         ),
     ],
-    ids=["javascript", "launch-action", "embedded-file", "all-three"],
+    ids=["javascript", "launch-action", "embedded-file", "appended-data", "all-three"],
 )
 def test_risky_pdf_content_goes_to_review_naming_what_was_found(
     flags: dict[str, bool], features: list[str]

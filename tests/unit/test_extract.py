@@ -100,6 +100,8 @@ def test_text_is_read_from_the_first_pages_only_and_cut_per_page(tmp_path: Path)
         (lambda: _pdf_with(_javascript_when_page_opens), {"has_javascript": True}),
         (lambda: _pdf_with(_launch_on_open), {"has_launch_action": True, "has_javascript": False}),
         (factories.pdf_with_embedded_file, {"opened": True, "has_embedded_files": True}),
+        (factories.pdf_zip_polyglot, {"opened": True, "has_appended_data": True}),
+        (factories.decree_pdf, {"opened": True, "has_appended_data": False}),
     ],
     ids=[
         "a scan without a text layer has no text",
@@ -111,6 +113,8 @@ def test_text_is_read_from_the_first_pages_only_and_cut_per_page(tmp_path: Path)
         "javascript in a page's additional actions is found",
         "a launch action is found",
         "an embedded file is found",
+        "a zip appended to a pdf is found",
+        "a plain pdf has nothing appended",
     ],
 )
 def test_pdf_structure_is_reported_as_facts(

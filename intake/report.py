@@ -1,0 +1,96 @@
+"""The Laporan Hasil Pemeriksaan: one submission as a print-ready HTML page (A4), in Indonesian."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from intake.decisions import LABELS_ID as DECISION_LABELS
+from intake.decisions import DecisionKind
+from intake.exports import OUTCOME_LABELS, location_text
+from intake.views import SubmissionOut
+from rules.catalog import Catalog
+from rules.completeness import CriterionStatus
+
+TEMPLATES = Path(__file__).parent / "templates"
+WIB = timezone(timedelta(hours=7), "WIB")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+@cache
+def templates() -> Environment:
+    """Built on first use, never at import."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def tanggal(moment: datetime, with_time: bool = False) -> str:
+    """12 Maret 2025 (pukul 14.05 WIB): dates as Indonesian letters write them."""
+    local = moment.astimezone(WIB)
+    text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    return f"{text} pukul {local:%H.%M} WIB" if with_time else text
+
+
+def summary(view: SubmissionOut) -> dict[str, Any]:
+    """What the closing paragraph says: applicable criteria by decision and machine status."""
+    applicable = [c for c in view.criteria if c.status != CriterionStatus.NOT_APPLICABLE]
+    decided = Counter(c.decision.decision.value if c.decision else "" for c in applicable)
+    mandatory_open = [
+        c
+        for c in applicable
+        if c.mandatory and (c.decision is None or c.decision.decision is not DecisionKind.ACCEPTED)
+    ]
+    return {
+        "applicable": len(applicable),
+        "complete": sum(1 for c in applicable if c.status == CriterionStatus.COMPLETE),
+        "decisions": [(DECISION_LABELS[k], decided.get(k.value, 0)) for k in DecisionKind],
+        "undecided": decided.get("", 0),
+        "mandatory_open": mandatory_open,
+        "ready": view.ready,
+        "ready_label": view.ready_label,
+    }
+
+
+def render_report(
+    view: SubmissionOut, catalog: Catalog, office_name: str, now: datetime | None = None
+) -> str:
+    """The whole report as HTML; open it in a browser and print (A4)."""
+    now = now or datetime.now(UTC)
+    return (
+        templates()
+        .get_template("report.html")
+        .render(
+            office_name=office_name,
+            catalog=catalog,
+            view=view,
+            summary=summary(view),
+            today=tanggal(now),
+            printed_at=tanggal(now, with_time=True),
+            tanggal=tanggal,
+            outcome_labels=OUTCOME_LABELS,
+            location_text=location_text,
+            not_applicable=CriterionStatus.NOT_APPLICABLE.value,
+        )
+    )

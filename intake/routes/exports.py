@@ -1,0 +1,132 @@
+"""The completeness matrix and the downloads: matrix CSV/XLSX, a unit's findings CSV/XLSX and
+its print-ready Laporan Hasil Pemeriksaan."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from infra.keys import Principal
+from intake import exports
+from intake.auth import Caller
+from intake.deps import DbSession, Runtime
+from intake.errors import error_responses
+from intake.matrix import Matrix, build_matrix
+from intake.reading import submission_view
+from intake.report import render_report
+from intake.runtime import ApiRuntime
+from intake.scope import review_target, visible_region
+from intake.targets import Target, select_catalog
+from intake.views import file_responses
+from rules.catalog import Catalog
+
+router = APIRouter(tags=["exports"])
+
+ERRORS = error_responses(404, 422, 503)  # JSON, also where the success is CSV, XLSX or HTML
+CSV = {**ERRORS, **file_responses(exports.CSV_TYPE)}
+XLSX = {**ERRORS, **file_responses(exports.XLSX_TYPE)}
+SUBMISSION = "/v1/submissions/{programme}/{period}/{unit}"
+Programme = Annotated[str, Query(description="KKPHAM, P2HAM or AKSIHAM")]
+Period = Annotated[str, Query(description="2025, or 2025-B08 for AKSIHAM")]
+Region = Annotated[str | None, Query(description="a province code, e.g. 16")]
+
+
+def matrix_for(
+    session: Session,
+    rt: ApiRuntime,
+    caller: Principal,
+    programme: str,
+    period: str,
+    region: str | None = None,
+) -> tuple[Matrix, Catalog]:
+    """The matrix of a programme's period (422 on a bad programme or period; 404 on a region
+    the caller sees nothing of), with the catalog it was built from."""
+    catalog, parsed = select_catalog(rt, programme.strip().upper(), period.strip().upper())
+    code = visible_region(session, caller, region).code if region else None
+    return build_matrix(session, catalog, str(parsed), caller, code), catalog
+
+
+def _download(body: bytes, media_type: str, name: str) -> Response:
+    return Response(body, media_type=media_type, headers=exports.attachment(name))
+
+
+def _base(target: Target) -> str:
+    return f"{target.programme}_{target.period}_{target.unit.code}"
+
+
+@router.get("/v1/matrix", response_model=Matrix, responses=ERRORS)
+def get_matrix(
+    programme: Programme,
+    period: Period,
+    session: DbSession,
+    rt: Runtime,
+    caller: Caller,
+    region: Region = None,
+) -> Matrix:
+    """Units the caller sees × leaf criteria: machine status and decision per cell, with
+    counts per region. Units without a submission are evaluated over no documents."""
+    return matrix_for(session, rt, caller, programme, period, region)[0]
+
+
+@router.get("/v1/matrix.csv", response_class=Response, responses=CSV)
+def get_matrix_csv(
+    programme: Programme,
+    period: Period,
+    session: DbSession,
+    rt: Runtime,
+    caller: Caller,
+    region: Region = None,
+) -> Response:
+    """The matrix as CSV (UTF-8 with BOM), one row per unit × criterion."""
+    matrix, catalog = matrix_for(session, rt, caller, programme, period, region)
+    name = f"matriks_{matrix.programme}_{matrix.period}.csv"
+    return _download(exports.matrix_csv(matrix, catalog), exports.CSV_TYPE, name)
+
+
+@router.get("/v1/matrix.xlsx", response_class=Response, responses=XLSX)
+def get_matrix_xlsx(
+    programme: Programme,
+    period: Period,
+    session: DbSession,
+    rt: Runtime,
+    caller: Caller,
+    region: Region = None,
+) -> Response:
+    """The matrix as an Excel workbook: sheet Matriks (unit × criterion) and Ringkasan."""
+    matrix, catalog = matrix_for(session, rt, caller, programme, period, region)
+    name = f"matriks_{matrix.programme}_{matrix.period}.xlsx"
+    return _download(exports.matrix_xlsx(matrix, catalog), exports.XLSX_TYPE, name)
+
+
+@router.get(f"{SUBMISSION}/findings.csv", response_class=Response, responses=CSV)
+def get_findings_csv(
+    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
+) -> Response:
+    """Every document of the submission with its findings, as CSV."""
+    target = review_target(session, rt, caller, programme, period, unit)
+    body = exports.findings_csv(submission_view(session, target))
+    return _download(body, exports.CSV_TYPE, f"temuan_{_base(target)}.csv")
+
+
+@router.get(f"{SUBMISSION}/findings.xlsx", response_class=Response, responses=XLSX)
+def get_findings_xlsx(
+    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
+) -> Response:
+    """Every document of the submission with its findings, as an Excel workbook."""
+    target = review_target(session, rt, caller, programme, period, unit)
+    body = exports.findings_xlsx(submission_view(session, target))
+    return _download(body, exports.XLSX_TYPE, f"temuan_{_base(target)}.xlsx")
+
+
+@router.get(f"{SUBMISSION}/report.html", response_class=HTMLResponse, responses=ERRORS)
+def get_report(
+    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
+) -> HTMLResponse:
+    """The Laporan Hasil Pemeriksaan, ready to print on A4 (opens in the browser)."""
+    target = review_target(session, rt, caller, programme, period, unit)
+    html = render_report(submission_view(session, target), target.catalog, rt.settings.office_name)
+    name = f"laporan_{_base(target)}.html"
+    return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="{name}"'})

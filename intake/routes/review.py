@@ -1,0 +1,191 @@
+"""The verifiers' workspace over HTTP: review queue, claims, decisions, decision history, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from infra.db import transaction
+from infra.webhooks import send_deliveries
+from intake.auth import Caller
+from intake.claims import ClaimIn, ClaimOut, claim_submission, release_submission
+from intake.decisions import (
+    DecisionIn,
+    DecisionOut,
+    Recorded,
+    record_decision,
+)
+from intake.deps import DbSession, Runtime
+from intake.errors import ApiError, ErrorBody, database_unavailable
+from intake.history import AuditOut, audit_entries, decision_history, submission_from_path
+from intake.review import QueueFilter, QueuePage, WaitingStatus, review_queue
+from intake.runtime import ApiRuntime
+from intake.scope import (
+    ensure_reviewer,
+    find_submission,
+    require_submission,
+    review_target,
+    visible_region,
+    visible_unit,
+)
+
+router = APIRouter(tags=["review"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (403, 404, 409, 422, 503)
+}
+SUBMISSION = "/v1/submissions/{programme}/{period}/{unit}"
+# Bounds that keep a query parameter inside SQL BIGINT and datetime arithmetic.
+MAX_OFFSET = 1_000_000_000
+MAX_HOURS = 24 * 366 * 100  # a century
+T = TypeVar("T")
+
+
+def _committed(rt: ApiRuntime, work: Callable[[Session], T]) -> T:
+    """Run `work` in one transaction and return once it is committed."""
+    try:
+        with transaction(rt.sessions) as session:
+            return work(session)
+    except OperationalError as exc:
+        raise database_unavailable() from exc
+
+
+@router.get("/v1/review-queue", response_model=QueuePage, responses=ERRORS)
+def get_review_queue(
+    session: DbSession,
+    rt: Runtime,
+    caller: Caller,
+    programme: str | None = None,
+    period: str | None = None,
+    region: str | None = None,
+    unit: str | None = None,
+    status: Annotated[list[WaitingStatus] | None, Query(description="repeatable")] = None,
+    older_than_hours: Annotated[float | None, Query(ge=0, le=MAX_HOURS)] = None,
+    include_empty: Annotated[
+        bool, Query(description="also criteria with no document yet (nothing to look at)")
+    ] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> QueuePage:
+    """Criteria waiting for a verifier's decision, oldest first. Every role may read the
+    queue of the units it sees; only verifiers and admins decide."""
+    programme = programme.strip().upper() if programme else None
+    if programme and programme not in rt.catalogs.programmes():
+        known = rt.catalogs.programmes()
+        raise ApiError(
+            422,
+            "unknown_programme",
+            f"Program '{programme}' tidak dikenal; pilih salah satu: {', '.join(known)}.",
+            f"Unknown programme '{programme}'; use one of: {', '.join(known)}.",
+            known=known,
+        )
+    filters = QueueFilter(
+        programme=programme,
+        period=period.strip().upper() if period else None,
+        region=visible_region(session, caller, region).code if region else None,
+        unit=visible_unit(session, caller, unit).code if unit else None,
+        statuses=tuple(status or ()),
+        older_than_hours=older_than_hours,
+        include_empty=include_empty,
+    )
+    return review_queue(session, rt.catalogs, caller, filters, limit, offset)
+
+
+@router.post(f"{SUBMISSION}/claim", response_model=ClaimOut, responses=ERRORS)
+def post_claim(
+    programme: str,
+    period: str,
+    unit: str,
+    session: DbSession,
+    rt: Runtime,
+    caller: Caller,
+    body: ClaimIn | None = None,
+) -> ClaimOut:
+    """Hold a submission for a while (default 30, at most 240 minutes); the holder renews by
+    claiming again. Someone else's live hold → 409 `claimed_by_other`."""
+    ensure_reviewer(caller, "menangani pengajuan", "claim submissions")
+    target = review_target(session, rt, caller, programme, period, unit)
+    submission = require_submission(session, target, lock=True)
+    return claim_submission(session, submission, caller, (body or ClaimIn()).minutes)
+
+
+@router.delete(f"{SUBMISSION}/claim", status_code=204, responses=ERRORS)
+def delete_claim(
+    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
+) -> Response:
+    """Release the hold (nothing held is fine; someone else's live hold → 409)."""
+    ensure_reviewer(caller, "menangani pengajuan", "claim submissions")
+    target = review_target(session, rt, caller, programme, period, unit)
+    release_submission(session, require_submission(session, target, lock=True), caller)
+    return Response(status_code=204)
+
+
+@router.post(
+    f"{SUBMISSION}/criteria/{{criterion}}/decision",
+    status_code=201,
+    response_model=DecisionOut,
+    responses=ERRORS,
+)
+def post_decision(
+    programme: str,
+    period: str,
+    unit: str,
+    criterion: str,
+    body: DecisionIn,
+    rt: Runtime,
+    caller: Caller,
+) -> DecisionOut:
+    """Memenuhi / Perlu Perbaikan / Tidak Memenuhi. A note is required unless accepted; going
+    against the machine verdict requires `override_reason`. Recorded with an audit entry and
+    a `decision.recorded` webhook event in one transaction."""
+    ensure_reviewer(caller, "memutuskan kriteria", "decide on criteria")
+
+    def work(session: Session) -> Recorded:
+        target = review_target(session, rt, caller, programme, period, unit)
+        return record_decision(session, target, caller, criterion, body)
+
+    recorded = _committed(rt, work)
+    send_deliveries(rt.sender, recorded.deliveries)
+    return recorded.decision
+
+
+@router.get(f"{SUBMISSION}/decisions", response_model=list[DecisionOut], responses=ERRORS)
+def get_decisions(
+    programme: str,
+    period: str,
+    unit: str,
+    session: DbSession,
+    rt: Runtime,
+    caller: Caller,
+    criterion: str | None = None,
+) -> list[DecisionOut]:
+    """Every decision on the submission (or one criterion), newest first."""
+    submission = find_submission(
+        session, review_target(session, rt, caller, programme, period, unit)
+    )
+    return decision_history(session, submission, criterion) if submission else []
+
+
+@router.get("/v1/audit", response_model=list[AuditOut], responses=ERRORS)
+def get_audit(
+    session: DbSession,
+    rt: Runtime,
+    caller: Caller,
+    submission: Annotated[
+        str | None, Query(description="PROGRAMME/PERIOD/UNIT, e.g. P2HAM/2025/1671")
+    ] = None,
+    action: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> list[AuditOut]:
+    """Audit entries (decisions, machine status changes) the caller may see, newest first."""
+    if submission is None:
+        return audit_entries(session, caller, action=action, limit=limit, offset=offset)
+    found = submission_from_path(session, rt, caller, submission)
+    if found is None:
+        return []
+    return audit_entries(session, caller, found, action=action, limit=limit, offset=offset)

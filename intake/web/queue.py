@@ -1,0 +1,174 @@
+"""Antrean: the review queue page with its filters and pages, and the claim/release buttons."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Form, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from infra.db import transaction
+from infra.keys import Principal, Role
+from infra.tables import Region, Unit
+from intake.claims import claim_submission, release_submission
+from intake.deps import DbSession, Runtime
+from intake.errors import ApiError
+from intake.report import tanggal
+from intake.review import QueueFilter, WaitingStatus, review_queue
+from intake.scope import (
+    ensure_reviewer,
+    require_submission,
+    review_target,
+    visible_region,
+    visible_unit,
+    visible_units,
+)
+from intake.web.render import page, redirect
+from intake.web.session import Viewer, check_csrf, flash, local_path
+from rules.completeness import LABELS_ID, CriterionStatus
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+SUBMISSION = "/ui/pengajuan/{programme}/{period}/{unit}"
+FormText = Annotated[str, Form()]
+
+
+def submission_page(programme: str, period: str, unit: str) -> str:
+    return f"/ui/pengajuan/{programme}/{period}/{unit}"
+
+
+def visible_choices(session: Session, viewer: Principal) -> dict[str, Any]:
+    """What the filter lists offer: the caller's units and, for an admin, every region."""
+    units = session.execute(
+        sa.select(Unit.code, Unit.name).where(visible_units(viewer)).order_by(Unit.code)
+    ).all()
+    regions = (
+        session.execute(sa.select(Region.code, Region.name).order_by(Region.code)).all()
+        if viewer.role is Role.ADMIN
+        else []
+    )
+    return {"units": units, "regions": regions}
+
+
+def _filters(
+    session: Session, rt: Runtime, viewer: Principal, raw: dict[str, str]
+) -> QueueFilter:
+    """The queue filter from the form's fields; a bad one raises ApiError (shown on the page)."""
+    programme = raw["programme"].strip().upper() or None
+    if programme and programme not in rt.catalogs.programmes():
+        raise ApiError(
+            422,
+            "unknown_programme",
+            f"Program '{programme}' tidak dikenal.",
+            f"Unknown programme '{programme}'.",
+        )
+    status = raw["status"].strip()
+    if status and status not in {s.value for s in WaitingStatus}:
+        raise ApiError(422, "invalid_status", "Status tidak dikenal.", "Unknown status.")
+    return QueueFilter(
+        programme=programme,
+        period=raw["period"].strip().upper() or None,
+        region=visible_region(session, viewer, raw["region"]).code if raw["region"] else None,
+        unit=visible_unit(session, viewer, raw["unit"]).code if raw["unit"].strip() else None,
+        statuses=(WaitingStatus(status),) if status else (),
+    )
+
+
+@router.get("/ui/antrean")
+def queue_page(
+    request: Request,
+    viewer: Viewer,
+    session: DbSession,
+    rt: Runtime,
+    programme: str = "",
+    period: str = "",
+    status: str = "",
+    unit: str = "",
+    region: str = "",
+    halaman: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    raw = {"programme": programme, "period": period, "status": status, "unit": unit}
+    raw["region"] = region.strip()
+    problem, queue = None, None
+    try:
+        filters = _filters(session, rt, viewer, raw)
+        offset = (halaman - 1) * PAGE_SIZE
+        queue = review_queue(session, rt.catalogs, viewer, filters, PAGE_SIZE, offset)
+    except ApiError as exc:
+        problem = exc.body.message
+    here = {k: v for k, v in raw.items() if v}
+    return page(
+        request,
+        "antrean.html",
+        viewer,
+        section="antrean",
+        queue=queue,
+        problem=problem,
+        raw=raw,
+        halaman=halaman,
+        page_size=PAGE_SIZE,
+        page_url=lambda n: "/ui/antrean?" + urlencode({**here, "halaman": n}),
+        back_to=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        programmes=rt.catalogs.programmes(),
+        statuses=[(s.value, LABELS_ID[CriterionStatus(s.value)]) for s in WaitingStatus],
+        submission_page=submission_page,
+        **visible_choices(session, viewer),
+    )
+
+
+@router.post(f"{SUBMISSION}/tangani")
+def claim_form(
+    request: Request,
+    programme: str,
+    period: str,
+    unit: str,
+    viewer: Viewer,
+    rt: Runtime,
+    csrf: FormText = "",
+    kembali: FormText = "",
+) -> Response:
+    """Hold the submission (30 minutes; claiming again renews)."""
+    check_csrf(request, csrf)
+    ensure_reviewer(viewer, "menangani pengajuan", "claim submissions")
+    try:
+        with transaction(rt.sessions) as session:
+            target = review_target(session, rt, viewer, programme, period, unit)
+            held = claim_submission(session, require_submission(session, target, lock=True), viewer)
+        flash(request, f"Pengajuan {target.unit.name} Anda tangani sampai {_clock(held.until)}.")
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        flash(request, exc.body.message, "error")
+    return redirect(local_path(kembali, submission_page(programme, period, unit)))
+
+
+@router.post(f"{SUBMISSION}/lepas")
+def release_form(
+    request: Request,
+    programme: str,
+    period: str,
+    unit: str,
+    viewer: Viewer,
+    rt: Runtime,
+    csrf: FormText = "",
+    kembali: FormText = "",
+) -> Response:
+    check_csrf(request, csrf)
+    ensure_reviewer(viewer, "menangani pengajuan", "claim submissions")
+    try:
+        with transaction(rt.sessions) as session:
+            target = review_target(session, rt, viewer, programme, period, unit)
+            release_submission(session, require_submission(session, target, lock=True), viewer)
+        flash(request, f"Pengajuan {target.unit.name} Anda lepaskan.")
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        flash(request, exc.body.message, "error")
+    return redirect(local_path(kembali, submission_page(programme, period, unit)))
+
+
+def _clock(moment: Any) -> str:
+    return str(tanggal(moment, with_time=True))

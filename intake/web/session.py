@@ -1,0 +1,164 @@
+"""Signed-in verifiers: the session cookie (a key id, signed; never the secret), who is viewing,
+CSRF tokens for forms and one-shot flash messages."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy.exc import OperationalError
+from starlette.middleware.sessions import SessionMiddleware
+
+from infra.keys import Principal, Role, principal_for_key_id
+from infra.settings import Settings
+from intake.deps import Runtime
+from intake.errors import database_unavailable
+
+log = logging.getLogger(__name__)
+
+COOKIE = "absah_sesi"
+COOKIE_PATH = "/ui"  # the API never receives it: the API authenticates keys only
+SESSION_HOURS = 8  # a working day; past it the signature is too old and the verifier signs in again
+PAGE_ROLES = frozenset({Role.VERIFIER, Role.ADMIN})
+HOME = "/ui/antrean"
+
+
+class SignInRequired(Exception):
+    """No (or no longer a valid) session: answered with a redirect to the sign-in page."""
+
+    def __init__(self, back_to: str) -> None:
+        super().__init__(back_to)
+        self.back_to = back_to
+
+
+class PageRefused(Exception):
+    """A page request refused with a message for the person (403 on a bad CSRF token…)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def session_secret(settings: Settings) -> str:
+    """ABSAH_SESSION_SECRET, else a random one kept in data_dir/session-secret (0600): it
+    survives restarts and is shared by every API process on this machine (uvicorn --workers)."""
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value()
+    path = settings.data_dir / "session-secret"
+    try:
+        return _kept_secret(path)
+    except OSError as exc:
+        log.warning("cannot keep the session secret in %s (%s): sessions end on restart", path, exc)
+        return secrets.token_urlsafe(48)
+
+
+def _kept_secret(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(draft, path)  # atomic: when two processes start at once, the first wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    secret = path.read_text(encoding="utf-8").strip()
+    if len(secret) < 32:
+        raise OSError(f"{path} holds fewer than 32 characters")
+    return secret
+
+
+def add_session_middleware(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie=COOKIE,
+        max_age=SESSION_HOURS * 3600,
+        path=COOKIE_PATH,
+        same_site="lax",
+        https_only=(settings.public_base_url or "").startswith("https://"),
+    )
+
+
+def local_path(value: str | None, default: str = HOME) -> str:
+    """A redirect target only if it is a page of ours (no open redirect)."""
+    if (
+        value
+        and value.startswith("/ui/")
+        and not any(c in value for c in "\\\r\n")
+        and "//" not in value
+    ):
+        return value
+    return default
+
+
+def csrf_token(request: Request) -> str:
+    """The session's form token, made on first use (the sign-in page makes it before sign-in)."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def check_csrf(request: Request, sent: str | None) -> None:
+    expected = request.session.get("csrf")
+    if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
+        raise PageRefused(
+            403,
+            "Formulir ini sudah kedaluwarsa atau tidak berasal dari halaman Absah. "
+            "Muat ulang halaman, lalu coba lagi.",
+        )
+
+
+def flash(request: Request, text: str, kind: str = "ok", where: str | None = None) -> None:
+    """A message shown once on the next page (kind: ok or error), at the top or, with `where`,
+    beside that part of the page (a criterion the redirect scrolls to)."""
+    messages = list(request.session.get("flash", []))
+    messages.append({"kind": kind, "text": text, "where": where})
+    request.session["flash"] = messages[-5:]
+
+
+def take_flashes(request: Request) -> list[dict[str, Any]]:
+    if "flash" not in request.session:
+        return []
+    messages: list[dict[str, Any]] = request.session.pop("flash")
+    return messages
+
+
+def sign_in(request: Request, principal: Principal) -> None:
+    """A fresh session (and a fresh CSRF token) holding only the key's id."""
+    request.session.clear()
+    request.session["key_id"] = principal.key_id
+    csrf_token(request)
+
+
+def signed_in(request: Request, rt: Runtime) -> Principal:
+    """The signed-in verifier, re-read on every request: a revoked key ends its sessions."""
+    key_id = request.session.get("key_id")
+    back_to = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if not isinstance(key_id, str):
+        raise SignInRequired(back_to)
+    try:
+        with rt.sessions() as session:
+            principal = principal_for_key_id(session, key_id)
+    except OperationalError as exc:
+        raise database_unavailable() from exc
+    if principal is None or principal.role not in PAGE_ROLES:
+        request.session.clear()
+        flash(request, "Sesi Anda berakhir karena kunci sudah dicabut. Masuk lagi.", "error")
+        raise SignInRequired(back_to)
+    request.state.principal = principal
+    return principal
+
+
+Viewer = Annotated[Principal, Depends(signed_in)]

@@ -1,0 +1,84 @@
+"""Masuk and keluar: sign in by pasting a verifier key (checked like any API key), sign out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from sqlalchemy.exc import OperationalError
+
+from infra.keys import authenticate
+from intake.deps import Runtime
+from intake.errors import database_unavailable
+from intake.web.render import page, redirect
+from intake.web.session import (
+    HOME,
+    PAGE_ROLES,
+    check_csrf,
+    flash,
+    local_path,
+    sign_in,
+)
+
+router = APIRouter(include_in_schema=False)
+
+FormText = Annotated[str, Form()]
+
+
+@router.get("/ui/masuk")
+def sign_in_page(request: Request, lanjut: str | None = None) -> Response:
+    if isinstance(request.session.get("key_id"), str):
+        return redirect(local_path(lanjut))
+    return page(request, "masuk.html", None, lanjut=local_path(lanjut), error=None)
+
+
+@router.post("/ui/masuk")
+def sign_in_form(
+    request: Request, rt: Runtime, kunci: FormText = "", csrf: FormText = "", lanjut: FormText = ""
+) -> Response:
+    check_csrf(request, csrf)
+    secret = kunci.strip()
+    try:
+        with rt.sessions() as session:
+            principal = authenticate(session, secret) if secret else None
+    except OperationalError as exc:
+        raise database_unavailable() from exc
+    error = None
+    if principal is None:
+        error = "Kunci tidak dikenal, tidak lengkap, atau sudah dicabut. Periksa lalu coba lagi."
+    elif principal.role not in PAGE_ROLES:
+        error = (
+            f"Kunci ini berperan '{principal.role}'. Halaman verifikasi hanya untuk kunci "
+            "verifikator Kanwil atau admin."
+        )
+    if error or principal is None:
+        status = 401 if principal is None else 403
+        return page(
+            request, "masuk.html", None, status=status, lanjut=local_path(lanjut), error=error
+        )
+    sign_in(request, principal)
+    flash(request, f"Selamat datang, {principal.name}.")
+    return redirect(local_path(lanjut))
+
+
+@router.get("/ui/keluar")
+def sign_out_page(request: Request) -> Response:
+    """Signing out is a form (POST with its token); this page offers the button."""
+    if not isinstance(request.session.get("key_id"), str):
+        return redirect("/ui/masuk")
+    return page(request, "keluar.html", None)
+
+
+@router.post("/ui/keluar")
+def sign_out(request: Request, csrf: FormText = "") -> Response:
+    check_csrf(request, csrf)
+    request.session.clear()
+    flash(request, "Anda sudah keluar.")
+    return redirect("/ui/masuk")
+
+
+@router.get("/")
+@router.get("/ui")
+@router.get("/ui/")
+def home() -> Response:
+    return redirect(HOME)

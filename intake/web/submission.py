@@ -1,0 +1,192 @@
+"""Pengajuan: one submission's criteria, documents with findings and previews, and the decision
+form per criterion (posting to record_decision)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from infra.db import transaction
+from infra.keys import Principal
+from infra.webhooks import send_deliveries
+from intake.claims import claim_out, live_claim
+from intake.decisions import LABELS_ID as DECISION_LABELS
+from intake.decisions import DecisionIn, DecisionKind, overrides, record_decision
+from intake.deps import DbSession, Runtime
+from intake.errors import ApiError
+from intake.preview import previewable
+from intake.reading import submission_view
+from intake.runtime import ApiRuntime
+from intake.scope import find_submission, review_target
+from intake.views import CriterionOut, DocumentOut, FindingOut
+from intake.web.queue import SUBMISSION, submission_page
+from intake.web.render import page, redirect
+from intake.web.session import Viewer, check_csrf, flash
+from rules.catalog import Catalog
+from rules.completeness import CriterionStatus
+
+router = APIRouter(include_in_schema=False)
+
+FormText = Annotated[str, Form()]
+UNDECIDABLE = {CriterionStatus.PENDING, CriterionStatus.NOT_APPLICABLE}
+ERROR_FIELDS = {"note_required": "catatan", "override_reason_required": "alasan"}
+# failures and what needs a person first, then warnings; passed and skipped checks last
+FINDING_ORDER = {"fail": 0, "warn": 2, "pass": 3, "skip": 4}
+
+
+def finding_rank(f: FindingOut) -> tuple[int, str]:
+    return (1 if f.needs_review and f.outcome != "fail" else FINDING_ORDER.get(f.outcome, 2)), (
+        f.check_id
+    )
+
+
+@dataclass
+class DocumentCard:
+    doc: DocumentOut
+    kind_name: str
+    problems: list[FindingOut]  # fail, needs review, warn: shown
+    passed: list[FindingOut]  # pass, skip: folded away
+    previewable: bool
+
+
+@dataclass
+class CriterionCard:
+    criterion: CriterionOut
+    documents: list[DocumentCard]
+    decidable: bool
+    override_for: list[str]  # decision labels that would go against the machine verdict
+    error: str | None = None
+    error_field: str | None = None  # the form field the refusal is about (focused)
+    sent: dict[str, str] = field(default_factory=dict)  # the refused form's values, kept
+
+
+def document_card(catalog: Catalog, doc: DocumentOut) -> DocumentCard:
+    ranked = sorted(doc.findings, key=finding_rank)
+    kind = catalog.evidence_kinds.get(doc.kind) if doc.kind else None
+    return DocumentCard(
+        doc=doc,
+        kind_name=kind.name_id if kind else (doc.kind or "jenis belum dikenali"),
+        problems=[f for f in ranked if f.outcome in {"fail", "warn"} or f.needs_review],
+        passed=[f for f in ranked if f.outcome in {"pass", "skip"} and not f.needs_review],
+        previewable=previewable(doc.detected_mime) and doc.status != "superseded",
+    )
+
+
+def criterion_card(catalog: Catalog, criterion: CriterionOut, submitted: bool) -> CriterionCard:
+    machine = CriterionStatus(criterion.status)
+    any_failed = any(d.status == "failed" for d in criterion.documents)
+    live = [d for d in criterion.documents if d.status != "superseded"]
+    old = [d for d in criterion.documents if d.status == "superseded"]
+    return CriterionCard(
+        criterion=criterion,
+        documents=[document_card(catalog, d) for d in live + old],
+        decidable=submitted and machine not in UNDECIDABLE,
+        override_for=[
+            DECISION_LABELS[k] for k in DecisionKind if overrides(k, machine, any_failed)
+        ],
+    )
+
+
+def submission_context(
+    session: Session, rt: ApiRuntime, viewer: Principal, programme: str, period: str, unit: str
+) -> dict[str, Any]:
+    """What the page shows; 404 (ApiError) when the viewer may not see the unit."""
+    target = review_target(session, rt, viewer, programme, period, unit)
+    view = submission_view(session, target)
+    submission = find_submission(session, target)
+    claim = live_claim(session, submission.id) if submission else None
+    cards = [criterion_card(target.catalog, c, submission is not None) for c in view.criteria]
+    return {
+        "view": view,
+        "catalog": target.catalog,
+        "cards": cards,
+        "submitted": submission is not None,
+        "claim": claim_out(claim, viewer) if claim else None,
+        "base": submission_page(view.programme, view.period, view.unit.code),
+        "choices": [(k.value, DECISION_LABELS[k]) for k in DecisionKind],
+        "section": "antrean",
+    }
+
+
+@router.get(SUBMISSION)
+def submission_page_view(
+    request: Request,
+    programme: str,
+    period: str,
+    unit: str,
+    viewer: Viewer,
+    session: DbSession,
+    rt: Runtime,
+) -> Response:
+    context = submission_context(session, rt, viewer, programme, period, unit)
+    return page(request, "pengajuan.html", viewer, **context)
+
+
+@router.post(SUBMISSION + "/keputusan/{criterion}")
+def decision_form(
+    request: Request,
+    programme: str,
+    period: str,
+    unit: str,
+    criterion: str,
+    viewer: Viewer,
+    rt: Runtime,
+    csrf: FormText = "",
+    keputusan: FormText = "",
+    catatan: FormText = "",
+    alasan: FormText = "",
+) -> Response:
+    """Record the decision and go back to the criterion; a refusal is shown beside the form,
+    with what was typed kept."""
+    check_csrf(request, csrf)
+    sent = {"keputusan": keputusan, "catatan": catatan, "alasan": alasan}
+    try:
+        body = DecisionIn.model_validate(
+            {"decision": keputusan, "note": catatan or None, "override_reason": alasan or None}
+        )
+    except ValidationError:
+        refusal = ApiError(
+            422,
+            "invalid_form",
+            "Pilih salah satu keputusan (Memenuhi, Perlu Perbaikan atau Tidak Memenuhi); "
+            "catatan dan alasan paling banyak 4000 karakter.",
+            "Choose a decision; note and reason at most 4000 characters.",
+        )
+        return _refused(request, rt, viewer, (programme, period, unit), criterion, sent, refusal)
+    try:
+        with transaction(rt.sessions) as session:
+            target = review_target(session, rt, viewer, programme, period, unit)
+            recorded = record_decision(session, target, viewer, criterion, body)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        return _refused(request, rt, viewer, (programme, period, unit), criterion, sent, exc)
+    send_deliveries(rt.sender, recorded.deliveries)
+    decided = recorded.decision
+    text = f"Keputusan “{decided.label}” untuk {decided.criterion} sudah dicatat."
+    flash(request, text, where=decided.criterion)
+    base = submission_page(target.programme, str(target.period), target.unit.code)
+    return redirect(f"{base}#k-{decided.criterion}")
+
+
+def _refused(
+    request: Request,
+    rt: ApiRuntime,
+    viewer: Principal,
+    where: tuple[str, str, str],
+    criterion: str,
+    sent: dict[str, str],
+    refusal: ApiError,
+) -> Response:
+    """The page again, the refusal beside the criterion's form, what was typed kept."""
+    with rt.sessions() as session:
+        context = submission_context(session, rt, viewer, *where)
+    for card in context["cards"]:
+        if card.criterion.id == criterion.strip().upper():
+            card.error, card.sent = refusal.body.message, sent
+            card.error_field = ERROR_FIELDS.get(refusal.body.code)
+    return page(request, "pengajuan.html", viewer, status=refusal.status, **context)

@@ -1,0 +1,42 @@
+"""The verifiers' workspace fixture, on PostgreSQL and on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from infra.db import create_db_engine, create_session_factory
+from infra.queue import create_sender
+from infra.settings import Settings
+from infra.storage import create_store
+from intake.app import create_app
+from intake.runtime import ApiRuntime
+from rules.catalogs import CatalogSet, load_catalogs
+from tests.integration.workspace import Workspace
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> CatalogSet:
+    """Loaded once: validating every catalog takes a noticeable part of a second."""
+    return load_catalogs()
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def ws(request: pytest.FixtureRequest, catalogs: CatalogSet) -> Iterator[Workspace]:
+    """A region of the test's own with an admin and a verifier key, over the in-process API."""
+    fixture = {"postgresql": "pg_settings", "sqlite": "sqlite_settings"}[request.param]
+    settings: Settings = request.getfixturevalue(fixture)
+    settings = settings.model_copy(update={"office_name": "Kanwil Uji Absah"})
+    engine = create_db_engine(settings)
+    runtime = ApiRuntime(
+        settings=settings,
+        engine=engine,
+        sessions=create_session_factory(engine),
+        store=create_store(settings),
+        catalogs=catalogs,
+        sender=create_sender(settings),
+    )
+    with TestClient(create_app(settings, runtime)) as client:  # closes the engine at exit
+        yield Workspace(settings, runtime.sessions, client, catalogs)

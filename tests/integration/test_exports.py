@@ -1,0 +1,306 @@
+"""The completeness matrix and the exports, read back: CSV, XLSX and the printable report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.integration.workspace import Workspace
+
+LAKTASI, TOILET = "P2H-02-LAKTASI", "P2H-02-TOILET"
+MATRIX_HEADERS = [
+    "Wilayah",
+    "Kode Unit",
+    "Nama Unit",
+    "Jenis Unit",
+    "Kriteria",
+    "Nama Kriteria",
+    "Wajib",
+    "Status Mesin",
+    "Jumlah Dokumen",
+    "Kekurangan",
+    "Keputusan",
+    "Catatan",
+    "Siap Diunggah",
+]
+FINDINGS_HEADERS = [
+    "Kriteria",
+    "Nama Kriteria",
+    "Berkas",
+    "Jenis Bukti",
+    "Status Dokumen",
+    "Pemeriksaan",
+    "Hasil",
+    "Kode Alasan",
+    "Pesan",
+    "Lokasi",
+    "Diunggah",
+]
+
+
+@dataclass
+class Scene:
+    a: str  # kota that handed in LAKTASI (accepted) and one TOILET photo (revision requested)
+    b: str  # kota that handed in nothing
+    c: str  # lapas that handed in nothing
+
+
+@pytest.fixture
+def scene(ws: Workspace) -> Scene:
+    a = ws.unit(name="Kota Uji Alpha")
+    b = ws.unit(name="Kota Uji Beta")
+    c = ws.unit(kind="lapas", name="Lapas Uji Gamma")
+    laktasi = ws.upload(a, LAKTASI, ["passed", "passed"])
+    ws.upload(a, TOILET, ["passed"])
+    ws.add_finding(
+        laktasi[0],
+        "fail",
+        "exif-missing",
+        "Foto tidak memiliki data EXIF.",
+        exif="DateTimeOriginal",
+    )
+    ws.add_finding(laktasi[1], "pass", "ok", "Pemeriksaan lulus.")
+    assert ws.decide(a, LAKTASI, decision="accepted").status_code == 201
+    revision = ws.decide(a, TOILET, decision="revision_requested", note="Foto toilet kurang <satu>")
+    assert revision.status_code == 201
+    return Scene(a, b, c)
+
+
+def csv_rows(body: bytes) -> list[list[str]]:
+    assert body.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the mark
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def sheet_rows(body: bytes, title: str) -> list[list[str]]:
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    return [
+        ["" if v is None else str(v) for v in row]
+        for row in book[title].iter_rows(values_only=True)
+    ]
+
+
+def matrix_get(ws: Workspace, suffix: str = "", **params: Any) -> Any:
+    params = {"programme": "P2HAM", "period": "2025", "region": ws.region, **params}
+    return ws.client.get(f"/v1/matrix{suffix}", params=params, headers=ws.verifier)
+
+
+def test_the_matrix_shows_every_unit_by_criterion_with_counts_per_region(
+    ws: Workspace, scene: Scene
+) -> None:
+    matrix = matrix_get(ws).json()
+    leaves = list(ws.catalog().leaves)
+    assert [c["id"] for c in matrix["criteria"]] == leaves
+    units = {u["code"]: u for u in matrix["units"]}
+    assert set(units) == {scene.a, scene.b, scene.c}
+
+    a, b, c = units[scene.a], units[scene.b], units[scene.c]
+    assert (a["submitted"], b["submitted"]) == (True, False)
+    assert a["cells"][LAKTASI]["status"] == "complete"
+    assert (a["cells"][LAKTASI]["decision"], a["cells"][LAKTASI]["decision_label"]) == (
+        "accepted",
+        "Memenuhi",
+    )
+    assert a["cells"][TOILET]["note"] == "Foto toilet kurang <satu>"
+    # no submission: evaluated over no documents, as GET /v1/submissions shows it
+    assert b["cells"][LAKTASI] | {"missing": None} == {
+        "status": "incomplete",
+        "status_label": "BELUM LENGKAP",
+        "decision": None,
+        "decision_label": None,
+        "note": None,
+        "documents": 0,
+        "resubmitted": False,
+        "missing": None,
+    }
+    assert b["cells"]["P2H-02-KUNJUNGAN"]["status"] == "not_applicable"
+    assert c["cells"]["P2H-02-KUNJUNGAN"]["status"] == "incomplete"
+    assert a["ready_label"] == "Belum siap"
+
+    (region,) = matrix["regions"]
+    assert region["region"] == ws.region
+    assert (region["units"], region["units_submitted"], region["units_ready"]) == (3, 1, 0)
+    assert region["statuses"] == {"complete": 4, "incomplete": 54, "not_applicable": 2}
+    assert region["decisions"] == {"accepted": 1, "revision_requested": 1, "undecided": 56}
+
+
+def test_units_to_which_no_criterion_applies_are_left_out_of_the_matrix(
+    ws: Workspace, scene: Scene
+) -> None:
+    matrix = matrix_get(ws, programme="AKSIHAM", period="2025-B08").json()
+    assert {u["code"] for u in matrix["units"]} == {scene.a, scene.b}  # not the lapas
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [
+        ({"programme": "NOPE"}, 422, "unknown_programme"),
+        ({"period": "2025-B08"}, 422, "invalid_period"),
+        ({"programme": None}, 422, "invalid_request"),
+        ({"region": "99"}, 404, "not_found"),
+    ],
+)
+def test_a_bad_matrix_request_is_refused_with_a_code(
+    ws: Workspace, params: dict[str, Any], status: int, code: str
+) -> None:
+    query = {k: v for k, v in {"programme": "P2HAM", "period": "2025", **params}.items() if v}
+    answer = ws.client.get("/v1/matrix", params=query, headers=ws.verifier)
+    assert (answer.status_code, answer.json()["code"]) == (status, code)
+
+
+def test_the_matrix_csv_and_xlsx_hold_the_same_rows_under_indonesian_headers(
+    ws: Workspace, scene: Scene
+) -> None:
+    as_csv = matrix_get(ws, ".csv")
+    as_xlsx = matrix_get(ws, ".xlsx")
+    assert as_csv.headers["content-disposition"] == 'attachment; filename="matriks_P2HAM_2025.csv"'
+    assert as_xlsx.headers["content-disposition"] == (
+        'attachment; filename="matriks_P2HAM_2025.xlsx"'
+    )
+    assert as_csv.headers["content-type"].startswith("text/csv")
+
+    rows = csv_rows(as_csv.content)
+    assert rows[0] == MATRIX_HEADERS
+    assert len(rows) == 1 + 3 * len(ws.catalog().leaves)
+    by_key = {(r[1], r[4]): r for r in rows[1:]}
+    assert by_key[(scene.a, LAKTASI)] == [
+        ws.region,
+        scene.a,
+        "Kota Uji Alpha",
+        "kota",
+        LAKTASI,
+        "Ruang laktasi/menyusui",
+        "Ya",
+        "LENGKAP",
+        "2",
+        "",
+        "Memenuhi",
+        "",
+        "Belum siap",
+    ]
+    toilet = by_key[(scene.a, TOILET)]
+    assert toilet[7:12] == [
+        "BELUM LENGKAP",
+        "1",
+        "Foto fasilitas: ada 1 dari minimal 2",
+        "Perlu Perbaikan",
+        "Foto toilet kurang <satu>",
+    ]
+    assert by_key[(scene.b, "P2H-02-KUNJUNGAN")][7] == "Tidak berlaku"
+    assert by_key[(scene.c, LAKTASI)][10] == "Belum diputuskan"
+
+    assert sheet_rows(as_xlsx.content, "Matriks") == rows
+    summary = sheet_rows(as_xlsx.content, "Ringkasan")
+    assert summary[0][:5] == [
+        "Wilayah",
+        "Nama Wilayah",
+        "Jumlah Unit",
+        "Unit Mengunggah",
+        "Unit Siap Diunggah",
+    ]
+    assert summary[1][:5] == [ws.region, f"Provinsi Uji {ws.region}", "3", "1", "0"]
+    totals = dict(zip(summary[0][5:], summary[1][5:], strict=True))
+    assert totals["LENGKAP"] == "4"
+    assert totals["Memenuhi"] == "1"
+    assert totals["Belum diputuskan"] == "56"
+
+
+def test_the_findings_export_lists_every_document_with_its_findings(
+    ws: Workspace, scene: Scene
+) -> None:
+    path = ws.path(scene.a, "/findings.csv")
+    as_csv = ws.client.get(path, headers=ws.verifier)
+    as_xlsx = ws.client.get(ws.path(scene.a, "/findings.xlsx"), headers=ws.verifier)
+    assert as_csv.status_code == 200
+    assert as_csv.headers["content-disposition"] == (
+        f'attachment; filename="temuan_P2HAM_2025_{scene.a}.csv"'
+    )
+    rows = csv_rows(as_csv.content)
+    assert rows[0] == FINDINGS_HEADERS
+    body = [r[:10] for r in rows[1:]]
+    first, second = (f"{scene.a}_P2HAM_2025_{LAKTASI}_{n}.jpg" for n in (1, 2))
+    assert body == [  # in catalog order: the toilet comes before the lactation room
+        [
+            TOILET,
+            "Toilet khusus penyandang disabilitas (dengan bel/pegangan)",
+            f"{scene.a}_P2HAM_2025_{TOILET}_1.jpg",
+            "facility_photo",
+            "Lolos pemeriksaan sistem",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            LAKTASI,
+            "Ruang laktasi/menyusui",
+            first,
+            "facility_photo",
+            "Lolos pemeriksaan sistem",
+            "check-exif-missing",
+            "Gagal",
+            "exif-missing",
+            "Foto tidak memiliki data EXIF.",
+            "EXIF DateTimeOriginal",
+        ],
+        [
+            LAKTASI,
+            "Ruang laktasi/menyusui",
+            second,
+            "facility_photo",
+            "Lolos pemeriksaan sistem",
+            "check-ok",
+            "Lolos",
+            "ok",
+            "Pemeriksaan lulus.",
+            "",
+        ],
+    ]
+    assert sheet_rows(as_xlsx.content, "Temuan") == rows
+
+
+def test_the_report_is_a_printable_indonesian_page_about_the_unit(
+    ws: Workspace, scene: Scene
+) -> None:
+    answer = ws.client.get(ws.path(scene.a, "/report.html"), headers=ws.verifier)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["content-disposition"] == (
+        f'inline; filename="laporan_P2HAM_2025_{scene.a}.html"'
+    )
+    html = answer.text
+    for text in (
+        "KANWIL UJI ABSAH",  # the office_name setting
+        "LAPORAN HASIL PEMERIKSAAN",
+        "Pelayanan Publik Berbasis HAM",
+        f"Kota Uji Alpha ({scene.a})",
+        "Ruang laktasi/menyusui",
+        "LENGKAP",
+        "BELUM LENGKAP",
+        "Memenuhi",
+        "Perlu Perbaikan",
+        "Belum diputuskan",
+        "Foto tidak memiliki data EXIF. (EXIF DateTimeOriginal)",
+        "Foto fasilitas (ada 1 dari minimal 2)",
+        "Status pengajuan: <strong>Belum siap</strong>",
+        "Diperiksa oleh,<br>Verifikator",
+        "size: A4",
+    ):
+        assert text in html, text
+    assert "Foto toilet kurang &lt;satu&gt;" in html  # user text is escaped
+    assert "<satu>" not in html
+
+
+def test_a_unit_without_a_submission_still_gets_an_empty_report_and_findings(
+    ws: Workspace, scene: Scene
+) -> None:
+    report = ws.client.get(ws.path(scene.b, "/report.html"), headers=ws.verifier)
+    assert report.status_code == 200
+    assert "Tidak ada dokumen yang diunggah" in report.text
+    rows = csv_rows(ws.client.get(ws.path(scene.b, "/findings.csv"), headers=ws.verifier).content)
+    assert rows == [FINDINGS_HEADERS]

@@ -1,0 +1,180 @@
+"""The sweeper on real databases: re-sends each stuck document once a lease, re-checks what the
+system gave up on only once storage answers, a bounded number of rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra import states
+from infra.db import transaction
+from infra.queue import VERIFY_DOCUMENT
+from infra.settings import Settings
+from infra.storage import StorageUnavailable
+from infra.tables import Document, utcnow
+from tests.conftest import make_unit
+from tests.factories import decree_pdf
+from tests.integration.test_pipeline import add_document
+from worker.pipeline import Result, verify_document
+from worker.runtime import WorkerRuntime
+from worker.sweeper import recheck_documents, sweep
+
+Factory = Callable[[Settings], sessionmaker[Session]]
+
+
+class Sender:
+    """Records what would have been enqueued (the broker is not what these tests are about)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
+        if name == VERIFY_DOCUMENT:
+            self.sent.append(kwargs["document_id"])
+
+
+class DownStore:
+    """Storage that is unreachable."""
+
+    def check(self) -> None:
+        raise StorageUnavailable("connection refused")
+
+    def download(self, key: str, dest: Path) -> None:
+        raise StorageUnavailable("connection refused")
+
+
+@pytest.fixture(params=["postgres+s3", "sqlite+local"])
+def settings(request: pytest.FixtureRequest) -> Settings:
+    # a database of the test's own: a sweep acts on every document of its database
+    name = "own_pg_settings" if request.param == "postgres+s3" else "sqlite_settings"
+    value: Settings = request.getfixturevalue(name)
+    return value.model_copy(update={"recheck_cooldown_seconds": 0, "max_rechecks": 2})
+
+
+def age(factory: sessionmaker[Session], doc_id: str, seconds: float, **values: Any) -> None:
+    """Move the document's clock back, as if `seconds` had passed."""
+    with transaction(factory) as session:
+        session.execute(
+            sa.update(Document)
+            .where(Document.id == doc_id)
+            .values(updated_at=utcnow() - timedelta(seconds=seconds), **values)
+        )
+
+
+def row(factory: sessionmaker[Session], doc_id: str) -> tuple[str, str | None, int, int]:
+    with factory() as session:
+        doc = session.get(Document, doc_id)
+        assert doc is not None
+        return doc.status, doc.status_reason, doc.attempts, doc.rechecks
+
+
+def test_a_stuck_document_is_re_sent_once_a_lease_not_on_every_sweep(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    factory = sessions_for(settings)
+    doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
+    rt, sender = WorkerRuntime(settings), Sender()
+    age(factory, doc_id, settings.lease_seconds + 1)
+
+    sweep(rt, sender)
+    sweep(rt, sender)  # the next sweep, a moment later: the message just sent is still due
+    assert sender.sent == [doc_id]
+    age(factory, doc_id, settings.lease_seconds + 1)
+    sweep(rt, sender)
+    assert sender.sent == [doc_id, doc_id]
+
+
+def test_a_document_whose_worker_died_is_queued_again_and_the_dead_claim_cannot_finish(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    factory = sessions_for(settings)
+    doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
+    with transaction(factory) as session:
+        dead = states.claim(session, doc_id, lease_seconds=60)
+    assert dead is not None
+    age(factory, doc_id, 0, lease_expires_at=utcnow() - timedelta(seconds=1))
+    sender = Sender()
+
+    sweep(WorkerRuntime(settings), sender)
+    assert sender.sent == [doc_id]
+    assert row(factory, doc_id) == ("queued", None, 1, 0)
+    with transaction(factory) as session:
+        assert not states.finish(
+            session,
+            dead,
+            status=states.DocumentStatus.PASSED,
+            reason=None,
+            kind=None,
+            detected_mime=None,
+            ruleset_version=None,
+            findings=[],
+        )
+
+
+def test_a_claim_past_the_last_attempt_gives_up_without_counting_one_more(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    factory = sessions_for(settings)
+    doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
+    age(factory, doc_id, 0, attempts=settings.max_attempts)  # each attempt's worker died
+
+    assert verify_document(WorkerRuntime(settings), doc_id) is Result.GAVE_UP
+    assert row(factory, doc_id) == (
+        "unable_to_check",
+        "attempts-exhausted",
+        settings.max_attempts,
+        0,
+    )
+
+
+def test_a_given_up_document_is_re_checked_only_once_storage_answers_and_at_most_n_rounds(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    factory = sessions_for(settings)
+    doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
+    with transaction(factory) as session:
+        assert states.give_up(session, doc_id, "attempts-exhausted", "storage down", attempts=5)
+    down, sender = WorkerRuntime(settings), Sender()
+    down.__dict__["store"] = DownStore()
+
+    sweep(down, sender)
+    assert sender.sent == []  # storage still down: no round spent
+    assert row(factory, doc_id) == ("unable_to_check", "attempts-exhausted", 5, 0)
+
+    rt = WorkerRuntime(settings)
+    for round_ in (1, 2):
+        sweep(rt, sender)
+        assert sender.sent == [doc_id] * round_
+        assert row(factory, doc_id) == ("queued", None, 0, round_)  # a fresh budget
+        with transaction(factory) as session:
+            states.give_up(session, doc_id, "attempts-exhausted", "still failing")
+    sweep(rt, sender)
+    assert sender.sent == [doc_id, doc_id]  # max_rechecks reached: it stays for a person
+    assert row(factory, doc_id) == ("unable_to_check", "attempts-exhausted", 0, 2)
+
+
+def test_the_cool_down_and_the_reason_decide_what_the_sweeper_re_checks(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    factory = sessions_for(settings)
+    unit = make_unit(factory)
+    recent = add_document(settings, factory, unit, decree_pdf(), "a.pdf")
+    missing = add_document(settings, factory, unit, decree_pdf(pages=3), "b.pdf")
+    with transaction(factory) as session:
+        states.give_up(session, recent, "attempts-exhausted", "storage down")
+        states.give_up(session, missing, "object-missing", "no object")
+    age(factory, missing, 3600)
+    sender = Sender()
+
+    sweep(WorkerRuntime(settings.model_copy(update={"recheck_cooldown_seconds": 60})), sender)
+    assert sender.sent == []  # one too recent, one that needs a person
+
+    no_broker = WorkerRuntime(settings.model_copy(update={"broker_url": None}))
+    assert recheck_documents(no_broker, [missing, recent]) == [missing, recent]
+    assert row(factory, missing) == ("received", None, 0, 0)  # the sweeper will send it

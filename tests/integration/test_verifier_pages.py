@@ -1,0 +1,210 @@
+"""The verifier pages in-process: sign-in and its cookie, CSRF, revoked keys, region isolation,
+decision refusals and the downloads (the browser tests are in tests/e2e/)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import stat
+
+import pytest
+from fastapi.testclient import TestClient
+
+from infra.db import transaction
+from infra.keys import Role, revoke_key
+from intake.web.session import COOKIE
+from tests.integration.workspace import Headers, Workspace
+
+LAKTASI = "P2H-02-LAKTASI"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def secret_of(headers: Headers) -> str:
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, headers: Headers, back_to: str = "") -> str:
+    """Sign in through the form; the CSRF token of the new session."""
+    form = client.get("/ui/masuk")
+    assert form.status_code == 200, form.text
+    answer = client.post(
+        "/ui/masuk",
+        data={"kunci": secret_of(headers), "csrf": csrf_of(form.text), "lanjut": back_to},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    page = client.get(answer.headers["location"])
+    assert page.status_code == 200, page.text
+    return csrf_of(page.text)
+
+
+def fresh_client(ws: Workspace) -> TestClient:
+    return TestClient(ws.client.app)
+
+
+def test_a_page_asks_to_sign_in_first_and_then_comes_back(ws: Workspace) -> None:
+    client = ws.client
+    answer = client.get("/ui/antrean?status=complete", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/ui/masuk?lanjut=/ui/antrean%3Fstatus%3Dcomplete"
+    form = client.get(answer.headers["location"])
+    back = re.search(r'name="lanjut" value="([^"]+)"', form.text)
+    assert back and back.group(1) == "/ui/antrean?status=complete"
+    sign_in(client, ws.verifier, back.group(1))
+    assert "Antrean pemeriksaan" in client.get("/ui/antrean").text
+
+
+def test_the_session_cookie_holds_the_key_id_never_the_secret(ws: Workspace) -> None:
+    client = ws.client
+    sign_in(client, ws.verifier)
+    cookie = next(c for c in client.cookies.jar if c.name == COOKIE)
+    assert cookie.path == "/ui"
+    payload = json.loads(base64.b64decode(cookie.value.split(".")[0]))
+    assert set(payload) <= {"key_id", "csrf", "flash"}
+    assert secret_of(ws.verifier) not in json.dumps(payload)
+    header = client.post(
+        "/ui/masuk",
+        data={"kunci": secret_of(ws.verifier), "csrf": payload["csrf"]},
+        follow_redirects=False,
+    ).headers["set-cookie"]
+    assert "httponly" in header.lower()
+    assert "samesite=lax" in header.lower()
+    secret_file = ws.settings.data_dir / "session-secret"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+
+
+def test_a_wrong_key_or_a_portal_key_cannot_sign_in(ws: Workspace) -> None:
+    client = ws.client
+    token = csrf_of(client.get("/ui/masuk").text)
+    wrong = client.post("/ui/masuk", data={"kunci": "absah_dead_beef", "csrf": token})
+    assert wrong.status_code == 401
+    assert "Kunci tidak dikenal" in wrong.text
+    portal = ws.key(Role.PORTAL, region=ws.region)
+    refused = client.post("/ui/masuk", data={"kunci": secret_of(portal), "csrf": token})
+    assert refused.status_code == 403
+    assert "hanya untuk kunci verifikator" in refused.text
+    assert client.get("/ui/antrean", follow_redirects=False).status_code == 303
+
+
+def test_a_form_without_its_token_is_refused(ws: Workspace) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])
+    client = ws.client
+    sign_in(client, ws.verifier)
+    answer = client.post(
+        f"/ui/pengajuan/P2HAM/2025/{unit}/keputusan/{LAKTASI}",
+        data={"keputusan": "accepted", "csrf": "forged"},
+    )
+    assert answer.status_code == 403
+    assert "kedaluwarsa" in answer.text
+    assert ws.client.get(ws.path(unit, "/decisions"), headers=ws.admin).json() == []
+
+
+def test_revoking_the_key_ends_its_page_sessions(ws: Workspace) -> None:
+    client = ws.client
+    sign_in(client, ws.verifier)
+    with transaction(ws.sessions) as session:
+        assert revoke_key(session, secret_of(ws.verifier).split("_")[1])
+    answer = client.get("/ui/antrean", follow_redirects=False)
+    assert answer.status_code == 303
+    assert "dicabut" in client.get(answer.headers["location"]).text
+
+
+def test_a_decision_refused_by_the_rules_is_shown_beside_the_form(ws: Workspace) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])  # complete: refusing it overrides
+    client = ws.client
+    token = sign_in(client, ws.verifier)
+    url = f"/ui/pengajuan/P2HAM/2025/{unit}/keputusan/{LAKTASI}"
+    no_note = client.post(url, data={"keputusan": "rejected", "csrf": token})
+    assert no_note.status_code == 422
+    assert "Tuliskan catatan" in no_note.text
+    no_reason = client.post(
+        url, data={"keputusan": "rejected", "catatan": "Bukan ruang laktasi", "csrf": token}
+    )
+    assert no_reason.status_code == 422
+    assert "berbeda dari hasil pemeriksaan sistem" in no_reason.text
+    assert "Bukan ruang laktasi</textarea>" in no_reason.text  # what was typed is kept
+    done = client.post(
+        url,
+        data={
+            "keputusan": "rejected",
+            "catatan": "Bukan ruang laktasi",
+            "alasan": "Dicek di lokasi",
+            "csrf": token,
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"].endswith(f"#k-{LAKTASI}")
+    shown = client.get(done.headers["location"]).text
+    assert "Keputusan “Tidak Memenuhi” untuk P2H-02-LAKTASI sudah dicatat." in shown
+    history = ws.client.get(ws.path(unit, "/decisions"), headers=ws.admin).json()
+    assert [(d["decision"], d["override_reason"]) for d in history] == [
+        ("rejected", "Dicek di lokasi")
+    ]
+
+
+def test_a_verifier_of_another_region_sees_nothing_of_this_one(ws: Workspace) -> None:
+    unit = ws.unit(name="Kota Rahasia Uji")
+    doc = ws.upload(unit, LAKTASI, ["passed", "passed"])[0]
+    other_headers, _ = ws.elsewhere()
+    client = fresh_client(ws)
+    token = sign_in(client, other_headers)
+    assert "Kota Rahasia Uji" not in client.get("/ui/antrean").text
+    base = f"/ui/pengajuan/P2HAM/2025/{unit}"
+    for path in (
+        base,
+        f"{base}/laporan",
+        f"{base}/temuan.xlsx",
+        f"/ui/pratinjau/{doc}",
+        f"/ui/berkas/{doc}",
+        f"/ui/antrean?unit={unit}",
+        f"/ui/matriks?programme=P2HAM&period=2025&region={ws.region}",
+        f"/ui/ekspor/matriks.csv?programme=P2HAM&period=2025&region={ws.region}",
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 404 or "Kota Rahasia Uji" not in answer.text, path
+        assert "Kota Rahasia Uji" not in answer.text, path
+    decided = client.post(
+        f"{base}/keputusan/{LAKTASI}", data={"keputusan": "accepted", "csrf": token}
+    )
+    assert decided.status_code == 404
+    claimed = client.post(f"{base}/tangani", data={"csrf": token})
+    assert claimed.status_code == 404
+    matrix = client.get("/ui/matriks?programme=P2HAM&period=2025").text
+    assert "Kota Rahasia Uji" not in matrix
+
+
+def test_the_page_downloads_are_the_api_exports(ws: Workspace) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])
+    client = ws.client
+    sign_in(client, ws.verifier)
+    query = f"programme=P2HAM&period=2025&region={ws.region}"
+    page = client.get(f"/ui/ekspor/matriks.csv?{query}")
+    api = client.get(f"/v1/matrix.csv?{query}", headers=ws.verifier)
+    assert page.status_code == 200
+    assert page.content == api.content
+    assert page.headers["content-disposition"] == api.headers["content-disposition"]
+    report = client.get(f"/ui/pengajuan/P2HAM/2025/{unit}/laporan")
+    assert "LAPORAN HASIL PEMERIKSAAN" in report.text
+    assert client.get("/ui/ekspor/matriks.pdf?programme=P2HAM&period=2025").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/ui/masuk", "/ui/antrean", "/ui/matriks"])
+def test_pages_are_never_cached_nor_framed(ws: Workspace, path: str) -> None:
+    if path != "/ui/masuk":
+        sign_in(ws.client, ws.verifier)
+    answer = ws.client.get(path)
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert '<html lang="id">' in answer.text
