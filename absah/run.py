@@ -43,6 +43,9 @@ def run_all(settings: Settings) -> None:
     prepare_database(settings, first_admin_key=True)
     env = dict(os.environ)
     env["ABSAH_DATA_DIR"] = str(settings.data_dir.resolve())
+    if "ABSAH_LOG_FORMAT" not in os.environ:  # a person at a terminal: text, not JSON
+        settings = settings.model_copy(update={"log_format": "text"})
+        env["ABSAH_LOG_FORMAT"] = "text"
     redis: EmbeddedRedis | None = None
     if not settings.broker_url:
         redis = EmbeddedRedis(settings.data_dir / "redis")
