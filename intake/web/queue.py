@@ -53,9 +53,7 @@ def visible_choices(session: Session, viewer: Principal) -> dict[str, Any]:
     return {"units": units, "regions": regions}
 
 
-def _filters(
-    session: Session, rt: Runtime, viewer: Principal, raw: dict[str, str]
-) -> QueueFilter:
+def _filters(session: Session, rt: Runtime, viewer: Principal, raw: dict[str, str]) -> QueueFilter:
     """The queue filter from the form's fields; a bad one raises ApiError (shown on the page)."""
     programme = raw["programme"].strip().upper() or None
     if programme and programme not in rt.catalogs.programmes():
@@ -137,7 +135,8 @@ def claim_form(
         with transaction(rt.sessions) as session:
             target = review_target(session, rt, viewer, programme, period, unit)
             held = claim_submission(session, require_submission(session, target, lock=True), viewer)
-        flash(request, f"Pengajuan {target.unit.name} Anda tangani sampai {_clock(held.until)}.")
+        until = tanggal(held.until, with_time=True)
+        flash(request, f"Pengajuan {target.unit.name} Anda tangani sampai {until}.")
     except ApiError as exc:
         if exc.status == 404:
             raise
@@ -168,7 +167,3 @@ def release_form(
             raise
         flash(request, exc.body.message, "error")
     return redirect(local_path(kembali, submission_page(programme, period, unit)))
-
-
-def _clock(moment: Any) -> str:
-    return str(tanggal(moment, with_time=True))

@@ -3,6 +3,7 @@ formats they share, the security headers, and error pages in place of JSON under
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import cache
@@ -41,7 +42,7 @@ HTTP_MESSAGES = {
     400: "Isi formulir tidak dapat dibaca.",
 }
 
-Handler = Callable[[Request, Exception], Awaitable[Response]]
+Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 
 def waktu(moment: datetime | None) -> str:
@@ -130,7 +131,8 @@ def _either(api_handler: Handler) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
         if is_page(request):
             return error_page(request, exc)
-        return await api_handler(request, exc)
+        answer = api_handler(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
 
     return handle
 
@@ -141,8 +143,8 @@ def install_error_pages(app: FastAPI) -> None:
         api_handler = app.exception_handlers.get(kind)
         if api_handler is not None:
             app.add_exception_handler(kind, _either(api_handler))
-    for kind in (SignInRequired, PageRefused):
-        app.add_exception_handler(kind, _page_only)
+    for page_kind in (SignInRequired, PageRefused):
+        app.add_exception_handler(page_kind, _page_only)
 
 
 async def _page_only(request: Request, exc: Exception) -> Response:

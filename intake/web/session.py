@@ -146,6 +146,8 @@ def signed_in(request: Request, rt: Runtime) -> Principal:
     """The signed-in verifier, re-read on every request: a revoked key ends its sessions."""
     key_id = request.session.get("key_id")
     back_to = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":  # a form posted after the session ended: start from the queue
+        back_to = HOME
     if not isinstance(key_id, str):
         raise SignInRequired(back_to)
     try:

@@ -34,14 +34,19 @@ router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form()]
 UNDECIDABLE = {CriterionStatus.PENDING, CriterionStatus.NOT_APPLICABLE}
 ERROR_FIELDS = {"note_required": "catatan", "override_reason_required": "alasan"}
-# failures and what needs a person first, then warnings; passed and skipped checks last
+# Findings: failures first, then what needs a person, warnings; passed and skipped last.
 FINDING_ORDER = {"fail": 0, "warn": 2, "pass": 3, "skip": 4}
+# Documents likewise: refused, to look at, still checking, passed; replaced ones at the end.
+DOCUMENT_ORDER = {"failed": 0, "needs_review": 1, "unable_to_check": 1, "passed": 3}
 
 
 def finding_rank(f: FindingOut) -> tuple[int, str]:
-    return (1 if f.needs_review and f.outcome != "fail" else FINDING_ORDER.get(f.outcome, 2)), (
-        f.check_id
-    )
+    review = f.needs_review and f.outcome != "fail"
+    return (1 if review else FINDING_ORDER.get(f.outcome, 2), f.check_id)
+
+
+def document_rank(doc: DocumentOut) -> int:
+    return 9 if doc.status == "superseded" else DOCUMENT_ORDER.get(doc.status, 2)
 
 
 @dataclass
@@ -79,11 +84,10 @@ def document_card(catalog: Catalog, doc: DocumentOut) -> DocumentCard:
 def criterion_card(catalog: Catalog, criterion: CriterionOut, submitted: bool) -> CriterionCard:
     machine = CriterionStatus(criterion.status)
     any_failed = any(d.status == "failed" for d in criterion.documents)
-    live = [d for d in criterion.documents if d.status != "superseded"]
-    old = [d for d in criterion.documents if d.status == "superseded"]
+    ranked = sorted(criterion.documents, key=document_rank)  # stable: upload order within
     return CriterionCard(
         criterion=criterion,
-        documents=[document_card(catalog, d) for d in live + old],
+        documents=[document_card(catalog, d) for d in ranked],
         decidable=submitted and machine not in UNDECIDABLE,
         override_for=[
             DECISION_LABELS[k] for k in DecisionKind if overrides(k, machine, any_failed)

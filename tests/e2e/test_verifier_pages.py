@@ -15,7 +15,14 @@ from pathlib import Path
 import httpx
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    Locator,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 from pydantic import SecretStr
 
 from infra.db import create_db_engine, create_session_factory, transaction
@@ -39,7 +46,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENS = ROOT / "test-artifacts" / "screens"
-LAPTOP = {"width": 1366, "height": 768}
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 SKTIM, LAKTASI = "P2H-00-SKTIM", "P2H-02-LAKTASI"
 
 
@@ -86,7 +93,9 @@ def stack(
         apply_units(
             session, [UnitRow(other_unit, f"Kota Lain {other_unit}", "kota", "17", "Uji 17")]
         )
-        verifier = create_key(session, role=Role.VERIFIER, name="Verifikator Enam Belas", region="16")
+        verifier = create_key(
+            session, role=Role.VERIFIER, name="Verifikator Enam Belas", region="16"
+        )
         other = create_key(session, role=Role.VERIFIER, name="Verifikator Tujuh Belas", region="17")
     engine.dispose()
     api, base = start_api(settings, tmp)
@@ -125,6 +134,16 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
     context.close()
 
 
+def previews_loaded(page: Page, images: Locator) -> None:
+    """Wait until each (lazily loaded) preview image has arrived and decoded."""
+    for image in images.all():
+        image.scroll_into_view_if_needed()
+        expect(image).to_be_visible()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+
+
 def sign_in(page: Page, secret: str, shot: str | None = None) -> None:
     page.goto("/ui/antrean")
     expect(page).to_have_url(re.compile(r"/ui/masuk\?lanjut=/ui/antrean$"))
@@ -154,10 +173,7 @@ def test_a_verifier_reviews_a_submission_and_downloads_the_matrix(
     expect(sktim.locator(".finding.f-fail")).to_have_count(2)  # the fake PDF's two failures
     expect(sktim).to_contain_text("Isi berkas terdeteksi sebagai image/jpeg")
     for doc in stack.documents.values():  # every preview is a real picture, not a broken icon
-        image = page.locator(f'img[src="/ui/pratinjau/{doc}"]')
-        image.scroll_into_view_if_needed()
-        expect(image).to_be_visible()
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        previews_loaded(page, page.locator(f'img[src="/ui/pratinjau/{doc}"]'))
     decree = page.request.get(f"/ui/pratinjau/{stack.documents['decree']}")
     assert decree.headers["content-type"] == "image/png"
     photo = page.request.get(f"/ui/pratinjau/{stack.documents['photo1']}")
@@ -234,6 +250,9 @@ def test_the_decision_form_works_with_the_keyboard_alone(page: Page, stack: Stac
         if button.evaluate("b => b === document.activeElement"):
             break
     expect(button).to_be_focused()
+    previews_loaded(page, page.locator(f"#k-{LAKTASI} img"))
+    button.evaluate("b => b.scrollIntoView({block: 'center'})")
+    expect(button).to_be_focused()
     screenshot(page, "08-keyboard", full_page=False)
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").first).to_contain_text(
@@ -248,7 +267,8 @@ def test_a_verifier_of_another_region_sees_none_of_region_16(page: Page, stack: 
     screenshot(page, "09-lain-antrean")
 
     answer = page.goto(f"/ui/pengajuan/P2HAM/2025/{stack.unit}")
-    assert answer is not None and answer.status == 404
+    assert answer is not None
+    assert answer.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Tidak ditemukan")
     expect(page.locator("main")).not_to_contain_text("Unit uji")
     screenshot(page, "10-lain-404")

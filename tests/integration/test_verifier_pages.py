@@ -56,7 +56,8 @@ def test_a_page_asks_to_sign_in_first_and_then_comes_back(ws: Workspace) -> None
     assert answer.headers["location"] == "/ui/masuk?lanjut=/ui/antrean%3Fstatus%3Dcomplete"
     form = client.get(answer.headers["location"])
     back = re.search(r'name="lanjut" value="([^"]+)"', form.text)
-    assert back and back.group(1) == "/ui/antrean?status=complete"
+    assert back
+    assert back.group(1) == "/ui/antrean?status=complete"
     sign_in(client, ws.verifier, back.group(1))
     assert "Antrean pemeriksaan" in client.get("/ui/antrean").text
 
@@ -66,6 +67,7 @@ def test_the_session_cookie_holds_the_key_id_never_the_secret(ws: Workspace) -> 
     sign_in(client, ws.verifier)
     cookie = next(c for c in client.cookies.jar if c.name == COOKIE)
     assert cookie.path == "/ui"
+    assert cookie.value
     payload = json.loads(base64.b64decode(cookie.value.split(".")[0]))
     assert set(payload) <= {"key_id", "csrf", "flash"}
     assert secret_of(ws.verifier) not in json.dumps(payload)
@@ -208,3 +210,36 @@ def test_pages_are_never_cached_nor_framed(ws: Workspace, path: str) -> None:
     assert answer.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
     assert '<html lang="id">' in answer.text
+
+
+def test_a_claimed_submission_is_shown_held_and_refuses_another_verifier(ws: Workspace) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])
+    base = f"/ui/pengajuan/P2HAM/2025/{unit}"
+    holder = ws.client
+    token = sign_in(holder, ws.verifier)
+    held = holder.post(f"{base}/tangani", data={"csrf": token, "kembali": "/ui/antrean"})
+    assert held.url.path == "/ui/antrean"
+    assert "Anda tangani sampai" in held.text
+
+    second = fresh_client(ws)
+    other = sign_in(second, ws.key(Role.VERIFIER, region=ws.region, name="Verifikator Dua"))
+    assert "Sedang ditangani <strong>Verifikator Satu</strong>" in second.get(base).text
+    refused = second.post(
+        f"{base}/keputusan/{LAKTASI}", data={"keputusan": "accepted", "csrf": other}
+    )
+    assert refused.status_code == 409
+    assert "sedang ditangani oleh Verifikator Satu" in refused.text
+    taken = second.post(f"{base}/tangani", data={"csrf": other})
+    assert "sedang ditangani oleh Verifikator Satu" in taken.text  # a flash, back on the page
+
+    released = holder.post(f"{base}/lepas", data={"csrf": token})
+    assert "Anda lepaskan" in released.text
+    assert (
+        second.post(
+            f"{base}/keputusan/{LAKTASI}",
+            data={"keputusan": "accepted", "csrf": other},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
