@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from infra.keys import Principal
 from infra.tables import ReviewClaim, Submission, utcnow
+from intake.dates import tanggal
 from intake.errors import ApiError
 
 DEFAULT_MINUTES = 30
@@ -55,7 +56,8 @@ def claimed_by_other(row: ReviewClaim) -> ApiError:
     return ApiError(
         409,
         "claimed_by_other",
-        f"Pengajuan ini sedang ditangani oleh {row.claimed_by_name} sampai {until}.",
+        f"Pengajuan ini sedang ditangani oleh {row.claimed_by_name} sampai "
+        f"{tanggal(row.claimed_until, with_time=True)}.",
         f"This submission is held by {row.claimed_by_name} until {until}.",
         claimed_by=row.claimed_by_name,
         claimed_by_key_id=row.claimed_by,

@@ -185,8 +185,7 @@ def _checked(
         raise ApiError(
             422,
             "override_reason_required",
-            "Keputusan ini berbeda dari hasil pemeriksaan sistem; tuliskan alasannya "
-            "(override_reason).",
+            "Keputusan ini berbeda dari hasil pemeriksaan sistem; tuliskan alasan perbedaannya.",
             "This decision goes against the machine verdict; give a reason (override_reason).",
         )
     return note, reason if override else None, override

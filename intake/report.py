@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from intake.dates import tanggal
 from intake.decisions import LABELS_ID as DECISION_LABELS
 from intake.decisions import DecisionKind
 from intake.exports import OUTCOME_LABELS, location_text
@@ -18,21 +19,6 @@ from rules.catalog import Catalog
 from rules.completeness import CriterionStatus
 
 TEMPLATES = Path(__file__).parent / "templates"
-WIB = timezone(timedelta(hours=7), "WIB")
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 @cache
@@ -44,13 +30,6 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def tanggal(moment: datetime, with_time: bool = False) -> str:
-    """12 Maret 2025 (pukul 14.05 WIB): dates as Indonesian letters write them."""
-    local = moment.astimezone(WIB)
-    text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
-    return f"{text} pukul {local:%H.%M} WIB" if with_time else text
 
 
 def summary(view: SubmissionOut) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from intake.auth import Caller
 from intake.deps import DbSession, Runtime
 from intake.reading import submission_view
 from intake.routes.documents import ERRORS
-from intake.targets import resolve_target
+from intake.scope import review_target
 from intake.views import SubmissionOut
 
 router = APIRouter(tags=["submissions"])
@@ -21,6 +21,8 @@ def get_submission(
     programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
 ) -> SubmissionOut:
     """Criteria statuses (pending, complete, incomplete with what is missing, needs_review),
-    each with the verifier's current decision, and whether the submission is ready."""
-    target = resolve_target(session, rt, programme.upper(), period.upper(), unit, caller)
+    each with the verifier's current decision, and whether the submission is ready.
+
+    A deactivated unit's submission stays readable; a unit the caller cannot see is 404."""
+    target = review_target(session, rt, caller, programme, period, unit)
     return submission_view(session, target)

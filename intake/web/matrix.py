@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from infra.keys import Principal
 from infra.tables import Submission, Unit
 from intake import exports
+from intake.dates import WIB
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError
 from intake.reading import submission_view
-from intake.report import WIB, render_report
+from intake.report import render_report
 from intake.routes.exports import matrix_for
 from intake.scope import review_target, visible_units
 from intake.web.queue import SUBMISSION, submission_page, visible_choices

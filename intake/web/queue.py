@@ -13,9 +13,9 @@ from infra.db import transaction
 from infra.keys import Principal, Role
 from infra.tables import Region, Unit
 from intake.claims import claim_submission, release_submission
+from intake.dates import tanggal
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError
-from intake.report import tanggal
 from intake.review import QueueFilter, WaitingStatus, review_queue
 from intake.scope import (
     ensure_reviewer,

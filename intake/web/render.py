@@ -19,10 +19,10 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from infra.keys import Principal, Role
+from intake.dates import tanggal
 from intake.decisions import LABELS_ID as DECISION_LABELS
 from intake.errors import ApiError
 from intake.exports import OUTCOME_LABELS, location_text
-from intake.report import tanggal
 from intake.web.session import PageRefused, SignInRequired, csrf_token, take_flashes
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ui"
