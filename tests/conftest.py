@@ -7,6 +7,7 @@ import secrets
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -82,22 +83,30 @@ def s3_endpoint() -> Iterator[str]:
     server.stop()
 
 
+def server_settings(
+    database_url: str, redis_url: str, s3_endpoint: str, data_dir: Path, **overrides: Any
+) -> Settings:
+    """PostgreSQL + Redis + S3 with a bucket and a queue of their own, quick retries."""
+    tag = secrets.token_hex(4)
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "broker_url": redis_url,
+        "queue_name": f"absah-test-{tag}",
+        "s3_endpoint_url": s3_endpoint,
+        "s3_bucket": f"absah-test-{tag}",
+        "s3_access_key_id": "testing",
+        "s3_secret_access_key": SecretStr("testing"),
+        "retry_backoff_seconds": 0.2,
+        "retry_backoff_max_seconds": 1,
+    }
+    return Settings(**(values | overrides))
+
+
 @pytest.fixture
 def pg_settings(pg_database: str, redis_url: str, s3_endpoint: str, tmp_path: Path) -> Settings:
     """PostgreSQL + Redis + S3, with this test's own bucket and queue."""
-    tag = secrets.token_hex(4)
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=pg_database,
-        broker_url=redis_url,
-        queue_name=f"absah-test-{tag}",
-        s3_endpoint_url=s3_endpoint,
-        s3_bucket=f"absah-test-{tag}",
-        s3_access_key_id="testing",
-        s3_secret_access_key=SecretStr("testing"),
-        retry_backoff_seconds=0.2,
-        retry_backoff_max_seconds=1,
-    )
+    return server_settings(pg_database, redis_url, s3_endpoint, tmp_path / "data")
 
 
 @pytest.fixture

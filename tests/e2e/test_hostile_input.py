@@ -23,14 +23,13 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.db import create_db_engine, create_session_factory
 from infra.settings import Settings
 from tests import factories as f
 from tests import zips
-from tests.conftest import make_key, make_unit
+from tests.conftest import make_key, make_unit, server_settings
 from tests.stack import Process, start_api, start_worker, wait_final
 
 pytestmark = pytest.mark.e2e
@@ -214,19 +213,12 @@ def stack(
     pg_database: str, redis_url: str, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
     """One API and one worker for the corpus, with small bounds so each is cheap to pass."""
-    tag = secrets.token_hex(4)
     logs = tmp_path_factory.mktemp("hostile")
-    settings = Settings(
-        data_dir=logs / "data",
-        database_url=pg_database,
-        broker_url=redis_url,
-        queue_name=f"absah-test-{tag}",
-        s3_endpoint_url=s3_endpoint,
-        s3_bucket=f"absah-test-{tag}",
-        s3_access_key_id="testing",
-        s3_secret_access_key=SecretStr("testing"),
-        retry_backoff_seconds=0.2,
-        retry_backoff_max_seconds=1,
+    settings = server_settings(
+        pg_database,
+        redis_url,
+        s3_endpoint,
+        logs / "data",
         max_attempts=2,
         max_upload_bytes=4 * MB,
         max_bundle_bytes=12 * MB,

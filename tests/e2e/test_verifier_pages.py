@@ -23,13 +23,11 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-from pydantic import SecretStr
 
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role, create_key
-from infra.settings import Settings
 from infra.units import UnitRow, apply_units, seed_registry
-from tests.conftest import make_key, make_unit
+from tests.conftest import make_key, make_unit, server_settings
 from tests.e2e.test_upload_to_status import upload_evidence
 from tests.stack import ROOT, start_api, start_worker, wait_final
 
@@ -71,17 +69,8 @@ def stack(
     pg_database: str, redis_url: str, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("pages")
-    tag = secrets.token_hex(4)
-    settings = Settings(
-        data_dir=tmp / "data",
-        database_url=pg_database,
-        broker_url=redis_url,
-        queue_name=f"absah-test-{tag}",
-        s3_endpoint_url=s3_endpoint,
-        s3_bucket=f"absah-test-{tag}",
-        s3_access_key_id="testing",
-        s3_secret_access_key=SecretStr("testing"),
-        office_name="Kanwil Uji Absah",
+    settings = server_settings(
+        pg_database, redis_url, s3_endpoint, tmp / "data", office_name="Kanwil Uji Absah"
     )
     engine = create_db_engine(settings)
     sessions = create_session_factory(engine)
