@@ -192,18 +192,21 @@ def enqueue_documents(rt: ApiRuntime, document_ids: list[str]) -> None:
     """Messages last, after commit. A failed send leaves the rows `received` for the sweeper:
     the first failure ends the loop, so a broker outage costs one send's retries, not one each.
     """
-    for sent, document_id in enumerate(document_ids):
+    sent: list[str] = []
+    for document_id in document_ids:
         try:
             send_verify(rt.sender, document_id)
         except Exception as exc:  # broker down: the outbox rows are already committed
-            left = len(document_ids) - sent
+            left = len(document_ids) - len(sent)
             log.warning("could not enqueue %d document(s) (%s); the sweeper will", left, exc)
-            return
-        try:
-            with transaction(rt.sessions) as session:
+            break
+        sent.append(document_id)
+    try:  # one transaction for the whole batch, not one per document
+        with transaction(rt.sessions) as session:
+            for document_id in sent:
                 states.mark_queued(session, document_id)
-        except OperationalError:
-            log.warning("could not mark %s queued; it stays received", document_id)
+    except OperationalError:
+        log.warning("could not mark %d document(s) queued; they stay received", len(sent))
 
 
 def split_duplicates(

@@ -75,6 +75,7 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
     def _reset(**_: Any) -> None:
         rt.after_fork()
         bound_memory(settings.worker_memory_limit_mb)  # per child: one task's hard bound
+        rt.warm_up()
 
     worker_process_init.connect(_reset, weak=False)
     app.absah_runtime = rt

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 from typing import Any
 
@@ -14,6 +15,8 @@ from infra.settings import Settings
 from infra.storage import ObjectStore, create_store
 from rules.catalogs import CatalogSet, load_catalogs
 from worker.extract import ExtractLimits
+
+log = logging.getLogger(__name__)
 
 
 class WorkerRuntime:
@@ -50,6 +53,16 @@ class WorkerRuntime:
             max_text_pages=s.max_text_pages,
             max_text_chars_per_page=s.max_text_chars_per_page,
         )
+
+    def warm_up(self) -> None:
+        """Build what the first task would otherwise pay for (catalogs, storage client, a
+        database connection) when the child starts; a failure here is left to the task."""
+        try:
+            _ = self.catalogs, self.store
+            with self.engine.connect():
+                pass
+        except Exception:
+            log.warning("worker warm-up failed; the first task will retry", exc_info=True)
 
     def after_fork(self) -> None:
         """A forked child must not share the parent's connections: drop them."""
