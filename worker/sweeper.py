@@ -18,6 +18,7 @@ from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
 from worker.runtime import WorkerRuntime
+from worker.uploads import expire_uploads
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
         deliveries = overdue_deliveries(session, older_than)
     if deliveries:
         log.info("sweeper re-sent %d webhook deliveries", send_deliveries(sender, deliveries))
-    return len(ids) + len(deliveries) + len(recheck_due(rt, sender))
+    return len(ids) + len(deliveries) + len(recheck_due(rt, sender)) + expire_uploads(rt)
 
 
 def recheck_due(rt: WorkerRuntime, sender: Any) -> list[str]:
