@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -137,7 +138,13 @@ def check_file(
 
 
 def record(
-    rt: WorkerRuntime, claim: Claim, job: Job, catalog: Catalog, verdict: DocumentVerdict, mime: str
+    rt: WorkerRuntime,
+    claim: Claim,
+    job: Job,
+    catalog: Catalog,
+    verdict: DocumentVerdict,
+    mime: str,
+    check_ms: int | None = None,
 ) -> bool:
     findings = [
         {
@@ -158,6 +165,7 @@ def record(
             detected_mime=mime,
             ruleset_version=catalog.ruleset_version,
             findings=findings,
+            check_ms=check_ms,
         )
         if done:
             verdicts = reassess(session, catalog, job.submission_id)
@@ -207,6 +215,7 @@ def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
         return give_up(rt, document_id, "attempts-exhausted", detail, attempts=max_attempts)
     job = load_job(rt, document_id)
     catalog, period = rt.catalogs.select(job.programme, job.period)
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="absah-") as tmp:
         path = Path(tmp) / "object"
         try:
@@ -224,7 +233,20 @@ def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
             with transaction(rt.sessions) as session:
                 states.release(session, claim, detail)
             raise RetryLater(backoff(rt, claim.attempts), detail) from exc
-    if not record(rt, claim, job, catalog, verdict, mime):
+    check_ms = int((time.monotonic() - started) * 1000)
+    if not record(rt, claim, job, catalog, verdict, mime, check_ms):
         return Result.SKIPPED  # our lease expired and another worker took over
-    log.info("document %s %s (%s)", document_id, verdict.status, verdict.reason_code or "ok")
+    log.info(
+        "document %s %s (%s)",
+        document_id,
+        verdict.status,
+        verdict.reason_code or "ok",
+        extra={
+            "document_id": document_id,
+            "submission_id": job.submission_id,
+            "status": verdict.status.value,
+            "reason": verdict.reason_code,
+            "check_ms": check_ms,
+        },
+    )
     return Result.CHECKED

@@ -79,6 +79,8 @@ def test_a_document_is_checked_once_and_a_second_delivery_changes_nothing(
         doc = session.get(Document, doc_id)
         assert doc is not None
         first = (doc.status, doc.checked_at, doc.attempts)
+        assert doc.check_ms is not None
+        assert doc.check_ms >= 0
         findings = session.scalars(
             sa.select(FindingRow.id).where(FindingRow.document_id == doc_id)
         ).all()
