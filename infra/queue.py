@@ -78,23 +78,21 @@ def create_sender(settings: Settings) -> Celery:
     return app
 
 
-def send_verify(sender: Celery, document_id: str) -> None:
-    """Enqueue one document's check. Raises when the broker cannot take the message."""
-    message = VerifyDocument(document_id=document_id)
+def _send(sender: Celery, task: str, message: BaseModel) -> None:
+    """Send by task name, ids only; raises when the broker cannot take the message."""
     sender.send_task(
-        VERIFY_DOCUMENT,
+        task,
         kwargs=message.model_dump(),
         retry=True,
         retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
     )
+
+
+def send_verify(sender: Celery, document_id: str) -> None:
+    """Enqueue one document's check."""
+    _send(sender, VERIFY_DOCUMENT, VerifyDocument(document_id=document_id))
 
 
 def send_webhook(sender: Celery, delivery_id: str) -> None:
-    """Enqueue one recorded webhook delivery. Raises when the broker cannot take the message."""
-    message = DeliverWebhook(delivery_id=delivery_id)
-    sender.send_task(
-        DELIVER_WEBHOOK,
-        kwargs=message.model_dump(),
-        retry=True,
-        retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-    )
+    """Enqueue one recorded webhook delivery."""
+    _send(sender, DELIVER_WEBHOOK, DeliverWebhook(delivery_id=delivery_id))

@@ -22,6 +22,5 @@ class CheckContext(BaseModel):
     allowed_extensions: tuple[str, ...] = ()
     window_start: date
     window_end: date
-    max_upload_bytes: int = 50 * 1024 * 1024
     # sha256 -> criteria of the submission's other live documents with those bytes
     sibling_hashes: dict[str, list[str]] = Field(default_factory=dict)

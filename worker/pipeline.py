@@ -121,7 +121,6 @@ def check_file(
         criterion_id=job.criterion_id,
         window_start=period.start,
         window_end=period.end,
-        max_upload_bytes=rt.settings.max_upload_bytes,
         sibling_hashes=sibling_hashes(rt, job),
     )
     return check_path(

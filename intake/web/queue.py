@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from infra.db import transaction
 from infra.keys import Principal, Role
-from infra.tables import Region, Unit
+from infra.tables import Region, Submission, Unit
 from intake.claims import claim_submission, release_submission
 from intake.dates import tanggal
 from intake.deps import DbSession, Runtime
@@ -117,6 +118,31 @@ def queue_page(
     )
 
 
+def _hold_action(
+    request: Request,
+    rt: Runtime,
+    viewer: Principal,
+    address: tuple[str, str, str],
+    csrf: str,
+    kembali: str,
+    act: Callable[[Session, Submission], str],
+) -> Response:
+    """Claim or release: CSRF, role, the locked submission, a flash, back to the page."""
+    check_csrf(request, csrf)
+    ensure_reviewer(viewer, "menangani pengajuan", "claim submissions")
+    programme, period, unit = address
+    try:
+        with transaction(rt.sessions) as session:
+            target = review_target(session, rt, viewer, programme, period, unit)
+            message = act(session, require_submission(session, target, lock=True))
+        flash(request, f"Pengajuan {target.unit.name} {message}.")
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        flash(request, exc.body.message, "error")
+    return redirect(local_path(kembali, submission_page(programme, period, unit)))
+
+
 @router.post(f"{SUBMISSION}/tangani")
 def claim_form(
     request: Request,
@@ -129,19 +155,12 @@ def claim_form(
     kembali: FormText = "",
 ) -> Response:
     """Hold the submission (30 minutes; claiming again renews)."""
-    check_csrf(request, csrf)
-    ensure_reviewer(viewer, "menangani pengajuan", "claim submissions")
-    try:
-        with transaction(rt.sessions) as session:
-            target = review_target(session, rt, viewer, programme, period, unit)
-            held = claim_submission(session, require_submission(session, target, lock=True), viewer)
-        until = tanggal(held.until, with_time=True)
-        flash(request, f"Pengajuan {target.unit.name} Anda tangani sampai {until}.")
-    except ApiError as exc:
-        if exc.status == 404:
-            raise
-        flash(request, exc.body.message, "error")
-    return redirect(local_path(kembali, submission_page(programme, period, unit)))
+
+    def claim(session: Session, submission: Submission) -> str:
+        held = claim_submission(session, submission, viewer)
+        return f"Anda tangani sampai {tanggal(held.until, with_time=True)}"
+
+    return _hold_action(request, rt, viewer, (programme, period, unit), csrf, kembali, claim)
 
 
 @router.post(f"{SUBMISSION}/lepas")
@@ -155,15 +174,10 @@ def release_form(
     csrf: FormText = "",
     kembali: FormText = "",
 ) -> Response:
-    check_csrf(request, csrf)
-    ensure_reviewer(viewer, "menangani pengajuan", "claim submissions")
-    try:
-        with transaction(rt.sessions) as session:
-            target = review_target(session, rt, viewer, programme, period, unit)
-            release_submission(session, require_submission(session, target, lock=True), viewer)
-        flash(request, f"Pengajuan {target.unit.name} Anda lepaskan.")
-    except ApiError as exc:
-        if exc.status == 404:
-            raise
-        flash(request, exc.body.message, "error")
-    return redirect(local_path(kembali, submission_page(programme, period, unit)))
+    """Let the submission go for another verifier."""
+
+    def release(session: Session, submission: Submission) -> str:
+        release_submission(session, submission, viewer)
+        return "Anda lepaskan"
+
+    return _hold_action(request, rt, viewer, (programme, period, unit), csrf, kembali, release)
