@@ -153,3 +153,9 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 # Any operation may answer these: an unreadable body, bad parameters, a missing or weak key.
 COMMON_ERRORS = error_responses(400, 401, 403, 422)
+
+
+# The JSON errors an API route may answer besides its success (OpenAPI `responses=`).
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 404, 413, 415, 422, 503)
+}

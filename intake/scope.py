@@ -9,10 +9,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from infra.keys import Principal, Role
 from infra.tables import Region, Submission, Unit
 from infra.units import canonical_code
+from intake.address import Target, select_catalog
 from intake.auth import ensure_visible, forbidden
 from intake.errors import not_found
 from intake.runtime import ApiRuntime
-from intake.targets import Target, select_catalog
 
 
 def visible_units(caller: Principal) -> ColumnElement[bool]:

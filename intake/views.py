@@ -8,9 +8,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from infra.tables import Document, FindingRow, Unit
-from intake.decisions import READY_LABELS, DecisionOut, is_ready
-from rules.catalog import Catalog, Criterion
-from rules.completeness import LABELS_ID, CriterionVerdict
 from rules.messages import MESSAGES, render
 
 DOCUMENT_LABELS_ID = {
@@ -70,46 +67,12 @@ class DocumentOut(BaseModel):
     findings: list[FindingOut] = []
 
 
-class MissingOut(BaseModel):
-    kind: str
-    kind_name: str
-    min: int
-    have: int
-    in_review: int = 0
-
-
-class CriterionOut(BaseModel):
-    id: str
-    name: str
-    name_en: str
-    group: str | None
-    mandatory: bool
-    confirmed: bool
-    status: str
-    status_label: str
-    missing: list[MissingOut]
-    reasons: list[str]
-    documents: list[DocumentOut]
-    decision: DecisionOut | None = None  # the verifier's current decision, if any
-
-
 class UnitOut(BaseModel):
     code: str
     name: str
     kind: str
     region: str
     active: bool
-
-
-class SubmissionOut(BaseModel):
-    programme: str
-    period: str
-    unit: UnitOut
-    ruleset_version: str
-    counts: dict[str, int]
-    criteria: list[CriterionOut]
-    ready: bool = False  # every mandatory, applicable criterion accepted
-    ready_label: str = READY_LABELS[False]
 
 
 def unit_out(unit: Unit) -> UnitOut:
@@ -173,84 +136,4 @@ def document_out(doc: Document, *, with_findings: bool = True) -> DocumentOut:
         status_url=f"/v1/documents/{doc.id}",
         content_url=f"/v1/documents/{doc.id}/content",
         findings=[finding_out(f) for f in findings],
-    )
-
-
-def _groups(catalog: Catalog) -> dict[str, str]:
-    parents: dict[str, str] = {}
-    for criterion in catalog.criteria:
-        for item in criterion.items:
-            parents[item.id] = criterion.id
-    return parents
-
-
-def criterion_out(
-    catalog: Catalog,
-    criterion: Criterion,
-    verdict: CriterionVerdict,
-    group: str | None,
-    docs: list[Document],
-) -> CriterionOut:
-    return CriterionOut(
-        id=criterion.id,
-        name=criterion.name_id,
-        name_en=criterion.name_en,
-        group=group,
-        mandatory=criterion.mandatory,
-        confirmed=criterion.confirmed,
-        status=verdict.status,
-        status_label=LABELS_ID[verdict.status],
-        missing=[
-            MissingOut(
-                kind=m["kind"],
-                kind_name=catalog.evidence_kinds[m["kind"]].name_id,
-                min=m["min"],
-                have=m["have"],
-                in_review=m.get("in_review", 0),
-            )
-            for m in verdict.missing
-        ],
-        reasons=verdict.reasons,
-        documents=[document_out(d) for d in docs],
-    )
-
-
-def submission_out(
-    catalog: Catalog,
-    period: str,
-    unit: Unit,
-    verdicts: dict[str, CriterionVerdict],
-    docs: list[Document],
-    decisions: dict[str, DecisionOut] | None = None,
-) -> SubmissionOut:
-    decisions = decisions or {}
-    by_criterion: dict[str, list[Document]] = {}
-    for doc in docs:
-        by_criterion.setdefault(doc.criterion_id, []).append(doc)
-    groups = _groups(catalog)
-    criteria = [
-        criterion_out(
-            catalog, catalog.leaves[cid], verdict, groups.get(cid), by_criterion.get(cid, [])
-        )
-        for cid, verdict in verdicts.items()
-    ]
-    for out in criteria:
-        out.decision = decisions.get(out.id)
-    ready = is_ready(
-        catalog,
-        {cid: v.status for cid, v in verdicts.items()},
-        {cid: d.decision for cid, d in decisions.items()},
-    )
-    counts: dict[str, int] = {}
-    for verdict in verdicts.values():
-        counts[verdict.status] = counts.get(verdict.status, 0) + 1
-    return SubmissionOut(
-        programme=catalog.programme,
-        period=period,
-        unit=unit_out(unit),
-        ruleset_version=catalog.ruleset_version,
-        counts=counts,
-        criteria=criteria,
-        ready=ready,
-        ready_label=READY_LABELS[ready],
     )

@@ -6,15 +6,14 @@ from fastapi import APIRouter
 
 from infra.tables import Batch, Unit
 from intake.auth import Caller, ensure_visible
-from intake.batches import BatchOut, batch_out
 from intake.deps import DbSession
-from intake.errors import not_found
-from intake.routes.documents import ERRORS
+from intake.errors import API_ERRORS, not_found
+from intake.upload.batches import BatchOut, batch_out
 
 router = APIRouter(tags=["batches"])
 
 
-@router.get("/v1/batches/{batch_id}", response_model=BatchOut, responses=ERRORS)
+@router.get("/v1/batches/{batch_id}", response_model=BatchOut, responses=API_ERRORS)
 def get_batch(batch_id: str, session: DbSession, caller: Caller) -> BatchOut:
     """Received / checking / passed / failed / needs_review counts and rejected entries."""
     batch = session.get(Batch, batch_id)

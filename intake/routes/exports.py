@@ -7,21 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-from infra.keys import Principal
-from intake import exports
+from intake.address import Target
 from intake.auth import Caller
 from intake.deps import DbSession, Runtime
 from intake.errors import error_responses
-from intake.matrix import Matrix, build_matrix
-from intake.reading import submission_view
-from intake.report import render_report
-from intake.runtime import ApiRuntime
-from intake.scope import review_target, visible_region
-from intake.targets import Target, select_catalog
+from intake.scope import review_target
 from intake.views import file_responses
-from rules.catalog import Catalog
+from intake.workspace import exports
+from intake.workspace.matrix import Matrix, matrix_for
+from intake.workspace.reading import submission_view
+from intake.workspace.report import render_report
 
 router = APIRouter(tags=["exports"])
 
@@ -32,21 +28,6 @@ SUBMISSION = "/v1/submissions/{programme}/{period}/{unit}"
 Programme = Annotated[str, Query(description="KKPHAM, P2HAM or AKSIHAM")]
 Period = Annotated[str, Query(description="2025, or 2025-B08 for AKSIHAM")]
 Region = Annotated[str | None, Query(description="a province code, e.g. 16")]
-
-
-def matrix_for(
-    session: Session,
-    rt: ApiRuntime,
-    caller: Principal,
-    programme: str,
-    period: str,
-    region: str | None = None,
-) -> tuple[Matrix, Catalog]:
-    """The matrix of a programme's period (422 on a bad programme or period; 404 on a region
-    the caller sees nothing of), with the catalog it was built from."""
-    catalog, parsed = select_catalog(rt, programme.strip().upper(), period.strip().upper())
-    code = visible_region(session, caller, region).code if region else None
-    return build_matrix(session, catalog, str(parsed), caller, code), catalog
 
 
 def _download(body: bytes, media_type: str, name: str) -> Response:

@@ -12,17 +12,8 @@ from sqlalchemy.orm import Session
 from infra.db import transaction
 from infra.webhooks import send_deliveries
 from intake.auth import Caller
-from intake.claims import ClaimIn, ClaimOut, claim_submission, release_submission
-from intake.decisions import (
-    DecisionIn,
-    DecisionOut,
-    Recorded,
-    record_decision,
-)
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError, ErrorBody, database_unavailable
-from intake.history import AuditOut, audit_entries, decision_history, submission_from_path
-from intake.review import QueueFilter, QueuePage, WaitingStatus, review_queue
 from intake.runtime import ApiRuntime
 from intake.scope import (
     ensure_reviewer,
@@ -32,6 +23,15 @@ from intake.scope import (
     visible_region,
     visible_unit,
 )
+from intake.workspace.claims import ClaimIn, ClaimOut, claim_submission, release_submission
+from intake.workspace.decisions import (
+    DecisionIn,
+    DecisionOut,
+    Recorded,
+    record_decision,
+)
+from intake.workspace.history import AuditOut, audit_entries, decision_history, submission_from_path
+from intake.workspace.queue import QueueFilter, QueuePage, WaitingStatus, review_queue
 
 router = APIRouter(tags=["review"])
 

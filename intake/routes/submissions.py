@@ -6,16 +6,17 @@ from fastapi import APIRouter
 
 from intake.auth import Caller
 from intake.deps import DbSession, Runtime
-from intake.reading import submission_view
-from intake.routes.documents import ERRORS
+from intake.errors import API_ERRORS
 from intake.scope import review_target
-from intake.views import SubmissionOut
+from intake.workspace.reading import SubmissionOut, submission_view
 
 router = APIRouter(tags=["submissions"])
 
 
 @router.get(
-    "/v1/submissions/{programme}/{period}/{unit}", response_model=SubmissionOut, responses=ERRORS
+    "/v1/submissions/{programme}/{period}/{unit}",
+    response_model=SubmissionOut,
+    responses=API_ERRORS,
 )
 def get_submission(
     programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller

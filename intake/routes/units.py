@@ -17,8 +17,7 @@ from infra.units import (
 )
 from intake.auth import Admin, Caller
 from intake.deps import DbSession
-from intake.errors import ApiError, not_found
-from intake.routes.documents import ERRORS
+from intake.errors import API_ERRORS, ApiError, not_found
 from intake.views import UnitOut, unit_out
 
 router = APIRouter(tags=["units"])
@@ -44,7 +43,7 @@ def get_units(
     ]
 
 
-@router.post("/v1/units", response_model=UnitOut, status_code=201, responses=ERRORS)
+@router.post("/v1/units", response_model=UnitOut, status_code=201, responses=API_ERRORS)
 def put_unit(body: UnitIn, session: DbSession, _: Admin) -> UnitOut:
     """Create a unit, or update the one with that code (codes are case-insensitive)."""
     code = canonical_code(body.code)
@@ -81,7 +80,7 @@ def put_unit(body: UnitIn, session: DbSession, _: Admin) -> UnitOut:
     return unit_out(unit)
 
 
-@router.post("/v1/units/{code}/deactivate", response_model=UnitOut, responses=ERRORS)
+@router.post("/v1/units/{code}/deactivate", response_model=UnitOut, responses=API_ERRORS)
 def deactivate_unit(code: str, session: DbSession, _: Admin) -> UnitOut:
     """Stop accepting uploads for a unit; its history stays."""
     unit = session.get(Unit, canonical_code(code))

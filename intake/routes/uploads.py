@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from intake.auth import Caller
 from intake.deps import Runtime
-from intake.presigned import (
+from intake.errors import API_ERRORS
+from intake.upload.presigned import (
     UploadIn,
     UploadOut,
     complete_upload,
@@ -15,7 +16,6 @@ from intake.presigned import (
     upload_out,
     visible_upload,
 )
-from intake.routes.documents import ERRORS
 
 router = APIRouter(tags=["uploads"])
 
@@ -24,7 +24,7 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.post("/v1/uploads", response_model=UploadOut, status_code=201, responses=ERRORS)
+@router.post("/v1/uploads", response_model=UploadOut, status_code=201, responses=API_ERRORS)
 async def post_upload(body: UploadIn, request: Request, rt: Runtime, caller: Caller) -> UploadOut:
     """Reserve a direct upload: a presigned PUT URL (and POST form on S3), with its expiry.
 
@@ -35,7 +35,7 @@ async def post_upload(body: UploadIn, request: Request, rt: Runtime, caller: Cal
     return upload_out(rt, row, rt.settings.public_base_url or _base(request))
 
 
-@router.get("/v1/uploads/{upload_id}", response_model=UploadOut, responses=ERRORS)
+@router.get("/v1/uploads/{upload_id}", response_model=UploadOut, responses=API_ERRORS)
 def get_upload(upload_id: str, request: Request, rt: Runtime, caller: Caller) -> UploadOut:
     """An upload's state (pending, completed, expired) and, once completed, its document."""
     row = visible_upload(rt, caller, upload_id)
@@ -43,7 +43,10 @@ def get_upload(upload_id: str, request: Request, rt: Runtime, caller: Caller) ->
 
 
 @router.put(
-    "/v1/uploads/{upload_id}/content", status_code=204, responses=ERRORS, response_class=Response
+    "/v1/uploads/{upload_id}/content",
+    status_code=204,
+    responses=API_ERRORS,
+    response_class=Response,
 )
 async def put_upload_content(
     upload_id: str, request: Request, rt: Runtime, caller: Caller
@@ -53,7 +56,7 @@ async def put_upload_content(
     return Response(status_code=204)
 
 
-@router.post("/v1/uploads/{upload_id}/complete", response_model=UploadOut, responses=ERRORS)
+@router.post("/v1/uploads/{upload_id}/complete", response_model=UploadOut, responses=API_ERRORS)
 async def post_complete(upload_id: str, request: Request, rt: Runtime, caller: Caller) -> UploadOut:
     """Check size and SHA-256 of the uploaded object, then queue it; repeating is harmless."""
     row = await complete_upload(rt, caller, upload_id)

@@ -14,8 +14,7 @@ from infra.events import (
 )
 from intake.auth import Caller
 from intake.deps import DbSession, Runtime
-from intake.errors import ErrorBody
-from intake.routes.documents import ERRORS
+from intake.errors import API_ERRORS, ErrorBody
 from intake.webhooks import (
     DeliveryOut,
     DeliveryStatus,
@@ -30,10 +29,10 @@ from intake.webhooks import (
 )
 
 router = APIRouter(tags=["webhooks"])
-WEBHOOK_ERRORS: dict[int | str, dict[str, Any]] = {**ERRORS, 409: {"model": ErrorBody}}
+WEBHOOK_ERRORS: dict[int | str, dict[str, Any]] = {**API_ERRORS, 409: {"model": ErrorBody}}
 
 
-@router.post("/v1/webhooks", response_model=WebhookCreated, status_code=201, responses=ERRORS)
+@router.post("/v1/webhooks", response_model=WebhookCreated, status_code=201, responses=API_ERRORS)
 def post_webhook(body: WebhookIn, rt: Runtime, caller: Caller) -> WebhookCreated:
     """Register a URL for this API key's events; the answer carries the signing secret, once.
 
@@ -60,7 +59,7 @@ def get_deliveries(
     return list_deliveries(session, caller, status, limit)
 
 
-@router.delete("/v1/webhooks/{webhook_id}", response_model=WebhookOut, responses=ERRORS)
+@router.delete("/v1/webhooks/{webhook_id}", response_model=WebhookOut, responses=API_ERRORS)
 def delete_webhook(webhook_id: str, rt: Runtime, caller: Caller) -> WebhookOut:
     """Deactivate an endpoint: nothing more is sent to it; its deliveries stay readable."""
     return deactivate_endpoint(rt, caller, webhook_id)

@@ -8,21 +8,20 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import StreamingResponse
 from sqlalchemy.exc import OperationalError
 
 from infra.storage import ObjectMissing, StorageUnavailable
+from intake.content import download, visible_document
 from intake.deps import DbSession, Runtime
 from intake.errors import database_unavailable, storage_unavailable
-from intake.preview import (
+from intake.web.session import Viewer
+from intake.workspace.preview import (
     MAX_SIDE,
     PreviewUnavailable,
     previewable,
     render_preview,
     unavailable_image,
 )
-from intake.routes.documents import get_document_content, visible_document
-from intake.web.session import Viewer
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -69,6 +68,6 @@ def _no_preview() -> Response:
 @router.get("/ui/berkas/{document_id}")
 def original(document_id: str, viewer: Viewer, session: DbSession, rt: Runtime) -> Response:
     """The stored bytes as uploaded, as an attachment (the API's download, for the session)."""
-    response: StreamingResponse = get_document_content(document_id, session, rt, viewer)
+    response = download(rt, visible_document(session, viewer, document_id))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -15,17 +15,17 @@ from sqlalchemy.orm import Session
 
 from infra.keys import Principal
 from infra.tables import Submission, Unit
-from intake import exports
-from intake.dates import WIB
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError
-from intake.reading import submission_view
-from intake.report import render_report
-from intake.routes.exports import matrix_for
 from intake.scope import review_target, visible_units
 from intake.web.queue import SUBMISSION, submission_page, visible_choices
 from intake.web.render import PAGE_HEADERS, page
 from intake.web.session import Viewer
+from intake.workspace import exports
+from intake.workspace.dates import WIB
+from intake.workspace.matrix import matrix_for
+from intake.workspace.reading import submission_view
+from intake.workspace.report import render_report
 from rules.completeness import LABELS_ID, CriterionStatus
 
 router = APIRouter(include_in_schema=False)

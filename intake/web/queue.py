@@ -13,11 +13,8 @@ from sqlalchemy.orm import Session
 from infra.db import transaction
 from infra.keys import Principal, Role
 from infra.tables import Region, Submission, Unit
-from intake.claims import claim_submission, release_submission
-from intake.dates import tanggal
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError
-from intake.review import QueueFilter, WaitingStatus, review_queue
 from intake.scope import (
     ensure_reviewer,
     require_submission,
@@ -28,6 +25,9 @@ from intake.scope import (
 )
 from intake.web.render import page, redirect
 from intake.web.session import Viewer, check_csrf, flash, local_path
+from intake.workspace.claims import claim_submission, release_submission
+from intake.workspace.dates import tanggal
+from intake.workspace.queue import QueueFilter, WaitingStatus, review_queue
 from rules.completeness import LABELS_ID, CriterionStatus
 
 router = APIRouter(include_in_schema=False)

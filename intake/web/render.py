@@ -19,11 +19,11 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from infra.keys import Principal, Role
-from intake.dates import tanggal
-from intake.decisions import LABELS_ID as DECISION_LABELS
 from intake.errors import ApiError
-from intake.exports import OUTCOME_LABELS, location_text
 from intake.web.session import PageRefused, SignInRequired, csrf_token, take_flashes
+from intake.workspace.dates import tanggal
+from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
+from intake.workspace.exports import OUTCOME_LABELS, location_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ui"
 ROLE_LABELS = {Role.VERIFIER: "Verifikator", Role.ADMIN: "Admin"}

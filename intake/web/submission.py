@@ -13,19 +13,19 @@ from sqlalchemy.orm import Session
 from infra.db import transaction
 from infra.keys import Principal
 from infra.webhooks import send_deliveries
-from intake.claims import claim_out, live_claim
-from intake.decisions import LABELS_ID as DECISION_LABELS
-from intake.decisions import DecisionIn, DecisionKind, overrides, record_decision
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError
-from intake.preview import previewable
-from intake.reading import submission_view
 from intake.runtime import ApiRuntime
 from intake.scope import find_submission, review_target
-from intake.views import CriterionOut, DocumentOut, FindingOut
+from intake.views import DocumentOut, FindingOut
 from intake.web.queue import SUBMISSION, submission_page
 from intake.web.render import page, redirect
 from intake.web.session import Viewer, check_csrf, flash
+from intake.workspace.claims import claim_out, live_claim
+from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
+from intake.workspace.decisions import DecisionIn, DecisionKind, overrides, record_decision
+from intake.workspace.preview import previewable
+from intake.workspace.reading import CriterionOut, submission_view
 from rules.catalog import Catalog
 from rules.completeness import CriterionStatus
 

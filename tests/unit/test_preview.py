@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from intake.preview import (
+from intake.workspace.preview import (
     JPEG,
     MAX_SIDE,
     PNG,

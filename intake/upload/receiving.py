@@ -5,16 +5,19 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 from typing import IO, Any
 
+from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from infra.storage import display_name
+from intake.address import Target
 from intake.errors import ApiError
+from intake.runtime import ApiRuntime
 
 MAX_FIELD_BYTES = 4096
 MAX_FIELDS = 20
@@ -201,3 +204,28 @@ async def receive_multipart(
         if collector.handle is not None:
             collector.handle.close()
     return form
+
+
+@dataclass
+class Received:
+    """What a request's body turned into, all on local disk: the files, the form fields, the
+    entries refused on the way and, for a bundle, the archive they came from. Storing them
+    is the next step's job."""
+
+    files: list[ReceivedFile]
+    fields: dict[str, str]
+    rejected: list[dict[str, str]]
+    cleanup: Callable[[], None]
+    archive: ReceivedFile | None = None
+
+
+async def receive_documents(request: Request, rt: ApiRuntime, target: Target) -> Received:
+    """A multipart upload: the parts of field `files` (or `file`), within the caps."""
+    form = await receive_multipart(
+        request.headers.get("content-type", ""),
+        request.stream(),
+        max_file_bytes=rt.settings.max_upload_bytes,
+        max_files=rt.settings.max_files_per_request,
+    )
+    files = [f for f in form.files if f.field in ("files", "file")]
+    return Received(files, form.fields, [], form.cleanup)

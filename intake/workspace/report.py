@@ -10,11 +10,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from intake.dates import tanggal
-from intake.decisions import LABELS_ID as DECISION_LABELS
-from intake.decisions import DecisionKind
-from intake.exports import OUTCOME_LABELS, location_text
-from intake.views import SubmissionOut
+from intake.workspace.dates import tanggal
+from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
+from intake.workspace.decisions import DecisionKind
+from intake.workspace.exports import OUTCOME_LABELS, location_text
+from intake.workspace.reading import SubmissionOut
 from rules.catalog import Catalog
 from rules.completeness import CriterionStatus
 

@@ -13,9 +13,17 @@ from sqlalchemy.orm import Session
 
 from infra.keys import Principal
 from infra.tables import Decision, Document, Region, Submission, Unit
-from intake.decisions import LABELS_ID as DECISION_LABELS
-from intake.decisions import READY_LABELS, DecisionKind, is_ready, is_resubmitted, latest_decisions
-from intake.scope import visible_units
+from intake.address import select_catalog
+from intake.runtime import ApiRuntime
+from intake.scope import visible_region, visible_units
+from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
+from intake.workspace.decisions import (
+    READY_LABELS,
+    DecisionKind,
+    is_ready,
+    is_resubmitted,
+    latest_decisions,
+)
 from rules.catalog import Catalog
 from rules.completeness import LABELS_ID, CriterionStatus, DocState, evaluate_submission
 
@@ -218,3 +226,18 @@ def _region_counts(session: Session, rows: list[MatrixUnit]) -> list[RegionCount
         counts.statuses = dict(Counter(counts.statuses) + statuses)
         counts.decisions = dict(Counter(counts.decisions) + decisions)
     return list(out.values())
+
+
+def matrix_for(
+    session: Session,
+    rt: ApiRuntime,
+    caller: Principal,
+    programme: str,
+    period: str,
+    region: str | None = None,
+) -> tuple[Matrix, Catalog]:
+    """The matrix of a programme's period (422 on a bad programme or period; 404 on a region
+    the caller sees nothing of), with the catalog it was built from."""
+    catalog, parsed = select_catalog(rt, programme.strip().upper(), period.strip().upper())
+    code = visible_region(session, caller, region).code if region else None
+    return build_matrix(session, catalog, str(parsed), caller, code), catalog

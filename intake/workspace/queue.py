@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, aliased
 
 from infra.keys import Principal
 from infra.tables import CriterionState, Decision, Document, Submission, Unit, UtcDateTime, utcnow
-from intake.claims import ClaimOut, claim_out, live_claims
-from intake.decisions import DecisionKind
 from intake.scope import visible_units
+from intake.workspace.claims import ClaimOut, claim_out, live_claims
+from intake.workspace.decisions import DecisionKind
 from rules.catalog import Catalog
 from rules.catalogs import CatalogSet
 from rules.completeness import IN_PROGRESS, LABELS_ID, CriterionStatus

@@ -1,9 +1,9 @@
 """Previews for the verifier pages: a photo downscaled to JPEG, a PDF's first page as PNG.
 
-Rendering runs in a child process (`python -m intake.preview`) with a time limit and a memory
-bound, so a hostile file can neither hang nor exhaust the API process; PDFium (pypdfium2) is
-also not thread-safe, which a process of its own sidesteps. Bounds: page 1 only, at most
-`PDF_MAX_DPI`, the longest side at most `MAX_SIDE` pixels, `TIMEOUT_SECONDS` per file.
+Rendering runs in a child process (`python -m intake.workspace.preview`) with a time limit
+and a memory bound, so a hostile file can neither hang nor exhaust the API process; PDFium
+(pypdfium2) is also not thread-safe, which a process of its own sidesteps. Bounds: page 1
+only, at most `PDF_MAX_DPI`, the longest side at most `MAX_SIDE` pixels, `TIMEOUT_SECONDS` per file.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def render_preview(source: Path, detected_mime: str | None, max_pixels: int) -> 
         raise PreviewUnavailable(f"no preview for {detected_mime}")
     kind, media = ("pdf", PNG) if detected_mime == PDF_TYPE else ("image", JPEG)
     target = source.with_name(source.name + ".preview")
-    command = [sys.executable, "-m", "intake.preview", kind, str(source), str(target)]
+    command = [sys.executable, "-m", "intake.workspace.preview", kind, str(source), str(target)]
     with _slots():
         try:
             done = subprocess.run(

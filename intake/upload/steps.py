@@ -15,12 +15,12 @@ from infra.assessment import reassess
 from infra.db import transaction
 from infra.queue import send_verify
 from infra.states import DocumentStatus
-from infra.storage import StorageUnavailable, document_key
+from infra.storage import StorageUnavailable, document_key, safe_file_name
 from infra.tables import Batch, Document, Submission, new_id
+from intake.address import Target
 from intake.errors import ApiError, database_unavailable, storage_unavailable
-from intake.receiving import ReceivedFile
 from intake.runtime import ApiRuntime
-from intake.targets import Target
+from intake.upload.receiving import ReceivedFile
 from rules.naming import ParsedName, parse_name
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,19 @@ def remove_stored(rt: ApiRuntime, keys: list[str]) -> None:
             rt.store.delete(key)
         except StorageUnavailable:
             log.warning("could not remove %s after a failed intake", key)
+
+
+def store_archive(rt: ApiRuntime, target: Target, archive: ReceivedFile) -> str:
+    """The ZIP itself is kept too, so what the unit sent can always be shown again."""
+    key = (
+        f"{target.programme}/{target.period}/{target.unit.code}/_bundles/{new_id()}/"
+        f"{safe_file_name(archive.name or 'bundle.zip')}"
+    )
+    try:
+        rt.store.put_file(key, archive.path, "application/zip")
+    except StorageUnavailable as exc:
+        raise storage_unavailable() from exc
+    return key
 
 
 def store_bytes(rt: ApiRuntime, planned: list[PlannedDocument]) -> None:

@@ -17,10 +17,10 @@ from infra.events import DecisionRecorded, EventType
 from infra.keys import Principal
 from infra.tables import Decision, Document, Submission, utcnow
 from infra.webhooks import record_event
-from intake.claims import ensure_not_held_by_other
+from intake.address import Target
 from intake.errors import ApiError, not_found
 from intake.scope import ensure_reviewer, require_submission
-from intake.targets import Target
+from intake.workspace.claims import ensure_not_held_by_other
 from rules.catalog import Catalog
 from rules.completeness import CriterionStatus, DocState, evaluate_criterion
 

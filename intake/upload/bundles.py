@@ -1,8 +1,7 @@
-"""ZIP bundles: stream the archive to storage, expand it behind guards, bind entries to criteria."""
+"""ZIP bundles: take the archive in, expand it (infra/archives.py) and bind entries to criteria."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import tempfile
@@ -12,14 +11,11 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from infra.archives import ArchiveError, ArchiveLimits, ExpandedEntry, expand_zip
-from infra.storage import StorageUnavailable, display_name, safe_file_name
-from infra.tables import new_id
-from intake.documents import remove_stored
-from intake.errors import ApiError, storage_unavailable
-from intake.receiving import ReceivedFile, receive_multipart, too_large
+from infra.storage import display_name
+from intake.address import Target
+from intake.errors import ApiError
 from intake.runtime import ApiRuntime
-from intake.submitting import Received
-from intake.targets import Target
+from intake.upload.receiving import Received, ReceivedFile, receive_multipart, too_large
 from rules.catalog import Catalog
 from rules.naming import ParsedName, parse_name
 
@@ -88,35 +84,19 @@ def bind_entries(
     return files, rejected
 
 
-def store_archive(rt: ApiRuntime, target: Target, path: Path, name: str) -> str:
-    """The ZIP itself is kept too, so what the unit sent can always be shown again."""
-    key = (
-        f"{target.programme}/{target.period}/{target.unit.code}/_bundles/{new_id()}/"
-        f"{safe_file_name(name or 'bundle.zip')}"
-    )
-    try:
-        rt.store.put_file(key, path, "application/zip")
-    except StorageUnavailable as exc:
-        raise storage_unavailable() from exc
-    return key
-
-
 async def _raw_body(request: Request, dest: Path, limit: int) -> None:
     size = 0
-    digest = hashlib.sha256()
     with dest.open("wb") as handle:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise too_large(limit)
-            digest.update(chunk)
             handle.write(chunk)
 
 
 async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Received:
     """One ZIP, as multipart field `file` or as the raw body (Content-Type: application/zip)."""
     workdir = Path(tempfile.mkdtemp(prefix="absah-bundle-"))
-    stored: list[str] = []
     try:
         ctype = request.headers.get("content-type", "")
         fields: dict[str, str] = {}
@@ -145,7 +125,6 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
             )
         except ArchiveError as exc:
             raise ApiError(422, exc.code, exc.message, exc.message_en) from exc
-        stored.append(await run_in_threadpool(store_archive, rt, target, archive, name))
         files, unbound = bind_entries(entries, target.catalog, fields.get("criterion") or None)
         rejected = [
             {"name": r.name, "code": r.code, "message": r.message, "message_en": r.message_en}
@@ -158,12 +137,8 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
         fields.pop("criterion", None)  # already applied per entry
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
-        await run_in_threadpool(remove_stored, rt, stored)
         raise
+    kept = ReceivedFile("file", name, "application/zip", archive, archive.stat().st_size, "")
     return Received(
-        files,
-        fields,
-        rejected,
-        lambda: shutil.rmtree(workdir, ignore_errors=True),
-        discard=lambda: remove_stored(rt, stored),
+        files, fields, rejected, lambda: shutil.rmtree(workdir, ignore_errors=True), kept
     )

@@ -12,30 +12,15 @@ from starlette.concurrency import run_in_threadpool
 
 from infra.keys import Principal
 from infra.tables import Batch
-from intake import idempotency
-from intake.batches import BatchOut, batch_out
-from intake.documents import accept_files
+from intake.address import Target, find_target
 from intake.errors import database_unavailable
-from intake.receiving import ReceivedFile
 from intake.runtime import ApiRuntime
-from intake.targets import Target, find_target
+from intake.upload import idempotency
+from intake.upload.batches import BatchOut, batch_out
+from intake.upload.receiving import Received
+from intake.upload.steps import accept_files, remove_stored, store_archive
 
 log = logging.getLogger(__name__)
-
-
-class Received:
-    """What a request's body turned into: files, form fields, entries refused on the way."""
-
-    def __init__(
-        self,
-        files: list[ReceivedFile],
-        fields: dict[str, str],
-        rejected: list[dict[str, str]],
-        cleanup: Callable[[], None],
-        discard: Callable[[], None] = lambda: None,
-    ) -> None:
-        self.files, self.fields, self.rejected, self.cleanup = files, fields, rejected, cleanup
-        self.discard = discard  # the request is refused: remove what receiving already stored
 
 
 Receiver = Callable[[Request, ApiRuntime, Target], Awaitable[Received]]
@@ -58,7 +43,8 @@ async def submit(
     source: str,
     receive: Receiver,
 ) -> JSONResponse:
-    """Validate the address, honour Idempotency-Key, take the body in, answer with the batch."""
+    """Validate the address, honour Idempotency-Key, take the body in (local disk), store the
+    archive if any, accept the files (bytes, rows, messages), answer with the batch."""
     target = await find_target(rt, caller, programme.upper(), period.upper(), unit)
     key = request.headers.get("idempotency-key")
     fingerprint = f"{request.method} {request.url.path}"
@@ -73,7 +59,10 @@ async def submit(
             )
     try:
         received = await receive(request, rt, target)
+        stored: list[str] = []
         try:
+            if received.archive is not None:  # the ZIP itself is kept too
+                stored.append(await run_in_threadpool(store_archive, rt, target, received.archive))
             batch_id, _, _ = await accept_files(
                 rt,
                 target,
@@ -84,7 +73,7 @@ async def submit(
                 received.rejected,
             )
         except BaseException:
-            await run_in_threadpool(received.discard)
+            await run_in_threadpool(remove_stored, rt, stored)
             raise
         finally:
             received.cleanup()

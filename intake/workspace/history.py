@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from infra.keys import Principal, Role
 from infra.tables import AuditEntry, Decision, Submission, Unit
-from intake.decisions import DecisionOut, decision_out
 from intake.errors import ApiError
 from intake.runtime import ApiRuntime
 from intake.scope import find_submission, review_target, visible_units
+from intake.workspace.decisions import DecisionOut, decision_out
 
 ACTION_LABELS = {
     "decision.recorded": "Keputusan verifikator dicatat",

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from infra.keys import Principal
 from infra.tables import ReviewClaim, Submission, utcnow
-from intake.dates import tanggal
 from intake.errors import ApiError
+from intake.workspace.dates import tanggal
 
 DEFAULT_MINUTES = 30
 MAX_MINUTES = 240

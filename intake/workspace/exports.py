@@ -12,10 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from intake.decisions import LABELS_ID as DECISION_LABELS
-from intake.matrix import UNDECIDED, Matrix
-from intake.review import missing_summary
-from intake.views import DOCUMENT_LABELS_ID, SubmissionOut
+from intake.views import DOCUMENT_LABELS_ID
+from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
+from intake.workspace.matrix import UNDECIDED, Matrix
+from intake.workspace.queue import missing_summary
+from intake.workspace.reading import SubmissionOut
 from rules.catalog import Catalog
 from rules.completeness import LABELS_ID, CriterionStatus
 

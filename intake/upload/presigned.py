@@ -18,12 +18,12 @@ from infra.db import transaction
 from infra.keys import Principal
 from infra.storage import S3Store, StorageUnavailable, display_name
 from infra.tables import Unit, Upload, utcnow
+from intake.address import find_target
 from intake.auth import ensure_visible
-from intake.documents import PlannedDocument, enqueue_documents, plan_documents, record_documents
 from intake.errors import ApiError, not_found, storage_unavailable
-from intake.receiving import ReceivedFile, too_large
 from intake.runtime import ApiRuntime
-from intake.targets import find_target
+from intake.upload.receiving import ReceivedFile, too_large
+from intake.upload.steps import PlannedDocument, enqueue_documents, plan_documents, record_documents
 
 
 class UploadIn(BaseModel):

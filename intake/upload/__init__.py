@@ -1,0 +1,1 @@
+"""Taking evidence in: receive multipart and ZIP bodies, presigned uploads, idempotency, batches."""

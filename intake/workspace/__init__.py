@@ -1,0 +1,1 @@
+"""The verifiers' workspace: queue, claims, decisions, history, matrix, exports, report."""

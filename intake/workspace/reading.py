@@ -1,0 +1,156 @@
+"""A submission as people read it: machine verdicts, documents with findings, decisions, ready."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.orm import Session, selectinload
+
+from infra.assessment import compute_criteria
+from infra.tables import Document, Submission, Unit
+from intake.address import Target
+from intake.scope import find_submission
+from intake.views import DocumentOut, UnitOut, document_out, unit_out
+from intake.workspace.decisions import READY_LABELS, DecisionOut, decisions_view, is_ready
+from rules.catalog import Catalog, Criterion
+from rules.completeness import LABELS_ID, CriterionVerdict
+
+
+class MissingOut(BaseModel):
+    kind: str
+    kind_name: str
+    min: int
+    have: int
+    in_review: int = 0
+
+
+class CriterionOut(BaseModel):
+    id: str
+    name: str
+    name_en: str
+    group: str | None
+    mandatory: bool
+    confirmed: bool
+    status: str
+    status_label: str
+    missing: list[MissingOut]
+    reasons: list[str]
+    documents: list[DocumentOut]
+    decision: DecisionOut | None = None  # the verifier's current decision, if any
+
+
+class SubmissionOut(BaseModel):
+    programme: str
+    period: str
+    unit: UnitOut
+    ruleset_version: str
+    counts: dict[str, int]
+    criteria: list[CriterionOut]
+    ready: bool = False  # every mandatory, applicable criterion accepted
+    ready_label: str = READY_LABELS[False]
+
+
+def _groups(catalog: Catalog) -> dict[str, str]:
+    parents: dict[str, str] = {}
+    for criterion in catalog.criteria:
+        for item in criterion.items:
+            parents[item.id] = criterion.id
+    return parents
+
+
+def criterion_out(
+    catalog: Catalog,
+    criterion: Criterion,
+    verdict: CriterionVerdict,
+    group: str | None,
+    docs: list[Document],
+) -> CriterionOut:
+    return CriterionOut(
+        id=criterion.id,
+        name=criterion.name_id,
+        name_en=criterion.name_en,
+        group=group,
+        mandatory=criterion.mandatory,
+        confirmed=criterion.confirmed,
+        status=verdict.status,
+        status_label=LABELS_ID[verdict.status],
+        missing=[
+            MissingOut(
+                kind=m["kind"],
+                kind_name=catalog.evidence_kinds[m["kind"]].name_id,
+                min=m["min"],
+                have=m["have"],
+                in_review=m.get("in_review", 0),
+            )
+            for m in verdict.missing
+        ],
+        reasons=verdict.reasons,
+        documents=[document_out(d) for d in docs],
+    )
+
+
+def submission_out(
+    catalog: Catalog,
+    period: str,
+    unit: Unit,
+    verdicts: dict[str, CriterionVerdict],
+    docs: list[Document],
+    decisions: dict[str, DecisionOut] | None = None,
+) -> SubmissionOut:
+    decisions = decisions or {}
+    by_criterion: dict[str, list[Document]] = {}
+    for doc in docs:
+        by_criterion.setdefault(doc.criterion_id, []).append(doc)
+    groups = _groups(catalog)
+    criteria = [
+        criterion_out(
+            catalog, catalog.leaves[cid], verdict, groups.get(cid), by_criterion.get(cid, [])
+        )
+        for cid, verdict in verdicts.items()
+    ]
+    for out in criteria:
+        out.decision = decisions.get(out.id)
+    ready = is_ready(
+        catalog,
+        {cid: v.status for cid, v in verdicts.items()},
+        {cid: d.decision for cid, d in decisions.items()},
+    )
+    counts: dict[str, int] = {}
+    for verdict in verdicts.values():
+        counts[verdict.status] = counts.get(verdict.status, 0) + 1
+    return SubmissionOut(
+        programme=catalog.programme,
+        period=period,
+        unit=unit_out(unit),
+        ruleset_version=catalog.ruleset_version,
+        counts=counts,
+        criteria=criteria,
+        ready=ready,
+        ready_label=READY_LABELS[ready],
+    )
+
+
+def submission_documents(session: Session, submission: Submission | None) -> list[Document]:
+    """A submission's documents, oldest first, with their findings loaded."""
+    if submission is None:
+        return []
+    return list(
+        session.scalars(
+            sa.select(Document)
+            .options(selectinload(Document.findings), selectinload(Document.submission))
+            .where(Document.submission_id == submission.id)
+            .order_by(Document.created_at, Document.id)
+        )
+    )
+
+
+def submission_view(session: Session, target: Target) -> SubmissionOut:
+    """Every criterion of the catalog with its machine verdict (computed from the documents'
+    statuses now), documents and findings, the current decision; and whether it is ready."""
+    submission = find_submission(session, target)
+    docs = submission_documents(session, submission)
+    verdicts = compute_criteria(session, target.catalog, submission, target.unit.kind)
+    decisions = decisions_view(session, submission.id, docs) if submission else {}
+    return submission_out(
+        target.catalog, str(target.period), target.unit, verdicts, docs, decisions
+    )
