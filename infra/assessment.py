@@ -1,4 +1,6 @@
-"""Re-evaluate a submission's criteria from its documents' statuses and store the verdicts."""
+"""A submission's machine verdict per criterion: `reassess` recomputes and stores it (the only
+writer), `stored_verdicts` reads it back (every reader: submission view, matrix, decision guard;
+the review queue filters the same rows in SQL)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,13 @@ from sqlalchemy.orm import Session
 from infra.audit import audit
 from infra.tables import CriterionState, Document, Submission, Unit, utcnow
 from rules.catalog import Catalog
-from rules.completeness import CriterionVerdict, DocState, evaluate_submission
+from rules.completeness import (
+    CriterionStatus,
+    CriterionVerdict,
+    DocState,
+    evaluate_criterion,
+    evaluate_submission,
+)
 
 
 def document_states(session: Session, submission_id: int) -> list[DocState]:
@@ -18,13 +26,6 @@ def document_states(session: Session, submission_id: int) -> list[DocState]:
         )
     )
     return [DocState(criterion_id=c, kind=k, status=s) for c, k, s in rows]
-
-
-def compute_criteria(
-    session: Session, catalog: Catalog, submission: Submission | None, unit_kind: str | None
-) -> dict[str, CriterionVerdict]:
-    docs = document_states(session, submission.id) if submission else []
-    return evaluate_submission(catalog, unit_kind, docs)
 
 
 def reassess(session: Session, catalog: Catalog, submission_id: int) -> dict[str, CriterionVerdict]:
@@ -37,7 +38,7 @@ def reassess(session: Session, catalog: Catalog, submission_id: int) -> dict[str
         sa.select(Submission).where(Submission.id == submission_id).with_for_update()
     ).one()
     unit_kind = session.scalar(sa.select(Unit.kind).where(Unit.code == submission.unit_code))
-    verdicts = compute_criteria(session, catalog, submission, unit_kind)
+    verdicts = evaluate_submission(catalog, unit_kind, document_states(session, submission.id))
     stored = {
         s.criterion_id: s
         for s in session.scalars(
@@ -69,3 +70,43 @@ def reassess(session: Session, catalog: Catalog, submission_id: int) -> dict[str
     submission.ruleset_version = catalog.ruleset_version
     session.flush()
     return verdicts
+
+
+def stored_rows(
+    session: Session, submission_ids: list[int]
+) -> dict[int, dict[str, CriterionState]]:
+    """The stored verdict rows of each submission, by criterion id (one query for many)."""
+    rows: dict[int, dict[str, CriterionState]] = {sid: {} for sid in submission_ids}
+    if submission_ids:
+        for row in session.scalars(
+            sa.select(CriterionState).where(CriterionState.submission_id.in_(submission_ids))
+        ):
+            rows[row.submission_id][row.criterion_id] = row
+    return rows
+
+
+def submission_verdicts(
+    session: Session, catalog: Catalog, submission: Submission | None, unit_kind: str | None
+) -> dict[str, CriterionVerdict]:
+    """One submission's stored verdicts (none yet: every criterion over no documents)."""
+    stored = stored_rows(session, [submission.id])[submission.id] if submission else {}
+    return verdicts_of(catalog, unit_kind, stored)
+
+
+def verdicts_of(
+    catalog: Catalog, unit_kind: str | None, stored: dict[str, CriterionState]
+) -> dict[str, CriterionVerdict]:
+    """Every leaf criterion's verdict, in catalog order, from its stored row.
+
+    A criterion with no stored row (no submission yet, or one the catalog gained since the
+    last reassessment) has no document under this catalog: its verdict is over none.
+    """
+    out = {}
+    for cid, criterion in catalog.leaves.items():
+        row = stored.get(cid)
+        out[cid] = (
+            CriterionVerdict(cid, CriterionStatus(row.status), list(row.missing), list(row.reasons))
+            if row is not None
+            else evaluate_criterion(criterion, unit_kind, [])
+        )
+    return out

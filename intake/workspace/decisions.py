@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from infra.assessment import submission_verdicts
 from infra.audit import audit
 from infra.events import DecisionRecorded, EventType
 from infra.keys import Principal
@@ -22,7 +23,7 @@ from intake.errors import ApiError, not_found
 from intake.scope import ensure_reviewer, require_submission
 from intake.workspace.claims import ensure_not_held_by_other
 from rules.catalog import Catalog
-from rules.completeness import CriterionStatus, DocState, evaluate_criterion
+from rules.completeness import CriterionStatus
 
 
 class DecisionKind(StrEnum):
@@ -202,15 +203,15 @@ def record_decision(
         raise not_found("Kriteria", "Criterion")
     submission = require_submission(session, target, lock=True)
     ensure_not_held_by_other(session, submission.id, caller)
-    docs = session.execute(
-        sa.select(Document.kind, Document.status).where(
+    verdict = submission_verdicts(session, target.catalog, submission, target.unit.kind)[
+        criterion.id
+    ]
+    statuses = session.scalars(
+        sa.select(Document.status).where(
             Document.submission_id == submission.id, Document.criterion_id == criterion.id
         )
     ).all()
-    verdict = evaluate_criterion(
-        criterion, target.unit.kind, [DocState(criterion.id, k, s) for k, s in docs]
-    )
-    note, reason, override = _checked(body, verdict.status, any(s == "failed" for _, s in docs))
+    note, reason, override = _checked(body, verdict.status, "failed" in statuses)
     previous = latest_decisions(session, [submission.id]).get((submission.id, criterion.id))
     row = Decision(
         submission_id=submission.id,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from infra.assessment import stored_rows, verdicts_of
 from infra.keys import Principal
 from infra.tables import Decision, Document, Region, Submission, Unit
 from intake.address import select_catalog
@@ -25,7 +26,7 @@ from intake.workspace.decisions import (
     latest_decisions,
 )
 from rules.catalog import Catalog
-from rules.completeness import LABELS_ID, CriterionStatus, DocState, evaluate_submission
+from rules.completeness import LABELS_ID, CriterionStatus, CriterionVerdict
 
 UNDECIDED = "undecided"
 
@@ -140,10 +141,12 @@ def build_matrix(
     ):
         docs.setdefault(by_id[sid], []).append((cid, kind, status, created))
     decisions = latest_decisions(session, list(by_id))
+    stored = stored_rows(session, list(by_id))
     rows = []
     for unit in units:
         sub = submissions.get(unit.code)
-        row = _unit_row(catalog, unit, sub, docs.get(unit.code, []), decisions)
+        verdicts = verdicts_of(catalog, unit.kind, stored[sub.id] if sub else {})
+        row = _unit_row(catalog, unit, sub, verdicts, docs.get(unit.code, []), decisions)
         if row is not None:
             rows.append(row)
     return Matrix(
@@ -160,10 +163,10 @@ def _unit_row(
     catalog: Catalog,
     unit: Unit,
     sub: Submission | None,
+    verdicts: dict[str, CriterionVerdict],
     docs: list[tuple[str, str | None, str, datetime]],
     decisions: dict[tuple[int, str], Decision],
 ) -> MatrixUnit | None:
-    verdicts = evaluate_submission(catalog, unit.kind, [DocState(c, k, s) for c, k, s, _ in docs])
     if all(v.status is CriterionStatus.NOT_APPLICABLE for v in verdicts.values()):
         return None
     cells: dict[str, MatrixCell] = {}

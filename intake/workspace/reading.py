@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, selectinload
 
-from infra.assessment import compute_criteria
+from infra.assessment import submission_verdicts
 from infra.tables import Document, Submission, Unit
 from intake.address import Target
 from intake.scope import find_submission
@@ -145,11 +145,11 @@ def submission_documents(session: Session, submission: Submission | None) -> lis
 
 
 def submission_view(session: Session, target: Target) -> SubmissionOut:
-    """Every criterion of the catalog with its machine verdict (computed from the documents'
-    statuses now), documents and findings, the current decision; and whether it is ready."""
+    """Every criterion of the catalog with its machine verdict (as `reassess` last stored it),
+    documents and findings, the current decision; and whether it is ready."""
     submission = find_submission(session, target)
     docs = submission_documents(session, submission)
-    verdicts = compute_criteria(session, target.catalog, submission, target.unit.kind)
+    verdicts = submission_verdicts(session, target.catalog, submission, target.unit.kind)
     decisions = decisions_view(session, submission.id, docs) if submission else {}
     return submission_out(
         target.catalog, str(target.period), target.unit, verdicts, docs, decisions

@@ -200,7 +200,8 @@ def test_accepted_and_rejected_criteria_stay_out_of_the_queue(ws: Workspace, sce
 def test_a_criterion_with_a_file_still_being_checked_waits_for_the_machine_first(
     ws: Workspace, scene: Scene
 ) -> None:
-    ws.upload(scene.a, "P2H-02-LAKTASI", ["queued"], assess=False)  # stored verdict: complete
+    # Intake reassesses in the transaction that records a file: the stored verdict is pending.
+    ws.upload(scene.a, "P2H-02-LAKTASI", ["queued"])
     assert (scene.a, "P2H-02-LAKTASI") not in keys(ws.queue())
     refused = ws.decide(scene.a, "P2H-02-LAKTASI", decision="accepted")
     assert (refused.status_code, refused.json()["code"]) == (409, "criterion_pending")
