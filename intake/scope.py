@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import sqlalchemy as sa
+from fastapi import Depends
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -10,7 +13,8 @@ from infra.keys import Principal, Role
 from infra.tables import Region, Submission, Unit
 from infra.units import canonical_code
 from intake.address import Target, select_catalog
-from intake.auth import ensure_visible, forbidden
+from intake.auth import Caller, ensure_visible, forbidden
+from intake.deps import DbSession, Runtime
 from intake.errors import not_found
 from intake.runtime import ApiRuntime
 
@@ -66,6 +70,16 @@ def review_target(
     and a unit the caller may see, active or not (else 404: an unknown unit is not found)."""
     catalog, parsed = select_catalog(rt, programme.strip().upper(), period.strip().upper())
     return Target(catalog.programme, parsed, visible_unit(session, caller, unit), catalog)
+
+
+def _addressed(
+    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
+) -> Target:
+    return review_target(session, rt, caller, programme, period, unit)
+
+
+# A route's {programme}/{period}/{unit} as a review target, on the request's own session.
+ReviewTarget = Annotated[Target, Depends(_addressed)]
 
 
 def find_submission(session: Session, target: Target, *, lock: bool = False) -> Submission | None:

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
 
 from intake.address import Target
 from intake.auth import Caller
 from intake.deps import DbSession, Runtime
 from intake.errors import error_responses
-from intake.scope import review_target
+from intake.scope import ReviewTarget
 from intake.views import file_responses
 from intake.workspace import exports
 from intake.workspace.matrix import Matrix, matrix_for
 from intake.workspace.reading import submission_view
 from intake.workspace.report import render_report
+from rules.catalog import Catalog
 
 router = APIRouter(tags=["exports"])
 
@@ -38,76 +39,60 @@ def _base(target: Target) -> str:
     return f"{target.programme}_{target.period}_{target.unit.code}"
 
 
-@router.get("/v1/matrix", response_model=Matrix, responses=ERRORS)
-def get_matrix(
+def _matrix(
     programme: Programme,
     period: Period,
     session: DbSession,
     rt: Runtime,
     caller: Caller,
     region: Region = None,
-) -> Matrix:
+) -> tuple[Matrix, Catalog]:
+    return matrix_for(session, rt, caller, programme, period, region)
+
+
+ChosenMatrix = Annotated[tuple[Matrix, Catalog], Depends(_matrix)]
+
+
+@router.get("/v1/matrix", response_model=Matrix, responses=ERRORS)
+def get_matrix(chosen: ChosenMatrix) -> Matrix:
     """Units the caller sees × leaf criteria: machine status and decision per cell, with
     counts per region. Units without a submission are evaluated over no documents."""
-    return matrix_for(session, rt, caller, programme, period, region)[0]
+    return chosen[0]
 
 
 @router.get("/v1/matrix.csv", response_class=Response, responses=CSV)
-def get_matrix_csv(
-    programme: Programme,
-    period: Period,
-    session: DbSession,
-    rt: Runtime,
-    caller: Caller,
-    region: Region = None,
-) -> Response:
+def get_matrix_csv(chosen: ChosenMatrix) -> Response:
     """The matrix as CSV (UTF-8 with BOM), one row per unit × criterion."""
-    matrix, catalog = matrix_for(session, rt, caller, programme, period, region)
+    matrix, catalog = chosen
     name = f"matriks_{matrix.programme}_{matrix.period}.csv"
     return _download(exports.matrix_csv(matrix, catalog), exports.CSV_TYPE, name)
 
 
 @router.get("/v1/matrix.xlsx", response_class=Response, responses=XLSX)
-def get_matrix_xlsx(
-    programme: Programme,
-    period: Period,
-    session: DbSession,
-    rt: Runtime,
-    caller: Caller,
-    region: Region = None,
-) -> Response:
+def get_matrix_xlsx(chosen: ChosenMatrix) -> Response:
     """The matrix as an Excel workbook: sheet Matriks (unit × criterion) and Ringkasan."""
-    matrix, catalog = matrix_for(session, rt, caller, programme, period, region)
+    matrix, catalog = chosen
     name = f"matriks_{matrix.programme}_{matrix.period}.xlsx"
     return _download(exports.matrix_xlsx(matrix, catalog), exports.XLSX_TYPE, name)
 
 
 @router.get(f"{SUBMISSION}/findings.csv", response_class=Response, responses=CSV)
-def get_findings_csv(
-    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
-) -> Response:
+def get_findings_csv(target: ReviewTarget, session: DbSession, rt: Runtime) -> Response:
     """Every document of the submission with its findings, as CSV."""
-    target = review_target(session, rt, caller, programme, period, unit)
     body = exports.findings_csv(submission_view(session, target))
     return _download(body, exports.CSV_TYPE, f"temuan_{_base(target)}.csv")
 
 
 @router.get(f"{SUBMISSION}/findings.xlsx", response_class=Response, responses=XLSX)
-def get_findings_xlsx(
-    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
-) -> Response:
+def get_findings_xlsx(target: ReviewTarget, session: DbSession, rt: Runtime) -> Response:
     """Every document of the submission with its findings, as an Excel workbook."""
-    target = review_target(session, rt, caller, programme, period, unit)
     body = exports.findings_xlsx(submission_view(session, target))
     return _download(body, exports.XLSX_TYPE, f"temuan_{_base(target)}.xlsx")
 
 
 @router.get(f"{SUBMISSION}/report.html", response_class=HTMLResponse, responses=ERRORS)
-def get_report(
-    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
-) -> HTMLResponse:
+def get_report(target: ReviewTarget, session: DbSession, rt: Runtime) -> HTMLResponse:
     """The Laporan Hasil Pemeriksaan, ready to print on A4 (opens in the browser)."""
-    target = review_target(session, rt, caller, programme, period, unit)
     html = render_report(submission_view(session, target), target.catalog, rt.settings.office_name)
     name = f"laporan_{_base(target)}.html"
     return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="{name}"'})

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from infra.db import transaction
+from infra.keys import Principal
 from infra.webhooks import send_deliveries
 from intake.auth import Caller
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError, ErrorBody, database_unavailable
 from intake.runtime import ApiRuntime
 from intake.scope import (
+    ReviewTarget,
     ensure_reviewer,
     find_submission,
     require_submission,
@@ -52,6 +54,15 @@ def _committed(rt: ApiRuntime, work: Callable[[Session], T]) -> T:
             return work(session)
     except OperationalError as exc:
         raise database_unavailable() from exc
+
+
+def _claimer(caller: Caller) -> Principal:
+    """Only verifiers and admins hold submissions: 403 before the address is even looked at."""
+    ensure_reviewer(caller, "menangani pengajuan", "claim submissions")
+    return caller
+
+
+Claimer = Annotated[Principal, Depends(_claimer)]
 
 
 @router.get("/v1/review-queue", response_model=QueuePage, responses=ERRORS)
@@ -97,29 +108,17 @@ def get_review_queue(
 
 @router.post(f"{SUBMISSION}/claim", response_model=ClaimOut, responses=ERRORS)
 def post_claim(
-    programme: str,
-    period: str,
-    unit: str,
-    session: DbSession,
-    rt: Runtime,
-    caller: Caller,
-    body: ClaimIn | None = None,
+    caller: Claimer, target: ReviewTarget, session: DbSession, body: ClaimIn | None = None
 ) -> ClaimOut:
     """Hold a submission for a while (default 30, at most 240 minutes); the holder renews by
     claiming again. Someone else's live hold → 409 `claimed_by_other`."""
-    ensure_reviewer(caller, "menangani pengajuan", "claim submissions")
-    target = review_target(session, rt, caller, programme, period, unit)
     submission = require_submission(session, target, lock=True)
     return claim_submission(session, submission, caller, (body or ClaimIn()).minutes)
 
 
 @router.delete(f"{SUBMISSION}/claim", status_code=204, responses=ERRORS)
-def delete_claim(
-    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
-) -> Response:
+def delete_claim(caller: Claimer, target: ReviewTarget, session: DbSession) -> Response:
     """Release the hold (nothing held is fine; someone else's live hold → 409)."""
-    ensure_reviewer(caller, "menangani pengajuan", "claim submissions")
-    target = review_target(session, rt, caller, programme, period, unit)
     release_submission(session, require_submission(session, target, lock=True), caller)
     return Response(status_code=204)
 
@@ -155,18 +154,10 @@ def post_decision(
 
 @router.get(f"{SUBMISSION}/decisions", response_model=list[DecisionOut], responses=ERRORS)
 def get_decisions(
-    programme: str,
-    period: str,
-    unit: str,
-    session: DbSession,
-    rt: Runtime,
-    caller: Caller,
-    criterion: str | None = None,
+    target: ReviewTarget, session: DbSession, criterion: str | None = None
 ) -> list[DecisionOut]:
     """Every decision on the submission (or one criterion), newest first."""
-    submission = find_submission(
-        session, review_target(session, rt, caller, programme, period, unit)
-    )
+    submission = find_submission(session, target)
     return decision_history(session, submission, criterion) if submission else []
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from intake.auth import Caller
-from intake.deps import DbSession, Runtime
+from intake.deps import DbSession
 from intake.errors import API_ERRORS
-from intake.scope import review_target
+from intake.scope import ReviewTarget
 from intake.workspace.reading import SubmissionOut, submission_view
 
 router = APIRouter(tags=["submissions"])
@@ -18,12 +17,9 @@ router = APIRouter(tags=["submissions"])
     response_model=SubmissionOut,
     responses=API_ERRORS,
 )
-def get_submission(
-    programme: str, period: str, unit: str, session: DbSession, rt: Runtime, caller: Caller
-) -> SubmissionOut:
+def get_submission(target: ReviewTarget, session: DbSession) -> SubmissionOut:
     """Criteria statuses (pending, complete, incomplete with what is missing, needs_review),
     each with the verifier's current decision, and whether the submission is ready.
 
     A deactivated unit's submission stays readable; a unit the caller cannot see is 404."""
-    target = review_target(session, rt, caller, programme, period, unit)
     return submission_view(session, target)
