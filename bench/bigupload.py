@@ -14,7 +14,7 @@ from bench.measure import MB, RssSampler, memory
 from bench.services import BenchError
 from bench.stackrun import file_chunks
 from infra.settings import Settings
-from tests.stack import start_api
+from tests.support.stack import start_api
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageDraw
 from pypdf import PdfWriter
 
-from tests.factories import decree_pdf
+from tests.support.factories import decree_pdf
 
 CORPUS_VERSION = 1
 OUT = Path(__file__).resolve().parent / "out"

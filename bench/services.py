@@ -19,7 +19,7 @@ from infra.keys import Role, create_key
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.units import UnitRow, apply_units, seed_registry
-from tests.stack import free_port, wait_until
+from tests.support.stack import free_port, wait_until
 
 PG_ADMIN = "postgresql://root@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -17,7 +17,7 @@ from bench.services import BenchError
 from infra.db import create_db_engine
 from infra.settings import Settings
 from infra.tables import Document
-from tests.stack import Process, start_api, start_worker, wait_until
+from tests.support.stack import Process, start_api, start_worker, wait_until
 
 CHUNK = 1024 * 1024
 

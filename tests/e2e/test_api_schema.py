@@ -17,10 +17,8 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import redis
 import schemathesis
@@ -38,11 +36,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from infra.db import create_db_engine, create_session_factory, transaction
-from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.tables import Submission
 from intake.app import create_app
-from tests.conftest import PG_ADMIN, make_key, make_unit
+from tests.support.services import fresh_database, make_key, make_unit
 
 pytestmark = pytest.mark.e2e
 
@@ -58,14 +55,8 @@ EXAMPLES_PER_OPERATION = 20
 @pytest.fixture(scope="module")
 def own_database() -> Iterator[str]:
     """A PostgreSQL database for this module alone, migrated; dropped at the end."""
-    name = f"absah_s_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://root@127.0.0.1:5432/{name}"
-    upgrade(Settings(database_url=url, data_dir=Path("/nonexistent")))
-    yield url
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("absah_s") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

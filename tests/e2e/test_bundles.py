@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
-from tests.conftest import make_key, make_unit
-from tests.factories import decree_pdf, photo_jpeg
-from tests.stack import start_api, start_worker, wait_until
+from tests.support.factories import decree_pdf, photo_jpeg
+from tests.support.services import make_key, make_unit
+from tests.support.stack import start_api, start_worker, wait_until
 
 pytestmark = pytest.mark.e2e
 Factory = Callable[[Settings], sessionmaker[Session]]

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from infra.settings import Settings
 from infra.storage import create_s3_client
 from infra.tables import Batch, Document, FindingRow, Submission, WebhookDelivery
-from tests.conftest import PG_ADMIN, make_key, make_unit
-from tests.factories import decree_pdf, photo_jpeg
-from tests.stack import (
+from tests.support.factories import decree_pdf, photo_jpeg
+from tests.support.services import PG_ADMIN, make_key, make_unit
+from tests.support.stack import (
     FINAL,
     ROOT,
     Process,

@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra.db import create_db_engine, create_session_factory
 from infra.settings import Settings
-from tests import factories as f
-from tests import zips
-from tests.conftest import make_key, make_unit, server_settings
-from tests.stack import Process, start_api, start_worker, wait_final
+from tests.support import factories as f
+from tests.support import zips
+from tests.support.services import make_key, make_unit, server_settings
+from tests.support.stack import Process, start_api, start_worker, wait_final
 
 pytestmark = pytest.mark.e2e
 

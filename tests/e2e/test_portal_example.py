@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
-from tests.conftest import make_key, make_unit
-from tests.factories import decree_pdf, photo_jpeg
-from tests.stack import ROOT, start_api, start_worker
+from tests.support.factories import decree_pdf, photo_jpeg
+from tests.support.services import make_key, make_unit
+from tests.support.stack import ROOT, start_api, start_worker
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
-from tests.conftest import make_key, make_unit
-from tests.factories import decree_pdf, photo_jpeg
-from tests.stack import (
+from tests.support.records import upload_evidence
+from tests.support.services import make_key, make_unit
+from tests.support.stack import (
     Process,
     free_port,
     settings_env,
@@ -23,40 +23,6 @@ from tests.stack import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def upload_evidence(client: httpx.Client, unit: str) -> dict[str, str]:
-    """The issue's scenario: a valid SK Tim, two lactation-room photos, a JPEG named .pdf."""
-    base = f"/v1/submissions/P2HAM/2025/{unit}/documents"
-    ids: dict[str, str] = {}
-    answer = client.post(
-        base,
-        files={
-            "files": (f"{unit}_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf", decree_pdf(), "application/pdf")
-        },
-    )
-    assert answer.status_code == 202, answer.text
-    ids["decree"] = answer.json()["documents"][0]["id"]
-    answer = client.post(
-        base,
-        data={"criterion": "P2H-02-LAKTASI"},
-        files=[
-            ("files", ("laktasi-1.jpg", photo_jpeg(seed=1), "image/jpeg")),
-            ("files", ("laktasi-2.jpg", photo_jpeg(seed=2), "image/jpeg")),
-        ],
-    )
-    assert answer.status_code == 202, answer.text
-    body = answer.json()
-    assert {d["status"] for d in body["documents"]} <= {"received", "queued", "checking", "passed"}
-    ids["photo1"], ids["photo2"] = (d["id"] for d in body["documents"])
-    answer = client.post(
-        base,
-        data={"criterion": "P2H-00-SKTIM"},
-        files={"files": ("sk-palsu.pdf", photo_jpeg(seed=3), "application/pdf")},
-    )
-    assert answer.status_code == 202, answer.text
-    ids["fake"] = answer.json()["documents"][0]["id"]
-    return ids
 
 
 def assert_verdicts(client: httpx.Client, unit: str, ids: dict[str, str]) -> None:

@@ -27,9 +27,9 @@ from playwright.sync_api import (
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role, create_key
 from infra.units import UnitRow, apply_units, seed_registry
-from tests.conftest import make_key, make_unit, server_settings
-from tests.e2e.test_upload_to_status import upload_evidence
-from tests.stack import ROOT, start_api, start_worker, wait_final
+from tests.support.records import upload_evidence
+from tests.support.services import make_key, make_unit, server_settings
+from tests.support.stack import ROOT, start_api, start_worker, wait_final
 
 pytestmark = pytest.mark.e2e
 

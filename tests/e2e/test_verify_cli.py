@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from rules.catalogs import load_catalogs
-from tests.factories import decree_pdf, photo_jpeg, text_pdf
-from tests.stack import ROOT
+from tests.support.factories import decree_pdf, photo_jpeg, text_pdf
+from tests.support.stack import ROOT
 
 DECLARATION = (
     "SURAT PERNYATAAN PENCANANGAN PELAYANAN PUBLIK BERBASIS HAK ASASI MANUSIA\n"

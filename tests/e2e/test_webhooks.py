@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
 from infra.webhooks import verify_signature
-from tests.conftest import make_key, make_unit
-from tests.factories import decree_pdf, photo_jpeg
-from tests.stack import Process, start_api, start_worker, wait_until
+from tests.support.factories import decree_pdf, photo_jpeg
+from tests.support.services import make_key, make_unit
+from tests.support.stack import Process, start_api, start_worker, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from infra.storage import create_store
 from intake.app import create_app
 from intake.runtime import ApiRuntime
 from rules.catalogs import CatalogSet, load_catalogs
-from tests.integration.workspace import Workspace
+from tests.support.workspace import Workspace
 
 
 @pytest.fixture(scope="session")

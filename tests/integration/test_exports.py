@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.integration.workspace import Workspace
+from tests.support.workspace import Workspace
 
 LAKTASI, TOILET = "P2H-02-LAKTASI", "P2H-02-TOILET"
 MATRIX_HEADERS = [

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
 from intake.app import create_app
-from tests.conftest import make_key, make_unit
-from tests.factories import decree_pdf
-from tests.integration.test_pipeline import add_document
+from tests.support.factories import decree_pdf
+from tests.support.records import add_document
+from tests.support.services import make_key, make_unit
 from worker.pipeline import verify_document
 from worker.runtime import WorkerRuntime
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,50 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from infra import states
 from infra.db import transaction
 from infra.settings import Settings
-from infra.storage import StorageUnavailable, create_store, document_key
-from infra.tables import CriterionState, Document, FindingRow, Submission, new_id, utcnow
-from tests.conftest import make_unit
-from tests.factories import decree_pdf
+from infra.storage import StorageUnavailable
+from infra.tables import CriterionState, Document, FindingRow, utcnow
+from tests.support.factories import decree_pdf
+from tests.support.records import add_document
+from tests.support.services import make_unit
 from worker.pipeline import Result, RetryLater, verify_document
 from worker.runtime import WorkerRuntime
 
 Factory = Callable[[Settings], sessionmaker[Session]]
-
-
-def add_document(
-    settings: Settings,
-    factory: sessionmaker[Session],
-    unit: str,
-    payload: bytes,
-    name: str,
-    criterion: str = "P2H-00-SKTIM",
-) -> str:
-    """What intake does, minus HTTP: bytes first, then the row."""
-    doc_id = new_id()
-    key = document_key("P2HAM", "2025", unit, criterion, doc_id, name)
-    source = settings.data_dir / f"{doc_id}.upload"
-    source.parent.mkdir(parents=True, exist_ok=True)
-    source.write_bytes(payload)
-    create_store(settings).put_file(key, source)
-    with transaction(factory) as session:
-        sub = session.scalars(sa.select(Submission).where(Submission.unit_code == unit)).first()
-        if sub is None:
-            sub = Submission(programme="P2HAM", period="2025", unit_code=unit)
-            session.add(sub)
-            session.flush()
-        session.add(
-            Document(
-                id=doc_id,
-                submission_id=sub.id,
-                criterion_id=criterion,
-                original_name=name,
-                storage_key=key,
-                size=len(payload),
-                sha256=hashlib.sha256(payload).hexdigest(),
-                status="received",
-            )
-        )
-    return doc_id
 
 
 @pytest.fixture(params=["postgres+s3", "sqlite+local"])

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from infra.keys import Role
 from infra.tables import ReviewClaim, Submission, utcnow
-from tests.integration.workspace import Headers, Workspace
+from tests.support.workspace import Headers, Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
 

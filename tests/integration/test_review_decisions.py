@@ -16,7 +16,7 @@ from infra.tables import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from tests.integration.workspace import Workspace
+from tests.support.workspace import Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.keys import Role
-from tests.integration.workspace import Workspace, hours_ago
+from tests.support.workspace import Workspace, hours_ago
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from infra.keys import Role
-from tests.integration.workspace import Workspace
+from tests.support.workspace import Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
 DECISION = {"decision": "accepted"}

@@ -18,9 +18,9 @@ from infra.queue import VERIFY_DOCUMENT
 from infra.settings import Settings
 from infra.storage import StorageUnavailable
 from infra.tables import Document, utcnow
-from tests.conftest import make_unit
-from tests.factories import decree_pdf
-from tests.integration.test_pipeline import add_document
+from tests.support.factories import decree_pdf
+from tests.support.records import add_document
+from tests.support.services import make_unit
 from worker.pipeline import Result, verify_document
 from worker.runtime import WorkerRuntime
 from worker.sweeper import recheck_documents, sweep

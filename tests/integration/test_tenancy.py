@@ -16,8 +16,8 @@ from infra.settings import Settings
 from infra.tables import ApiKey, WebhookDelivery, WebhookEndpoint
 from infra.units import UnitRow, apply_units
 from intake.app import create_app
-from tests.conftest import make_key, make_unit
-from tests.factories import photo_jpeg
+from tests.support.factories import photo_jpeg
+from tests.support.services import make_key, make_unit
 
 Factory = Callable[[Settings], sessionmaker[Session]]
 SUB = "/v1/submissions/P2HAM/2025/{unit}"

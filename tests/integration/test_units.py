@@ -17,9 +17,9 @@ from infra.settings import Settings
 from infra.tables import Region, Unit
 from infra.units import UnitImportError, import_units_csv, list_units
 from intake.app import create_app
-from tests.conftest import make_key
-from tests.factories import photo_jpeg
-from tests.stack import ROOT, settings_env
+from tests.support.factories import photo_jpeg
+from tests.support.services import make_key
+from tests.support.stack import ROOT, settings_env
 
 Factory = Callable[[Settings], sessionmaker[Session]]
 

@@ -15,8 +15,8 @@ from infra.db import transaction
 from infra.settings import Settings
 from infra.tables import Upload, utcnow
 from intake.app import create_app
-from tests.conftest import make_key, make_unit
-from tests.factories import decree_pdf
+from tests.support.factories import decree_pdf
+from tests.support.services import make_key, make_unit
 from worker.runtime import WorkerRuntime
 from worker.uploads import expire_uploads
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from infra.db import transaction
 from infra.keys import Role, revoke_key
 from intake.web.session import COOKIE
-from tests.integration.workspace import Headers, Workspace
+from tests.support.workspace import Headers, Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

@@ -26,8 +26,8 @@ from infra.tables import (
     utcnow,
 )
 from infra.webhooks import overdue_deliveries, record_event
-from tests.conftest import make_unit
-from tests.factories import photo_jpeg
+from tests.support.factories import photo_jpeg
+from tests.support.services import make_unit
 from worker.pipeline import Result, RetryLater, verify_document
 from worker.runtime import WorkerRuntime
 from worker.webhooks import Outcome, deliver

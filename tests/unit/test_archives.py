@@ -23,7 +23,7 @@ from infra.archives import (
     RejectedEntry,
     expand_zip,
 )
-from tests import zips
+from tests.support import zips
 
 MB = zips.MB
 DEFAULT = ArchiveLimits()

@@ -13,7 +13,7 @@ from rules.catalog import Catalog
 from rules.checks import CHECKS
 from rules.facts import PdfFacts
 from rules.findings import Outcome
-from tests.unit.builders import (
+from tests.support.facts import (
     SK_ANNEX_PAGE,
     SK_DECREE_PAGE,
     SK_MAKLUMAT,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from rules.findings import Outcome
-from tests.unit.builders import MB, ctx, facts, run
+from tests.support.facts import MB, ctx, facts, run
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

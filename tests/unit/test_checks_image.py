@@ -10,7 +10,7 @@ import pytest
 from rules.context import CheckContext
 from rules.facts import ImageFacts
 from rules.findings import Outcome
-from tests.unit.builders import SHA_A, SHA_B, ctx, image, photo_file, run, sk_file
+from tests.support.facts import SHA_A, SHA_B, ctx, image, photo_file, run, sk_file
 
 PHOTO_CTX: dict[str, Any] = {
     "criterion_id": "P2H-02-LAKTASI",

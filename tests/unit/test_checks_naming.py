@@ -8,7 +8,7 @@ import pytest
 
 from rules.findings import Outcome
 from rules.naming import NameProblem, ParsedName, canonical_name, parse_name
-from tests.unit.builders import ctx, facts, run
+from tests.support.facts import ctx, facts, run
 
 
 @pytest.mark.parametrize(

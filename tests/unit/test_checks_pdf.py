@@ -8,7 +8,7 @@ import pytest
 
 from rules.facts import PdfFacts
 from rules.findings import Outcome
-from tests.unit.builders import SK_PAGES, facts, image, pdf, run
+from tests.support.facts import SK_PAGES, facts, image, pdf, run
 
 BROKEN = PdfFacts(opened=False, error="pdf-broken", error_detail="EOF marker not found")
 ENCRYPTED = PdfFacts(opened=False, encrypted=True, error="pdf-encrypted")

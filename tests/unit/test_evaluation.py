@@ -16,7 +16,7 @@ from rules.evaluation import (
 )
 from rules.facts import FileFacts, PdfFacts
 from rules.findings import Finding, Outcome, make_finding
-from tests.unit.builders import SK_MAKLUMAT, SK_PAGES, ctx, facts, image, pdf, photo_file, sk_file
+from tests.support.facts import SK_MAKLUMAT, SK_PAGES, ctx, facts, image, pdf, photo_file, sk_file
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

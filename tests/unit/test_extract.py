@@ -15,7 +15,7 @@ from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from rules.facts import FileFacts
-from tests import factories
+from tests.support import factories
 from worker.extract import ExtractLimits, extract_facts, sniff_mime
 
 

@@ -16,7 +16,7 @@ import rules
 from rules.checks import CHECKS
 from rules.facts import ImageFacts, PdfFacts
 from rules.messages import MESSAGES, render
-from tests.unit.builders import SK_PAGES, ctx, facts, image, pdf, photo_file, sk_file
+from tests.support.facts import SK_PAGES, ctx, facts, image, pdf, photo_file, sk_file
 
 RULES_DIR = Path(rules.__file__).parent
 ROOT = RULES_DIR.parent

@@ -18,7 +18,7 @@ from intake.workspace.preview import (
     render_preview,
     unavailable_image,
 )
-from tests.factories import (
+from tests.support.factories import (
     decree_pdf,
     encrypted_pdf,
     photo_jpeg,

@@ -10,8 +10,8 @@ import pytest
 
 from infra.queue import celery_config
 from infra.settings import Settings
-from tests import factories
-from tests.stack import ROOT
+from tests.support import factories
+from tests.support.stack import ROOT
 from worker import extract
 
 

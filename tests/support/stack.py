@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from infra.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:

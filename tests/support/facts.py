@@ -14,7 +14,7 @@ MB = 1024 * 1024
 SHA_A = "a" * 64
 SHA_B = "b" * 64
 
-# The text pypdf extracts from tests.factories.decree_pdf(): an SK Tim P2HAM of a Lapas,
+# The text pypdf extracts from tests.support.factories.decree_pdf(): an SK Tim P2HAM of a Lapas,
 # the decree on page 1 and the LAMPIRAN with the member table on page 2.
 SK_DECREE_PAGE = """\
 KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN REPUBLIK INDONESIA

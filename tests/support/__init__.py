@@ -1,0 +1,1 @@
+"""What tests share: services and settings, processes, files, facts, a workspace of rows."""

@@ -1,0 +1,86 @@
+"""Records as the product makes them, for tests that start from there: a document as intake
+stores it (bytes, then the row), and the issue's evidence uploaded over HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from infra.db import transaction
+from infra.settings import Settings
+from infra.storage import create_store, document_key
+from infra.tables import Document, Submission, new_id
+from tests.support.factories import decree_pdf, photo_jpeg
+
+
+def add_document(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    unit: str,
+    payload: bytes,
+    name: str,
+    criterion: str = "P2H-00-SKTIM",
+) -> str:
+    """What intake does, minus HTTP: bytes first, then the row."""
+    doc_id = new_id()
+    key = document_key("P2HAM", "2025", unit, criterion, doc_id, name)
+    source = settings.data_dir / f"{doc_id}.upload"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_bytes(payload)
+    create_store(settings).put_file(key, source)
+    with transaction(factory) as session:
+        sub = session.scalars(sa.select(Submission).where(Submission.unit_code == unit)).first()
+        if sub is None:
+            sub = Submission(programme="P2HAM", period="2025", unit_code=unit)
+            session.add(sub)
+            session.flush()
+        session.add(
+            Document(
+                id=doc_id,
+                submission_id=sub.id,
+                criterion_id=criterion,
+                original_name=name,
+                storage_key=key,
+                size=len(payload),
+                sha256=hashlib.sha256(payload).hexdigest(),
+                status="received",
+            )
+        )
+    return doc_id
+
+
+def upload_evidence(client: httpx.Client, unit: str) -> dict[str, str]:
+    """The issue's scenario: a valid SK Tim, two lactation-room photos, a JPEG named .pdf."""
+    base = f"/v1/submissions/P2HAM/2025/{unit}/documents"
+    ids: dict[str, str] = {}
+    answer = client.post(
+        base,
+        files={
+            "files": (f"{unit}_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf", decree_pdf(), "application/pdf")
+        },
+    )
+    assert answer.status_code == 202, answer.text
+    ids["decree"] = answer.json()["documents"][0]["id"]
+    answer = client.post(
+        base,
+        data={"criterion": "P2H-02-LAKTASI"},
+        files=[
+            ("files", ("laktasi-1.jpg", photo_jpeg(seed=1), "image/jpeg")),
+            ("files", ("laktasi-2.jpg", photo_jpeg(seed=2), "image/jpeg")),
+        ],
+    )
+    assert answer.status_code == 202, answer.text
+    body = answer.json()
+    assert {d["status"] for d in body["documents"]} <= {"received", "queued", "checking", "passed"}
+    ids["photo1"], ids["photo2"] = (d["id"] for d in body["documents"])
+    answer = client.post(
+        base,
+        data={"criterion": "P2H-00-SKTIM"},
+        files={"files": ("sk-palsu.pdf", photo_jpeg(seed=3), "application/pdf")},
+    )
+    assert answer.status_code == 202, answer.text
+    ids["fake"] = answer.json()["documents"][0]["id"]
+    return ids
