@@ -118,6 +118,9 @@ def queue_page(
     )
 
 
+Act = Callable[[Session, Submission], str]  # does the hold move, answers the flash's words
+
+
 def _hold_action(
     request: Request,
     rt: Runtime,
@@ -125,7 +128,7 @@ def _hold_action(
     address: tuple[str, str, str],
     csrf: str,
     kembali: str,
-    act: Callable[[Session, Submission], str],
+    act: Act,
 ) -> Response:
     """Claim or release: CSRF, role, the locked submission, a flash, back to the page."""
     check_csrf(request, csrf)
@@ -143,41 +146,42 @@ def _hold_action(
     return redirect(local_path(kembali, submission_page(programme, period, unit)))
 
 
-@router.post(f"{SUBMISSION}/tangani")
-def claim_form(
-    request: Request,
-    programme: str,
-    period: str,
-    unit: str,
-    viewer: Viewer,
-    rt: Runtime,
-    csrf: FormText = "",
-    kembali: FormText = "",
-) -> Response:
-    """Hold the submission (30 minutes; claiming again renews)."""
-
+def _claim(viewer: Principal) -> Act:
     def claim(session: Session, submission: Submission) -> str:
         held = claim_submission(session, submission, viewer)
         return f"Anda tangani sampai {tanggal(held.until, with_time=True)}"
 
-    return _hold_action(request, rt, viewer, (programme, period, unit), csrf, kembali, claim)
+    return claim
 
 
-@router.post(f"{SUBMISSION}/lepas")
-def release_form(
-    request: Request,
-    programme: str,
-    period: str,
-    unit: str,
-    viewer: Viewer,
-    rt: Runtime,
-    csrf: FormText = "",
-    kembali: FormText = "",
-) -> Response:
-    """Let the submission go for another verifier."""
-
+def _release(viewer: Principal) -> Act:
     def release(session: Session, submission: Submission) -> str:
         release_submission(session, submission, viewer)
         return "Anda lepaskan"
 
-    return _hold_action(request, rt, viewer, (programme, period, unit), csrf, kembali, release)
+    return release
+
+
+def _hold_route(
+    path: str, act: Callable[[Principal], Callable[[Session, Submission], str]]
+) -> None:
+    """tangani holds the submission (30 minutes; claiming again renews), lepas lets it go."""
+
+    def hold_form(
+        request: Request,
+        programme: str,
+        period: str,
+        unit: str,
+        viewer: Viewer,
+        rt: Runtime,
+        csrf: FormText = "",
+        kembali: FormText = "",
+    ) -> Response:
+        address = (programme, period, unit)
+        return _hold_action(request, rt, viewer, address, csrf, kembali, act(viewer))
+
+    router.add_api_route(path, hold_form, methods=["POST"], name=path.rsplit("/", 1)[-1])
+
+
+_hold_route(f"{SUBMISSION}/tangani", _claim)
+_hold_route(f"{SUBMISSION}/lepas", _release)
