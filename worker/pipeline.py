@@ -121,6 +121,7 @@ def check_file(
         criterion_id=job.criterion_id,
         window_start=period.start,
         window_end=period.end,
+        naming=rt.catalogs.naming,
         sibling_hashes=sibling_hashes(rt, job),
     )
     return check_path(

@@ -9,6 +9,7 @@ from rules.checks import CHECKS
 from rules.context import CheckContext
 from rules.facts import FileFacts, ImageFacts, PdfFacts
 from rules.findings import Finding
+from rules.naming import shipped_naming
 
 MB = 1024 * 1024
 SHA_A = "a" * 64
@@ -160,6 +161,7 @@ def ctx(**overrides: Any) -> CheckContext:
         "allowed_extensions": ("pdf",),
         "window_start": date(2025, 1, 1),
         "window_end": date(2025, 12, 31),
+        "naming": shipped_naming(),
     }
     fields.update(overrides)
     return CheckContext(**fields)
