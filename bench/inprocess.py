@@ -14,6 +14,7 @@ from infra.settings import Settings
 from rules.catalog import Catalog
 from rules.catalogs import load_catalogs
 from rules.context import CheckContext
+from rules.naming import NamingConvention
 from rules.periods import Period
 from worker.checking import check_path
 from worker.extract import ExtractLimits
@@ -46,8 +47,9 @@ _state: dict[str, object] = {}
 
 
 def _init(setup: _Setup) -> None:
-    catalog, period = load_catalogs().select(PROGRAMME, PERIOD)
-    _state.update(setup=setup, catalog=catalog, period=period)
+    catalogs = load_catalogs()
+    catalog, period = catalogs.select(PROGRAMME, PERIOD)
+    _state.update(setup=setup, catalog=catalog, period=period, naming=catalogs.naming)
 
 
 def _ready(_: int) -> bool:
@@ -69,6 +71,8 @@ def _check(job: tuple[str, str, str]) -> tuple[str, str]:
     assert isinstance(setup, _Setup)
     assert isinstance(catalog, Catalog)
     assert isinstance(period, Period)
+    naming = _state["naming"]
+    assert isinstance(naming, NamingConvention)
     path = Path(path_text)
     ctx = CheckContext(
         programme=catalog.programme,
@@ -78,6 +82,7 @@ def _check(job: tuple[str, str, str]) -> tuple[str, str]:
         criterion_id=criterion,
         window_start=period.start,
         window_end=period.end,
+        naming=naming,
         max_upload_bytes=setup.max_upload_bytes,
         sibling_hashes={},  # every file of the corpus has its own bytes
     )

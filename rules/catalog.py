@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
@@ -14,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
+_SUB_PERIOD_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,3}$")
 
 
 class CatalogError(Exception):
@@ -85,22 +87,31 @@ class Criterion(Strict):
 
 
 class PeriodSpec(Strict):
-    type: Literal["year", "caturwulan"]
-    codes: list[str] = Field(default_factory=list)  # B04, B08, B12 for caturwulan
+    """How a programme's periods are written: `2025`, or `2025-B08` with sub-period codes."""
+
+    type: Literal["year", "sub-periods"]
+    # sub-period code -> (first month, last month), in reporting order: B04: [1, 4], …
+    codes: dict[str, tuple[int, int]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _codes(self) -> PeriodSpec:
-        if self.type == "caturwulan" and not self.codes:
-            raise ValueError("a caturwulan period needs its codes")
+        if self.type == "sub-periods" and not self.codes:
+            raise ValueError("a sub-period form needs its codes")
         if self.type == "year" and self.codes:
             raise ValueError("a yearly period has no codes")
+        for code, (first, last) in self.codes.items():
+            if not _SUB_PERIOD_CODE.match(code):
+                raise ValueError(f"sub-period code {code!r}: a capital letter, then 1–3 A-Z/0-9")
+            if not 1 <= first <= last <= 12:
+                raise ValueError(f"sub-period {code}: months {first}–{last} are not within 1–12")
         return self
 
 
 class Catalog(Strict):
     """One programme's catalog for a span of years."""
 
-    programme: Literal["KKPHAM", "P2HAM", "AKSIHAM"]
+    # The programme's code, also its PROG token in file names (DOMAIN.md §7).
+    programme: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,11}$")
     name_id: str
     name_en: str
     version: str

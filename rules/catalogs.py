@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from rules.catalog import CATALOG_DIR, Catalog, CatalogError, CheckRef, load_catalog_file
 from rules.checks import CHECKS
+from rules.naming import NamingConvention
 from rules.periods import Period, PeriodError, parse_period, period_year
 
 
@@ -65,6 +67,11 @@ def catalog_problems(catalog: Catalog) -> list[str]:
 @dataclass(frozen=True)
 class CatalogSet:
     catalogs: tuple[Catalog, ...]
+
+    @cached_property
+    def naming(self) -> NamingConvention:
+        """The file-naming convention for these programmes and their period forms."""
+        return NamingConvention.of(self.catalogs)
 
     def programmes(self) -> list[str]:
         return sorted({c.programme for c in self.catalogs})

@@ -26,6 +26,9 @@ LABELS_ID = {
     CriterionStatus.NOT_APPLICABLE: "Tidak berlaku",
 }
 
+# The reasons a criterion verdict may give; each has messages in rules.messages.
+REASON_CODES = ("unit-kind-not-applicable", "kind-unknown", "documents-need-review")
+
 IN_PROGRESS = frozenset({"received", "queued", "checking"})
 COUNTS_AS_REVIEW = frozenset({"needs_review", "unable_to_check"})
 

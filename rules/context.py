@@ -6,11 +6,13 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.naming import NamingConvention
+
 
 class CheckContext(BaseModel):
     """The situation a document is checked in. Built by the pipeline, read by checks."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     programme: str
     period: str
@@ -22,5 +24,6 @@ class CheckContext(BaseModel):
     allowed_extensions: tuple[str, ...] = ()
     window_start: date
     window_end: date
+    naming: NamingConvention  # of the catalog set in force: which programmes and periods exist
     # sha256 -> criteria of the submission's other live documents with those bytes
     sibling_hashes: dict[str, list[str]] = Field(default_factory=dict)

@@ -5,17 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rules.binding import kinds_by_code, kinds_by_mime, pick_by_mime, wanted_kinds
 from rules.catalog import Catalog, CheckRef, Criterion
 from rules.checks import CHECKS
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import CheckResult, Emitter, Finding, Outcome, result
 
 
 class Verdict(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NEEDS_REVIEW = "needs_review"
+
+
+# The kind resolution emits its findings like a check, under its own id.
+EVIDENCE_KIND = Emitter(
+    "evidence-kind", ("kind-not-for-criterion", "mime-not-allowed", "kind-unknown")
+)
+# Why the worker could not check a file (status unable_to_check, never "failed"): DESIGN.md.
+UNABLE_TO_CHECK_CODES = ("object-missing", "attempts-exhausted")
 
 
 @dataclass(frozen=True)
@@ -40,71 +49,62 @@ def resolve_kind(
     kind_code: str | None = None,
 ) -> KindResolution:
     """Which evidence kind a file is: declared, else its name's kind code, else its content type."""
-    wanted = [req.kind for req in criterion.evidence]
+    wanted = wanted_kinds(criterion)
     if declared_kind:
         if declared_kind in wanted:
             return KindResolution(declared_kind)
-        return KindResolution(
-            None,
-            make_finding(
-                "evidence-kind",
+        return _unresolved(
+            result(
                 Outcome.FAIL,
                 "kind-not-for-criterion",
                 kind=declared_kind,
                 criterion=criterion.id,
                 expected=wanted,
-            ),
+            )
         )
     candidates = wanted
     if kind_code:
-        by_code = [k for k in wanted if k in catalog.kinds_for_code(kind_code)]
-        if not by_code:
-            return KindResolution(
-                None,
-                make_finding(
-                    "evidence-kind",
+        candidates = kinds_by_code(catalog, criterion, kind_code)
+        if not candidates:
+            return _unresolved(
+                result(
                     Outcome.FAIL,
                     "kind-not-for-criterion",
                     kind=kind_code,
                     criterion=criterion.id,
                     expected=wanted,
-                ),
+                )
             )
-        candidates = by_code
     if len(candidates) == 1:
         return KindResolution(candidates[0])
-    by_mime = [k for k in candidates if mime in catalog.evidence_kinds[k].mime]
-    if len(by_mime) == 1:
-        return KindResolution(by_mime[0])
-    # A JPEG for "certificate (PDF or scan) or activity photo" is the photo: a kind's first
-    # accepted type is what it mainly is.
-    primary = [k for k in by_mime if catalog.evidence_kinds[k].mime[0] == mime]
-    if len(primary) == 1:
-        return KindResolution(primary[0])
+    picked = pick_by_mime(catalog, candidates, mime)
+    if picked is not None:
+        return KindResolution(picked)
+    by_mime = kinds_by_mime(catalog, candidates, mime)
     if not by_mime:
         allowed = sorted({m for k in candidates for m in catalog.evidence_kinds[k].mime})
-        return KindResolution(
-            None,
-            make_finding(
-                "evidence-kind",
+        return _unresolved(
+            result(
                 Outcome.FAIL,
                 "mime-not-allowed",
                 detected=mime,
                 kind=f"kriteria/criterion {criterion.id}",
                 allowed=allowed,
-            ),
+            )
         )
-    return KindResolution(
-        None,
-        make_finding(
-            "evidence-kind",
+    return _unresolved(
+        result(
             Outcome.WARN,
             "kind-unknown",
             needs_review=True,
             criterion=criterion.id,
             expected=by_mime,
-        ),
+        )
     )
+
+
+def _unresolved(said: CheckResult) -> KindResolution:
+    return KindResolution(None, EVIDENCE_KIND.finding(said))
 
 
 def checks_for(catalog: Catalog, criterion: Criterion, kind: str | None) -> list[CheckRef]:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+# The reason codes extraction may record; checks pass them on, so they are declared by them too.
+PdfError = Literal["pdf-broken", "pdf-encrypted", "pdf-too-many-pages"]
+ImageError = Literal["image-broken", "image-too-many-pixels"]
 
 
 class PdfFacts(BaseModel):
@@ -11,9 +17,7 @@ class PdfFacts(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     opened: bool
-    error: str | None = (
-        None  # reason code when it could not be read: pdf-broken, pdf-too-many-pages
-    )
+    error: PdfError | None = None  # why it could not be read
     error_detail: str | None = None
     encrypted: bool = False
     page_count: int | None = None
@@ -31,7 +35,7 @@ class ImageFacts(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     decoded: bool
-    error: str | None = None  # image-broken, image-too-many-pixels
+    error: ImageError | None = None
     error_detail: str | None = None
     format: str | None = None
     width: int | None = None

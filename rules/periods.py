@@ -1,4 +1,4 @@
-"""Periods: `2025` for yearly programmes, `2025-B08` for Aksi HAM's four-month reports."""
+"""Periods: `2025` for a yearly programme, `2025-B08` for one whose catalog has sub-periods."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from datetime import date
 
 from rules.catalog import PeriodSpec
 
-_PERIOD = re.compile(r"^(?P<year>20[0-9]{2})(?:-(?P<code>B[0-9]{2}))?$")
-
-# caturwulan code -> (first month, last month)
-_CATURWULAN = {"B04": (1, 4), "B08": (5, 8), "B12": (9, 12)}
+# Any sub-period code a catalog may declare (rules.catalog checks the same form).
+_PERIOD = re.compile(r"^(?P<year>20[0-9]{2})(?:-(?P<code>[A-Z][A-Z0-9]{1,3}))?$")
 
 
 class PeriodError(ValueError):
@@ -48,11 +46,12 @@ def parse_period(text: str, spec: PeriodSpec) -> Period:
             raise PeriodError(text, "YYYY, e.g. 2025")
         year = int(match["year"])
         return Period(year, None, date(year, 1, 1), date(year, 12, 31))
-    expected = "YYYY-" + "|".join(spec.codes) + f", e.g. 2025-{spec.codes[0]}"
+    codes = list(spec.codes)
+    expected = "YYYY-" + "|".join(codes) + f", e.g. 2025-{codes[0]}"
     if not match or match["code"] not in spec.codes:
         raise PeriodError(text, expected)
     year, code = int(match["year"]), match["code"]
-    first, last = _CATURWULAN.get(code, (1, 12))
+    first, last = spec.codes[code]
     return Period(year, code, date(year, first, 1), _month_end(year, last))
 
 

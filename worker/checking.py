@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rules.binding import Binding, bind_file
 from rules.catalog import Catalog
 from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict, evaluate_document
-from rules.naming import ParsedName, parse_name
 from worker.extract import ExtractLimits, extract_facts
 
 
@@ -27,6 +27,8 @@ def check_path(
     facts = extract_facts(
         path, name=name, size=size, sha256=sha256, declared_mime=declared_mime, limits=limits
     )
-    parsed = parse_name(name)
-    kind_code = parsed.kind_code if isinstance(parsed, ParsedName) else None
+    # Only the name's kind code is taken here: a kind that does not fit is a finding of the
+    # evaluation (evidence-kind), not a refusal as at intake.
+    bound = bind_file(catalog, ctx.naming, criterion=ctx.criterion_id, kind=None, name=name)
+    kind_code = bound.kind_code if isinstance(bound, Binding) else None
     return evaluate_document(catalog, facts, ctx, declared_kind, kind_code), facts.mime

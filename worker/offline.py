@@ -12,12 +12,13 @@ from pathlib import Path
 
 from infra.archives import ArchiveLimits, expand_zip
 from infra.units import SEED_DIR, canonical_code
+from rules.binding import Binding, bind_file
 from rules.catalog import Catalog
 from rules.catalogs import CatalogSet
 from rules.completeness import CriterionVerdict, DocState, evaluate_submission
 from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
-from rules.naming import ParsedName, parse_name
+from rules.naming import NamingConvention
 from rules.periods import Period
 from worker.checking import check_path
 from worker.extract import ExtractLimits
@@ -94,17 +95,19 @@ def walk_folder(root: Path) -> Iterator[LocalFile]:
             yield LocalFile(path.relative_to(root).as_posix(), path)
 
 
-def criterion_of(name: str, catalog: Catalog, given: str | None) -> str | None:
-    """Given on the command line, else the canonical name's, else a folder named like one."""
-    if given:
-        return given
-    parsed = parse_name(name.rsplit("/", 1)[-1])
-    if isinstance(parsed, ParsedName):
-        return parsed.criterion
-    for part in reversed(name.split("/")[:-1]):
-        if part.upper() in catalog.leaves:
-            return part.upper()
-    return None
+def criterion_of(
+    name: str, catalog: Catalog, naming: NamingConvention, given: str | None
+) -> tuple[str | None, str | None]:
+    """(criterion, problem): given on the command line, else the canonical name's, else the
+    nearest folder named like a criterion id."""
+    folder, _, base = name.rpartition("/")
+    bound = bind_file(catalog, naming, criterion=given, kind=None, name=base, folder=folder)
+    if isinstance(bound, Binding):
+        return bound.criterion_id, None
+    if bound.code == "criterion_missing":
+        return None, "criterion-unknown"
+    crit = bound.details["criterion"]
+    return crit, f"criterion-not-in-catalog:{crit}"
 
 
 def sha256_of(path: Path) -> str:
@@ -121,24 +124,17 @@ def _check_all(
     period: Period,
     criterion: str | None,
     limits: ExtractLimits,
+    naming: NamingConvention,
 ) -> None:
     catalog = report.catalog
-    docs = [
-        OfflineDocument(
-            f.name,
-            criterion_of(f.name, catalog, criterion),
-            f.path.stat().st_size,
-            sha256_of(f.path),
+    docs = []
+    for f in files:
+        crit, problem = criterion_of(f.name, catalog, naming, criterion)
+        docs.append(
+            OfflineDocument(f.name, crit, f.path.stat().st_size, sha256_of(f.path), problem=problem)
         )
-        for f in files
-    ]
     for doc, file in zip(docs, files, strict=True):
-        if doc.criterion_id is None or doc.criterion_id not in catalog.leaves:
-            doc.problem = (
-                "criterion-unknown"
-                if doc.criterion_id is None
-                else f"criterion-not-in-catalog:{doc.criterion_id}"
-            )
+        if doc.problem is not None or doc.criterion_id is None:
             continue
         siblings: dict[str, list[str]] = {}
         for other in docs:
@@ -152,6 +148,7 @@ def _check_all(
             criterion_id=doc.criterion_id,
             window_start=period.start,
             window_end=period.end,
+            naming=naming,
             sibling_hashes=siblings,
         )
         doc.verdict, doc.mime = check_path(
@@ -202,7 +199,9 @@ def verify_offline(
     )
     limits = limits or ExtractLimits()
     if path.is_dir():
-        _check_all(report, list(walk_folder(path)), parsed_period, criterion, limits)
+        _check_all(
+            report, list(walk_folder(path)), parsed_period, criterion, limits, catalogs.naming
+        )
         return report
     with tempfile.TemporaryDirectory(prefix="absah-verify-") as tmp:
         entries, rejected = expand_zip(path, Path(tmp), ArchiveLimits())
@@ -213,5 +212,5 @@ def verify_offline(
         files = [
             LocalFile(e.name, e.path) for e in entries if Path(e.name).name not in SKIPPED_NAMES
         ]
-        _check_all(report, files, parsed_period, criterion, limits)
+        _check_all(report, files, parsed_period, criterion, limits, catalogs.naming)
     return report

@@ -121,6 +121,7 @@ def check_file(
         criterion_id=job.criterion_id,
         window_start=period.start,
         window_end=period.end,
+        naming=rt.catalogs.naming,
         sibling_hashes=sibling_hashes(rt, job),
     )
     return check_path(
@@ -131,7 +132,8 @@ def check_file(
         declared_mime=job.declared_mime,
         catalog=catalog,
         ctx=ctx,
-        declared_kind=job.declared_kind if job.kind_source == "form" else None,
+        # the kind intake bound (form field or name); a kind the worker found is found again
+        declared_kind=job.declared_kind if job.kind_source else None,
         limits=rt.limits,
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,8 +15,9 @@ from intake.address import Target
 from intake.errors import ApiError
 from intake.runtime import ApiRuntime
 from intake.upload.receiving import Received, ReceivedFile, receive_multipart, too_large
+from rules.binding import BindingProblem, bind_file
 from rules.catalog import Catalog
-from rules.naming import ParsedName, parse_name
+from rules.naming import NamingConvention
 
 
 def limits_of(rt: ApiRuntime) -> ArchiveLimits:
@@ -30,55 +30,36 @@ def limits_of(rt: ApiRuntime) -> ArchiveLimits:
     )
 
 
-_CRITERION_LIKE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+){1,3}$")
-
-
-def criterion_hint(entry_name: str, catalog: Catalog) -> str | None:
-    """A folder named like a criterion id (nearest first) binds the files inside it.
-
-    A folder written like an id (upper case, dashes) that the catalog does not know is
-    returned too, so the uploader hears "unknown criterion X", not "no criterion".
-    """
-    folders = [p.strip() for p in entry_name.split("/")[:-1]]
-    for part in reversed(folders):
-        if part.upper() in catalog.leaves:
-            return part.upper()
-    for part in reversed(folders):
-        if _CRITERION_LIKE.match(part):
-            return part
-    return None
-
-
 def bind_entries(
-    entries: list[ExpandedEntry], catalog: Catalog, criterion: str | None
+    entries: list[ExpandedEntry], catalog: Catalog, naming: NamingConvention, criterion: str | None
 ) -> tuple[list[ReceivedFile], list[dict[str, str]]]:
-    """Entries with a known criterion become files; the others are listed, not fatal."""
+    """Entries with a known criterion (form field, canonical name or folder) become files; the
+    others are listed, not fatal. The kind is left to planning, as for any upload."""
     files: list[ReceivedFile] = []
     rejected: list[dict[str, str]] = []
     for entry in entries:
-        base = display_name(entry.name.rsplit("/", 1)[-1])
-        parsed = parse_name(base)
-        crit = criterion or (parsed.criterion if isinstance(parsed, ParsedName) else None)
-        crit = (crit or criterion_hint(entry.name, catalog) or "").upper() or None
-        if crit is None or crit not in catalog.leaves:
+        folder, _, raw = entry.name.rpartition("/")
+        base = display_name(raw)
+        bound = bind_file(catalog, naming, criterion=criterion, kind=None, name=base, folder=folder)
+        if isinstance(bound, BindingProblem):
             rejected.append(
                 {
                     "name": entry.name,
-                    "code": "criterion_missing" if crit is None else "unknown_criterion",
-                    "message": f"Kriteria berkas '{entry.name}' tidak diketahui: beri nama sesuai "
-                    "konvensi atau letakkan di folder bernama kode kriteria."
-                    if crit is None
-                    else f"Kriteria '{crit}' tidak ada dalam katalog.",
-                    "message_en": f"The criterion of '{entry.name}' is unknown: use the naming "
-                    "convention or a folder named after the criterion id."
-                    if crit is None
-                    else f"Criterion '{crit}' is not in the catalog.",
+                    "code": bound.code,
+                    "message": bound.message_id,
+                    "message_en": bound.message_en,
                 }
             )
             continue
         files.append(
             ReceivedFile(
-                "bundle", base, None, entry.path, entry.size, entry.sha256, criterion_hint=crit
+                "bundle",
+                base,
+                None,
+                entry.path,
+                entry.size,
+                entry.sha256,
+                criterion_hint=bound.criterion_id,
             )
         )
     return files, rejected
@@ -125,7 +106,9 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
             )
         except ArchiveError as exc:
             raise ApiError(422, exc.code, exc.message, exc.message_en) from exc
-        files, unbound = bind_entries(entries, target.catalog, fields.get("criterion") or None)
+        files, unbound = bind_entries(
+            entries, target.catalog, rt.catalogs.naming, fields.get("criterion") or None
+        )
         rejected = [
             {"name": r.name, "code": r.code, "message": r.message, "message_en": r.message_en}
             for r in refused

@@ -90,7 +90,7 @@ async def create_upload(rt: ApiRuntime, caller: Principal, body: UploadIn) -> Up
         raise too_large(rt.settings.max_upload_bytes)
     name = display_name(body.name)  # as multipart names: no control characters kept
     file = ReceivedFile("upload", name, body.content_type, Path(), body.size, body.sha256.lower())
-    (planned,) = plan_documents(target, [file], body.criterion, body.kind)
+    (planned,) = plan_documents(target, rt.catalogs.naming, [file], body.criterion, body.kind)
     row = Upload(
         api_key_id=caller.key_id,
         programme=target.programme,

@@ -21,7 +21,8 @@ from intake.address import Target
 from intake.errors import ApiError, database_unavailable, storage_unavailable
 from intake.runtime import ApiRuntime
 from intake.upload.receiving import ReceivedFile
-from rules.naming import ParsedName, parse_name
+from rules.binding import BindingProblem, bind_file
+from rules.naming import NamingConvention
 
 log = logging.getLogger(__name__)
 
@@ -37,62 +38,41 @@ class PlannedDocument:
 
 
 def plan_documents(
-    target: Target, files: list[ReceivedFile], criterion: str | None, kind: str | None
+    target: Target,
+    naming: NamingConvention,
+    files: list[ReceivedFile],
+    criterion: str | None,
+    kind: str | None,
 ) -> list[PlannedDocument]:
-    """Bind each file to a criterion (form field, else its canonical name) and a kind."""
+    """Bind each file (rules/binding.py: form field, else canonical name, else its folder) to
+    a criterion and, where the form or the name says it, a kind; any problem refuses all."""
     if not files:
         raise ApiError(
             422, "no_files", "Tidak ada berkas pada kolom 'files'.", "No file in the field 'files'."
         )
-    catalog = target.catalog
-    if kind is not None and kind not in catalog.evidence_kinds:
-        raise ApiError(
-            422,
-            "unknown_kind",
-            f"Jenis bukti '{kind}' tidak dikenal.",
-            f"Unknown evidence kind '{kind}'.",
-            known=sorted(catalog.evidence_kinds),
-        )
     planned = []
     for file in files:
-        parsed = parse_name(file.name)
-        crit = criterion or (parsed.criterion if isinstance(parsed, ParsedName) else None)
-        crit = crit or file.criterion_hint
-        if crit is None:
-            raise ApiError(
-                422,
-                "criterion_missing",
-                f"Kriteria untuk berkas '{file.name}' tidak diketahui: isi kolom "
-                "'criterion' atau gunakan nama berkas sesuai konvensi.",
-                f"The criterion of '{file.name}' is unknown: send the field "
-                "'criterion' or name the file by the convention.",
-                file=file.name,
-            )
-        crit = crit.strip().upper()
-        leaf = catalog.leaves.get(crit)
-        if leaf is None:
-            raise ApiError(
-                422,
-                "unknown_criterion",
-                f"Kriteria '{crit}' tidak ada dalam katalog {catalog.programme}.",
-                f"Criterion '{crit}' is not in the {catalog.programme} catalog.",
-                criterion=crit,
-                file=file.name,
-            )
-        if kind is not None and kind not in {req.kind for req in leaf.evidence}:
-            raise ApiError(
-                422,
-                "kind_not_for_criterion",
-                f"Jenis bukti '{kind}' tidak diminta oleh kriteria {crit}.",
-                f"Evidence kind '{kind}' is not asked for by criterion {crit}.",
-                criterion=crit,
-                kind=kind,
-            )
+        bound = bind_file(
+            target.catalog,
+            naming,
+            criterion=criterion or file.criterion_hint,
+            kind=kind,
+            name=file.name,
+        )
+        if isinstance(bound, BindingProblem):
+            raise ApiError(422, bound.code, bound.message_id, bound.message_en, **bound.details)
         doc_id = new_id()
         key = document_key(
-            target.programme, str(target.period), target.unit.code, crit, doc_id, file.name
+            target.programme,
+            str(target.period),
+            target.unit.code,
+            bound.criterion_id,
+            doc_id,
+            file.name,
         )
-        planned.append(PlannedDocument(doc_id, file, crit, kind, "form" if kind else None, key))
+        planned.append(
+            PlannedDocument(doc_id, file, bound.criterion_id, bound.kind, bound.kind_source, key)
+        )
     return planned
 
 
@@ -272,7 +252,11 @@ async def accept_files(
     rejected: list[dict[str, str]] | None = None,
 ) -> tuple[str, list[Document], list[dict[str, str]]]:
     """The intake of a set of received files: plan, store bytes, record rows, enqueue."""
-    planned = plan_documents(target, files, criterion, kind) if files or not rejected else []
+    planned = (
+        plan_documents(target, rt.catalogs.naming, files, criterion, kind)
+        if files or not rejected
+        else []
+    )
     try:
         planned, duplicates = await run_in_threadpool(split_duplicates, rt, target, planned)
     except OperationalError as exc:

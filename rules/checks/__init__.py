@@ -1,4 +1,5 @@
-"""The check registry: every check by its stable id. Adding a check = a function and a line here."""
+"""The check registry: every check by its stable id. Adding a check = a function, its CheckSpec
+(id, reason codes, parameters) and a line here."""
 
 from __future__ import annotations
 

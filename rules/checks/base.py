@@ -1,4 +1,4 @@
-"""What a check is: a stable id, a typed parameter model and a pure function over facts."""
+"""What a check is: a stable id, its reason codes, a typed parameter model and a pure function."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding
+from rules.findings import CheckResult, Emitter, Finding
 
 P = TypeVar("P", bound=BaseModel)
 
@@ -24,11 +24,15 @@ class Params(BaseModel):
 
 
 @dataclass(frozen=True)
-class CheckSpec(Generic[P]):
-    id: str
+class CheckSpec(Emitter, Generic[P]):
+    """A registered check. `check` says what it found; `run` turns that into a stamped finding."""
+
     params: type[P]
-    run: Callable[[FileFacts, CheckContext, P], Finding]
+    check: Callable[[FileFacts, CheckContext, P], CheckResult]
     summary: str
 
     def parse_params(self, raw: dict[str, Any]) -> P:
         return self.params.model_validate(raw)
+
+    def run(self, facts: FileFacts, ctx: CheckContext, params: P) -> Finding:
+        return self.finding(self.check(facts, ctx, params))

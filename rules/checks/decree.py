@@ -10,7 +10,7 @@ from pydantic import Field
 from rules.checks.base import CheckSpec, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import CheckResult, Outcome, result
 from rules.text import SearchText, prepare
 
 MONTHS = {
@@ -99,9 +99,9 @@ class DecreeParams(Params):
     min_soft: int = Field(default=0, ge=0)
 
 
-def decree_structure(facts: FileFacts, ctx: CheckContext, params: DecreeParams) -> Finding:
+def decree_structure(facts: FileFacts, ctx: CheckContext, params: DecreeParams) -> CheckResult:
     if not facts.text.strip():
-        return make_finding("decree-structure", Outcome.SKIP, "decree-no-text")
+        return result(Outcome.SKIP, "decree-no-text")
     text = prepare(facts.text)
     missing = [
         label
@@ -120,16 +120,14 @@ def decree_structure(facts: FileFacts, ctx: CheckContext, params: DecreeParams) 
         soft_found.append("bahwa")
     soft_total = len(SOFT_MARKERS) + 2
     if missing:
-        return make_finding(
-            "decree-structure",
+        return result(
             Outcome.FAIL,
             "decree-markers-missing",
             missing=missing,
             soft_found=soft_found,
         )
     if len(soft_found) < params.min_soft:
-        return make_finding(
-            "decree-structure",
+        return result(
             Outcome.WARN,
             "decree-soft-markers-few",
             needs_review=True,
@@ -137,8 +135,7 @@ def decree_structure(facts: FileFacts, ctx: CheckContext, params: DecreeParams) 
             soft_total=soft_total,
             min_soft=params.min_soft,
         )
-    return make_finding(
-        "decree-structure",
+    return result(
         Outcome.PASS,
         "decree-ok",
         soft_score=len(soft_found),
@@ -152,17 +149,16 @@ class DecreeDateParams(Params):
     years_after: int = Field(default=0, ge=0)
 
 
-def decree_date(facts: FileFacts, ctx: CheckContext, params: DecreeDateParams) -> Finding:
+def decree_date(facts: FileFacts, ctx: CheckContext, params: DecreeDateParams) -> CheckResult:
     if not facts.text.strip():
-        return make_finding("decree-date", Outcome.SKIP, "decree-no-text")
+        return result(Outcome.SKIP, "decree-no-text")
     found = find_decree_date(prepare(facts.text))
     if found is None:
-        return make_finding("decree-date", Outcome.WARN, "decree-date-missing", needs_review=True)
+        return result(Outcome.WARN, "decree-date-missing", needs_review=True)
     start = ctx.window_start.replace(year=ctx.window_start.year - params.years_before)
     end = ctx.window_end.replace(year=ctx.window_end.year + params.years_after)
     if not start <= found <= end:
-        return make_finding(
-            "decree-date",
+        return result(
             Outcome.WARN,
             "decree-date-outside-period",
             needs_review=True,
@@ -170,18 +166,20 @@ def decree_date(facts: FileFacts, ctx: CheckContext, params: DecreeDateParams) -
             window_start=start.isoformat(),
             window_end=end.isoformat(),
         )
-    return make_finding("decree-date", Outcome.PASS, "decree-date-ok", date=found.isoformat())
+    return result(Outcome.PASS, "decree-date-ok", date=found.isoformat())
 
 
 DECREE_STRUCTURE = CheckSpec(
-    "decree-structure",
-    DecreeParams,
-    decree_structure,
-    "hard SK markers present (DOMAIN.md §5); soft markers scored",
+    id="decree-structure",
+    codes=("decree-ok", "decree-markers-missing", "decree-soft-markers-few", "decree-no-text"),
+    params=DecreeParams,
+    check=decree_structure,
+    summary="hard SK markers present (DOMAIN.md §5); soft markers scored",
 )
 DECREE_DATE = CheckSpec(
-    "decree-date",
-    DecreeDateParams,
-    decree_date,
-    "'pada tanggal d Bulan yyyy' inside the period window, else a person looks",
+    id="decree-date",
+    codes=("decree-date-ok", "decree-date-missing", "decree-date-outside-period", "decree-no-text"),
+    params=DecreeDateParams,
+    check=decree_date,
+    summary="'pada tanggal d Bulan yyyy' inside the period window, else a person looks",
 )

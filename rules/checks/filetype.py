@@ -5,7 +5,7 @@ from __future__ import annotations
 from rules.checks.base import CheckSpec, NoParams
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import CheckResult, Outcome, result
 
 # Extensions a sniffed type may honestly carry.
 _EXTENSIONS_BY_MIME = {
@@ -18,15 +18,12 @@ _EXTENSIONS_BY_MIME = {
 }
 
 
-def mime_allowed(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
+def mime_allowed(facts: FileFacts, ctx: CheckContext, _: NoParams) -> CheckResult:
     if ctx.kind is None:
-        return make_finding("mime-allowed", Outcome.SKIP, "not-applicable")
+        return result(Outcome.SKIP, "not-applicable")
     if facts.mime in ctx.allowed_mime:
-        return make_finding(
-            "mime-allowed", Outcome.PASS, "mime-allowed", detected=facts.mime, kind=ctx.kind
-        )
-    return make_finding(
-        "mime-allowed",
+        return result(Outcome.PASS, "mime-allowed", detected=facts.mime, kind=ctx.kind)
+    return result(
         Outcome.FAIL,
         "mime-not-allowed",
         detected=facts.mime,
@@ -35,11 +32,10 @@ def mime_allowed(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
     )
 
 
-def extension_matches(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
+def extension_matches(facts: FileFacts, ctx: CheckContext, _: NoParams) -> CheckResult:
     ext = facts.extension
     if ctx.allowed_extensions and ext not in ctx.allowed_extensions:
-        return make_finding(
-            "extension-matches",
+        return result(
             Outcome.FAIL,
             "extension-not-allowed",
             extension=ext,
@@ -47,25 +43,26 @@ def extension_matches(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Findi
         )
     honest = _EXTENSIONS_BY_MIME.get(facts.mime)
     if honest is not None and ext not in honest:
-        return make_finding(
-            "extension-matches",
+        return result(
             Outcome.FAIL,
             "extension-mismatch",
             extension=ext,
             detected=facts.mime,
         )
-    return make_finding("extension-matches", Outcome.PASS, "ok")
+    return result(Outcome.PASS, "ok")
 
 
 MIME_ALLOWED = CheckSpec(
-    "mime-allowed",
-    NoParams,
-    mime_allowed,
-    "content type (python-magic) is one the evidence kind accepts",
+    id="mime-allowed",
+    codes=("mime-allowed", "mime-not-allowed", "not-applicable"),
+    params=NoParams,
+    check=mime_allowed,
+    summary="content type (python-magic) is one the evidence kind accepts",
 )
 EXTENSION_MATCHES = CheckSpec(
-    "extension-matches",
-    NoParams,
-    extension_matches,
-    "the name's extension is accepted and agrees with the content",
+    id="extension-matches",
+    codes=("ok", "extension-not-allowed", "extension-mismatch"),
+    params=NoParams,
+    check=extension_matches,
+    summary="the name's extension is accepted and agrees with the content",
 )

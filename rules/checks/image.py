@@ -10,23 +10,20 @@ from pydantic import Field, model_validator
 from rules.checks.base import CheckSpec, NoParams, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import CheckResult, Outcome, result
 
 
-def image_decodes(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
+def image_decodes(facts: FileFacts, ctx: CheckContext, _: NoParams) -> CheckResult:
     image = facts.image
     if image is None:
-        return make_finding("image-decodes", Outcome.SKIP, "not-an-image")
+        return result(Outcome.SKIP, "not-an-image")
     if not image.decoded:
-        return make_finding(
-            "image-decodes",
+        return result(
             Outcome.FAIL,
             image.error or "image-broken",
             detail=image.error_detail or "tidak terbaca",
         )
-    return make_finding(
-        "image-decodes", Outcome.PASS, "image-ok", width=image.width, height=image.height
-    )
+    return result(Outcome.PASS, "image-ok", width=image.width, height=image.height)
 
 
 class ResolutionParams(Params):
@@ -40,28 +37,26 @@ class ResolutionParams(Params):
         return self
 
 
-def image_resolution(facts: FileFacts, ctx: CheckContext, params: ResolutionParams) -> Finding:
+def image_resolution(facts: FileFacts, ctx: CheckContext, params: ResolutionParams) -> CheckResult:
     image = facts.image
     if image is None or not image.decoded or not image.width or not image.height:
-        return make_finding("image-resolution", Outcome.SKIP, "not-applicable")
+        return result(Outcome.SKIP, "not-applicable")
     short = min(image.width, image.height)
     if short < params.min_side:
-        return make_finding(
-            "image-resolution",
+        return result(
             Outcome.FAIL,
             "image-resolution-too-low",
             short_side=short,
             min_side=params.min_side,
         )
     if short < params.warn_below:
-        return make_finding(
-            "image-resolution",
+        return result(
             Outcome.WARN,
             "image-resolution-low",
             short_side=short,
             warn_below=params.warn_below,
         )
-    return make_finding("image-resolution", Outcome.PASS, "image-resolution-ok", short_side=short)
+    return result(Outcome.PASS, "image-resolution-ok", short_side=short)
 
 
 class ExifDateParams(Params):
@@ -69,18 +64,17 @@ class ExifDateParams(Params):
     outside: Literal["review", "warn"] = "review"
 
 
-def exif_date(facts: FileFacts, ctx: CheckContext, params: ExifDateParams) -> Finding:
+def exif_date(facts: FileFacts, ctx: CheckContext, params: ExifDateParams) -> CheckResult:
     image = facts.image
     if image is None or not image.decoded:
-        return make_finding("exif-date", Outcome.SKIP, "not-applicable")
+        return result(Outcome.SKIP, "not-applicable")
     if not image.exif_datetime:
         # EXIF is often stripped by messengers: a warning, never a rejection.
-        return make_finding("exif-date", Outcome.WARN, "exif-date-missing")
+        return result(Outcome.WARN, "exif-date-missing")
     taken = date.fromisoformat(image.exif_datetime[:10])
     start = ctx.window_start.replace(year=ctx.window_start.year - params.years_before)
     if not start <= taken <= ctx.window_end:
-        return make_finding(
-            "exif-date",
+        return result(
             Outcome.WARN,
             "exif-date-outside-period",
             needs_review=params.outside == "review",
@@ -89,40 +83,51 @@ def exif_date(facts: FileFacts, ctx: CheckContext, params: ExifDateParams) -> Fi
             window_end=ctx.window_end.isoformat(),
             location={"exif": "DateTimeOriginal"},
         )
-    return make_finding("exif-date", Outcome.PASS, "exif-date-ok", date=taken.isoformat())
+    return result(Outcome.PASS, "exif-date-ok", date=taken.isoformat())
 
 
-def duplicate_in_submission(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
+def duplicate_in_submission(facts: FileFacts, ctx: CheckContext, _: NoParams) -> CheckResult:
     others = ctx.sibling_hashes.get(facts.sha256)
     if others:
-        return make_finding(
-            "duplicate-in-submission",
+        return result(
             Outcome.WARN,
             "duplicate-in-submission",
             needs_review=True,
             other_criteria=sorted(set(others)),
         )
-    return make_finding("duplicate-in-submission", Outcome.PASS, "duplicate-none")
+    return result(Outcome.PASS, "duplicate-none")
 
 
 IMAGE_DECODES = CheckSpec(
-    "image-decodes", NoParams, image_decodes, "the image decodes within the pixel cap"
+    id="image-decodes",
+    codes=("image-ok", "image-broken", "image-too-many-pixels", "not-an-image"),
+    params=NoParams,
+    check=image_decodes,
+    summary="the image decodes within the pixel cap",
 )
 IMAGE_RESOLUTION = CheckSpec(
-    "image-resolution",
-    ResolutionParams,
-    image_resolution,
-    "the shorter side reaches the minimum; warn below the advised size",
+    id="image-resolution",
+    codes=(
+        "image-resolution-ok",
+        "image-resolution-low",
+        "image-resolution-too-low",
+        "not-applicable",
+    ),
+    params=ResolutionParams,
+    check=image_resolution,
+    summary="the shorter side reaches the minimum; warn below the advised size",
 )
 EXIF_DATE = CheckSpec(
-    "exif-date",
-    ExifDateParams,
-    exif_date,
-    "EXIF capture date inside the period when present; warn when absent",
+    id="exif-date",
+    codes=("exif-date-ok", "exif-date-missing", "exif-date-outside-period", "not-applicable"),
+    params=ExifDateParams,
+    check=exif_date,
+    summary="EXIF capture date inside the period when present; warn when absent",
 )
 DUPLICATE_IN_SUBMISSION = CheckSpec(
-    "duplicate-in-submission",
-    NoParams,
-    duplicate_in_submission,
-    "the same bytes (SHA-256) already uploaded elsewhere in the submission go to a person",
+    id="duplicate-in-submission",
+    codes=("duplicate-none", "duplicate-in-submission"),
+    params=NoParams,
+    check=duplicate_in_submission,
+    summary="the same bytes (SHA-256) already uploaded elsewhere in the submission go to a person",
 )

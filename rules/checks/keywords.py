@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from rules.checks.base import CheckSpec, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import CheckResult, Outcome, result
 from rules.text import prepare
 
 
@@ -25,32 +25,30 @@ class KeywordParams(Params):
         return self
 
 
-def keywords(facts: FileFacts, ctx: CheckContext, params: KeywordParams) -> Finding:
+def keywords(facts: FileFacts, ctx: CheckContext, params: KeywordParams) -> CheckResult:
     if not facts.text.strip():
-        return make_finding("keywords", Outcome.SKIP, "keywords-no-text")
+        return result(Outcome.SKIP, "keywords-no-text")
     text = prepare(facts.text)
     missing = [word for word in params.all if not text.contains(word)]
     if params.any and not any(text.contains(word) for word in params.any):
         missing.append(" / ".join(params.any))
     if not missing:
-        return make_finding("keywords", Outcome.PASS, "keywords-ok")
+        return result(Outcome.PASS, "keywords-ok")
     if params.on_missing == "review":
-        return make_finding(
-            "keywords",
+        return result(
             Outcome.WARN,
             "keywords-missing",
             needs_review=True,
             missing=missing,
             criterion=ctx.criterion_id,
         )
-    return make_finding(
-        "keywords", Outcome.FAIL, "keywords-missing", missing=missing, criterion=ctx.criterion_id
-    )
+    return result(Outcome.FAIL, "keywords-missing", missing=missing, criterion=ctx.criterion_id)
 
 
 KEYWORDS = CheckSpec(
-    "keywords",
-    KeywordParams,
-    keywords,
-    "case-insensitive keyword presence (all of / any of) in the text",
+    id="keywords",
+    codes=("keywords-ok", "keywords-missing", "keywords-no-text"),
+    params=KeywordParams,
+    check=keywords,
+    summary="case-insensitive keyword presence (all of / any of) in the text",
 )

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from rules.checks.base import CheckSpec, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import CheckResult, Outcome, result
 from rules.text import prepare
 
 _NIP = re.compile(r"\b\d{8}\s?\d{6}\s?\d\s?\d{3}\b")
@@ -40,27 +40,24 @@ class LetterParams(Params):
         return self
 
 
-def letter_structure(facts: FileFacts, ctx: CheckContext, params: LetterParams) -> Finding:
+def letter_structure(facts: FileFacts, ctx: CheckContext, params: LetterParams) -> CheckResult:
     if not facts.text.strip():
-        return make_finding("letter-structure", Outcome.SKIP, "letter-no-text")
+        return result(Outcome.SKIP, "letter-no-text")
     spaced = prepare(facts.text).spaced
 
     def absent(parts: list[LetterPart]) -> list[str]:
         return [LETTER_PARTS[p][0] for p in parts if not LETTER_PARTS[p][1].search(spaced)]
 
     if missing := absent(params.required):
-        return make_finding(
-            "letter-structure", Outcome.FAIL, "letter-parts-missing", missing=missing
-        )
+        return result(Outcome.FAIL, "letter-parts-missing", missing=missing)
     if missing := absent(params.expected):
-        return make_finding(
-            "letter-structure",
+        return result(
             Outcome.WARN,
             "letter-parts-unusual",
             needs_review=True,
             missing=missing,
         )
-    return make_finding("letter-structure", Outcome.PASS, "letter-ok")
+    return result(Outcome.PASS, "letter-ok")
 
 
 class SignatureParams(Params):
@@ -74,9 +71,9 @@ class SignatureParams(Params):
     tail_chars: int = Field(default=1500, ge=100)  # "ttd"/"cap" count only this near the end
 
 
-def signature_block(facts: FileFacts, ctx: CheckContext, params: SignatureParams) -> Finding:
+def signature_block(facts: FileFacts, ctx: CheckContext, params: SignatureParams) -> CheckResult:
     if not facts.text.strip():
-        return make_finding("signature-block", Outcome.SKIP, "signature-no-text")
+        return result(Outcome.SKIP, "signature-no-text")
     text = prepare(facts.text)
     found = []
     if _NIP.search(text.spaced):
@@ -86,11 +83,10 @@ def signature_block(facts: FileFacts, ctx: CheckContext, params: SignatureParams
     if _SIGNED_BY_HAND.search(text.spaced[-params.tail_chars :]):
         found.append("ttd/cap")
     if found:
-        return make_finding("signature-block", Outcome.PASS, "signature-found", found=found)
+        return result(Outcome.PASS, "signature-found", found=found)
     pdf = facts.pdf
     # A warning only: a wet signature leaves no text, so only a person can tell.
-    return make_finding(
-        "signature-block",
+    return result(
         Outcome.WARN,
         "signature-not-found",
         pages_read=len(pdf.pages_text) if pdf else None,
@@ -99,14 +95,16 @@ def signature_block(facts: FileFacts, ctx: CheckContext, params: SignatureParams
 
 
 LETTER_STRUCTURE = CheckSpec(
-    "letter-structure",
-    LetterParams,
-    letter_structure,
-    "surat dinas layout: Nomor, Sifat, Lampiran, Hal/Perihal, Yth. (required or expected)",
+    id="letter-structure",
+    codes=("letter-ok", "letter-parts-missing", "letter-parts-unusual", "letter-no-text"),
+    params=LetterParams,
+    check=letter_structure,
+    summary="surat dinas layout: Nomor, Sifat, Lampiran, Hal/Perihal, Yth. (required or expected)",
 )
 SIGNATURE_BLOCK = CheckSpec(
-    "signature-block",
-    SignatureParams,
-    signature_block,
-    "a NIP, an e-signature note, or ttd/cap near the end; warn only when none is found",
+    id="signature-block",
+    codes=("signature-found", "signature-not-found", "signature-no-text"),
+    params=SignatureParams,
+    check=signature_block,
+    summary="a NIP, an e-signature note, or ttd/cap near the end; warn only when none is found",
 )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rules.checks.base import CheckSpec, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
-from rules.naming import PATTERN, NameProblem, parse_name
+from rules.findings import CheckResult, Outcome, result
+from rules.naming import PATTERN, NameProblem
 
 
 class NameParams(Params):
@@ -14,12 +14,11 @@ class NameParams(Params):
     require_canonical: bool = False
 
 
-def file_name(facts: FileFacts, ctx: CheckContext, params: NameParams) -> Finding:
-    parsed = parse_name(facts.name)
+def file_name(facts: FileFacts, ctx: CheckContext, params: NameParams) -> CheckResult:
+    parsed = ctx.naming.parse(facts.name)
     if isinstance(parsed, NameProblem):
         outcome = Outcome.FAIL if params.require_canonical else Outcome.WARN
-        return make_finding(
-            "file-name",
+        return result(
             outcome,
             "name-not-canonical",
             pattern=PATTERN,
@@ -41,8 +40,7 @@ def file_name(facts: FileFacts, ctx: CheckContext, params: NameParams) -> Findin
     }
     for token, want in expected.items():
         if found[token] != want:
-            return make_finding(
-                "file-name",
+            return result(
                 Outcome.FAIL,
                 "name-token-mismatch",
                 token=token,
@@ -50,12 +48,13 @@ def file_name(facts: FileFacts, ctx: CheckContext, params: NameParams) -> Findin
                 expected=want,
                 location={"token": token},
             )
-    return make_finding("file-name", Outcome.PASS, "name-ok")
+    return result(Outcome.PASS, "name-ok")
 
 
 FILE_NAME = CheckSpec(
-    "file-name",
-    NameParams,
-    file_name,
-    "a canonical name agrees with unit, programme, period and criterion",
+    id="file-name",
+    codes=("name-ok", "name-not-canonical", "name-token-mismatch"),
+    params=NameParams,
+    check=file_name,
+    summary="a canonical name agrees with unit, programme, period and criterion",
 )

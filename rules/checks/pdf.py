@@ -7,7 +7,7 @@ from pydantic import Field
 from rules.checks.base import CheckSpec, NoParams, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import CheckResult, Outcome, result
 
 
 class PagesParams(Params):
@@ -15,62 +15,57 @@ class PagesParams(Params):
     max_pages: int = Field(default=500, ge=1)
 
 
-def pdf_opens(facts: FileFacts, ctx: CheckContext, params: PagesParams) -> Finding:
+def pdf_opens(facts: FileFacts, ctx: CheckContext, params: PagesParams) -> CheckResult:
     pdf = facts.pdf
     if pdf is None:
-        return make_finding("pdf-opens", Outcome.SKIP, "not-a-pdf")
+        return result(Outcome.SKIP, "not-a-pdf")
     if pdf.encrypted and not pdf.opened:
         # A PDF with only an owner password ("restricted", common for e-signed decrees) reads
         # fine; only one that needs a password to open is refused.
-        return make_finding("pdf-opens", Outcome.FAIL, "pdf-encrypted")
+        return result(Outcome.FAIL, "pdf-encrypted")
     if pdf.error == "pdf-too-many-pages" or (pdf.page_count or 0) > params.max_pages:
-        return make_finding(
-            "pdf-opens",
+        return result(
             Outcome.FAIL,
             "pdf-too-many-pages",
             pages=pdf.page_count,
             max_pages=params.max_pages,
         )
     if not pdf.opened:
-        return make_finding(
-            "pdf-opens",
+        return result(
             Outcome.FAIL,
             pdf.error or "pdf-broken",
             detail=pdf.error_detail or "struktur tidak valid",
         )
     if not pdf.page_count:
-        return make_finding("pdf-opens", Outcome.FAIL, "pdf-no-pages")
+        return result(Outcome.FAIL, "pdf-no-pages")
     if pdf.page_count < params.min_pages:
-        return make_finding(
-            "pdf-opens",
+        return result(
             Outcome.FAIL,
             "pdf-too-few-pages",
             pages=pdf.page_count,
             min_pages=params.min_pages,
         )
-    return make_finding("pdf-opens", Outcome.PASS, "pdf-ok", pages=pdf.page_count)
+    return result(Outcome.PASS, "pdf-ok", pages=pdf.page_count)
 
 
 class TextParams(Params):
     min_chars: int = Field(default=50, ge=1)
 
 
-def pdf_text_layer(facts: FileFacts, ctx: CheckContext, params: TextParams) -> Finding:
+def pdf_text_layer(facts: FileFacts, ctx: CheckContext, params: TextParams) -> CheckResult:
     pdf = facts.pdf
     if pdf is None or not pdf.opened:
-        return make_finding("pdf-text-layer", Outcome.SKIP, "not-applicable")
+        return result(Outcome.SKIP, "not-applicable")
     if pdf.text_chars < params.min_chars:
         # A scan is not wrong, it needs eyes: never "failed" (DOMAIN.md §5).
-        return make_finding(
-            "pdf-text-layer", Outcome.WARN, "pdf-no-text", needs_review=True, chars=pdf.text_chars
-        )
-    return make_finding("pdf-text-layer", Outcome.PASS, "pdf-text-ok", chars=pdf.text_chars)
+        return result(Outcome.WARN, "pdf-no-text", needs_review=True, chars=pdf.text_chars)
+    return result(Outcome.PASS, "pdf-text-ok", chars=pdf.text_chars)
 
 
-def pdf_risky_content(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
+def pdf_risky_content(facts: FileFacts, ctx: CheckContext, _: NoParams) -> CheckResult:
     pdf = facts.pdf
     if pdf is None or not pdf.opened:
-        return make_finding("pdf-risky-content", Outcome.SKIP, "not-applicable")
+        return result(Outcome.SKIP, "not-applicable")
     features = [
         label
         for present, label in (
@@ -82,31 +77,41 @@ def pdf_risky_content(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Findi
         if present
     ]
     if features:
-        return make_finding(
-            "pdf-risky-content",
+        return result(
             Outcome.WARN,
             "pdf-risky-content",
             needs_review=True,
             features=features,
         )
-    return make_finding("pdf-risky-content", Outcome.PASS, "ok")
+    return result(Outcome.PASS, "ok")
 
 
 PDF_OPENS = CheckSpec(
-    "pdf-opens",
-    PagesParams,
-    pdf_opens,
-    "the PDF opens, is not encrypted and has a page count within bounds",
+    id="pdf-opens",
+    codes=(
+        "pdf-ok",
+        "not-a-pdf",
+        "pdf-encrypted",
+        "pdf-too-many-pages",
+        "pdf-broken",
+        "pdf-no-pages",
+        "pdf-too-few-pages",
+    ),
+    params=PagesParams,
+    check=pdf_opens,
+    summary="the PDF opens, is not encrypted and has a page count within bounds",
 )
 PDF_TEXT_LAYER = CheckSpec(
-    "pdf-text-layer",
-    TextParams,
-    pdf_text_layer,
-    "the PDF has a text layer; a scan goes to a person (needs_review)",
+    id="pdf-text-layer",
+    codes=("pdf-text-ok", "pdf-no-text", "not-applicable"),
+    params=TextParams,
+    check=pdf_text_layer,
+    summary="the PDF has a text layer; a scan goes to a person (needs_review)",
 )
 PDF_RISKY_CONTENT = CheckSpec(
-    "pdf-risky-content",
-    NoParams,
-    pdf_risky_content,
-    "JavaScript, launch actions, embedded files or data after the end go to a person",
+    id="pdf-risky-content",
+    codes=("ok", "pdf-risky-content", "not-applicable"),
+    params=NoParams,
+    check=pdf_risky_content,
+    summary="JavaScript, launch actions, embedded files or data after the end go to a person",
 )

@@ -9,7 +9,7 @@ from pydantic import Field
 from rules.checks.base import CheckSpec, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import CheckResult, Outcome, result
 from rules.text import SearchText, prepare
 
 # A Peraturan is divided into BAB/Pasal, a Keputusan into diktum KESATU/PERTAMA (DOMAIN.md §5).
@@ -35,9 +35,11 @@ class RegulationParams(Params):
     title_within: int = Field(default=1500, ge=0)  # characters; 0 = anywhere
 
 
-def regulation_structure(facts: FileFacts, ctx: CheckContext, params: RegulationParams) -> Finding:
+def regulation_structure(
+    facts: FileFacts, ctx: CheckContext, params: RegulationParams
+) -> CheckResult:
     if not facts.text.strip():
-        return make_finding("regulation-structure", Outcome.SKIP, "regulation-no-text")
+        return result(Outcome.SKIP, "regulation-no-text")
     text = prepare(facts.text)
     titles = [t for t in params.titles if text.contains(t)]
     missing = [] if titles else [" / ".join(params.titles)]
@@ -46,22 +48,17 @@ def regulation_structure(facts: FileFacts, ctx: CheckContext, params: Regulation
     if body is not None:
         missing.append(body)
     if missing:
-        return make_finding(
-            "regulation-structure", Outcome.FAIL, "regulation-markers-missing", missing=missing
-        )
+        return result(Outcome.FAIL, "regulation-markers-missing", missing=missing)
     head = prepare(text.spaced[: params.title_within]) if params.title_within else text
     if not any(head.contains(t) for t in titles):
-        return make_finding(
-            "regulation-structure",
+        return result(
             Outcome.WARN,
             "regulation-title-not-at-start",
             needs_review=True,
             title=titles[0].upper(),
             within=params.title_within,
         )
-    return make_finding(
-        "regulation-structure", Outcome.PASS, "regulation-ok", title=titles[0].upper()
-    )
+    return result(Outcome.PASS, "regulation-ok", title=titles[0].upper())
 
 
 def _body_found(text: SearchText, titles: list[str]) -> str | None:
@@ -78,8 +75,15 @@ def _body_found(text: SearchText, titles: list[str]) -> str | None:
 
 
 REGULATION_STRUCTURE = CheckSpec(
-    "regulation-structure",
-    RegulationParams,
-    regulation_structure,
-    "a regional legal product: title, NOMOR, TENTANG, and BAB/Pasal (or diktum for a Keputusan)",
+    id="regulation-structure",
+    codes=(
+        "regulation-ok",
+        "regulation-markers-missing",
+        "regulation-title-not-at-start",
+        "regulation-no-text",
+    ),
+    params=RegulationParams,
+    check=regulation_structure,
+    summary="a regional legal product: title, NOMOR, TENTANG, and BAB/Pasal "
+    "(or diktum for a Keputusan)",
 )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
+from rules.catalogs import load_catalogs
 from rules.checks import CHECKS
 from rules.context import CheckContext
 from rules.facts import FileFacts, ImageFacts, PdfFacts
 from rules.findings import Finding
+from rules.naming import NameProblem, NamingConvention, ParsedName
 
 MB = 1024 * 1024
 SHA_A = "a" * 64
@@ -160,6 +163,7 @@ def ctx(**overrides: Any) -> CheckContext:
         "allowed_extensions": ("pdf",),
         "window_start": date(2025, 1, 1),
         "window_end": date(2025, 12, 31),
+        "naming": shipped_naming(),
     }
     fields.update(overrides)
     return CheckContext(**fields)
@@ -171,3 +175,13 @@ def run(
     """Run a check through the registry, its parameters validated as the catalog would."""
     spec = CHECKS[check_id]
     return spec.run(file, context or ctx(), spec.parse_params(params))
+
+
+@cache
+def shipped_naming() -> NamingConvention:
+    """The naming convention of the shipped catalogs (loaded once per test run)."""
+    return load_catalogs().naming
+
+
+def parse_name(name: str) -> ParsedName | NameProblem:
+    return shipped_naming().parse(name)

@@ -55,28 +55,21 @@ def test_a_full_sk_passes_the_structure_check_with_its_soft_score() -> None:
 @pytest.mark.parametrize(
     ("pattern", "replacement", "marker"),
     [
-        (r"\bkeputusan\b", "Ketetapan", "KEPUTUSAN"),
-        (r"\bnomor\b", "No.", "NOMOR"),
-        (r"\btentang\b", "mengenai", "TENTANG"),
-        (r"Menimbang :", "", "Menimbang"),
-        (r"Mengingat :", "", "Mengingat"),
-        (r"MEMUTUSKAN:\n", "", "MEMUTUSKAN"),
-        (r"\bmenetapkan\b", "membuat", "Menetapkan"),
-        (r"KESATU :", "", "KESATU/PERTAMA"),
-        (r"Ditetapkan di Palembang\n", "", "Ditetapkan di"),
-        (r"pada tanggal 15 Maret 2025", "15 Maret 2025", "pada tanggal [tgl] [Bulan] [tahun]"),
-    ],
-    ids=[
-        "keputusan",
-        "nomor",
-        "tentang",
-        "menimbang",
-        "mengingat",
-        "memutuskan",
-        "menetapkan",
-        "kesatu",
-        "ditetapkan-di",
-        "pada-tanggal",
+        pytest.param(r"\bkeputusan\b", "Ketetapan", "KEPUTUSAN", id="keputusan"),
+        pytest.param(r"\bnomor\b", "No.", "NOMOR", id="nomor"),
+        pytest.param(r"\btentang\b", "mengenai", "TENTANG", id="tentang"),
+        pytest.param(r"Menimbang :", "", "Menimbang", id="menimbang"),
+        pytest.param(r"Mengingat :", "", "Mengingat", id="mengingat"),
+        pytest.param(r"MEMUTUSKAN:\n", "", "MEMUTUSKAN", id="memutuskan"),
+        pytest.param(r"\bmenetapkan\b", "membuat", "Menetapkan", id="menetapkan"),
+        pytest.param(r"KESATU :", "", "KESATU/PERTAMA", id="kesatu"),
+        pytest.param(r"Ditetapkan di Palembang\n", "", "Ditetapkan di", id="ditetapkan-di"),
+        pytest.param(
+            r"pada tanggal 15 Maret 2025",
+            "15 Maret 2025",
+            "pada tanggal [tgl] [Bulan] [tahun]",
+            id="pada-tanggal",
+        ),
     ],
 )
 def test_an_sk_without_a_hard_marker_fails_naming_that_marker(
@@ -116,46 +109,31 @@ def test_a_letter_of_another_kind_misses_most_markers() -> None:
 @pytest.mark.parametrize(
     ("pattern", "replacement"),
     [
-        (r"MEMUTUSKAN:", "M E M U T U S K A N :"),
-        (r"MEMUTUSKAN:", "M E M U T U S K A N"),
-        (r"MEMUTUSKAN:", "MEMUTUSKAN :"),
-        (r"Menimbang :", "Menimbang:"),
-        (r"Menimbang :", "Menimbang  :  "),
-        (r"Mengingat :", "Mengingat:"),
-        (r"Menetapkan :", "Menetapkan:"),
-        (r"KESATU :", "PERTAMA :"),
-        (r"KESATU :", "KESATU:"),
-        (r"MEMUTUSKAN:", "MEMUTUS-\nKAN:"),
-        (r"Menimbang :", "Menim-\nbang :"),
-        (r"Ditetapkan di", "Dite-\ntapkan di"),
-        (r"KEPUTUSAN KEPALA", "KEPU-\n  TUSAN KEPALA"),
-        (r"Ditetapkan di Palembang\npada", "Ditetapkan di Palembang pada"),
-        (r"pada tanggal 15", "pada tanggal\n15"),
-        (r"pada tanggal 15", "pada tanggal : 15"),
-        (r"pada tanggal 15 Maret", "pada tanggal 15 MARET"),
-        (r"Menimbang : a\.", "Menimbang:a."),
-        (r" ", "\u00a0"),
-    ],
-    ids=[
-        "letter-spaced-memutuskan-with-colon",
-        "letter-spaced-memutuskan",
-        "memutuskan-space-colon",
-        "menimbang-no-space",
-        "menimbang-wide-spaces",
-        "mengingat-no-space",
-        "menetapkan-no-space",
-        "pertama-for-kesatu",
-        "kesatu-no-space",
-        "hyphen-break-memutuskan",
-        "hyphen-break-menimbang",
-        "hyphen-break-ditetapkan",
-        "hyphen-break-with-indent",
-        "place-and-date-on-one-line",
-        "date-on-next-line",
-        "date-after-colon",
-        "month-upper-case",
-        "menimbang-glued-to-list",
-        "non-breaking-spaces",
+        pytest.param(
+            r"MEMUTUSKAN:", "M E M U T U S K A N :", id="letter-spaced-memutuskan-with-colon"
+        ),
+        pytest.param(r"MEMUTUSKAN:", "M E M U T U S K A N", id="letter-spaced-memutuskan"),
+        pytest.param(r"MEMUTUSKAN:", "MEMUTUSKAN :", id="memutuskan-space-colon"),
+        pytest.param(r"Menimbang :", "Menimbang:", id="menimbang-no-space"),
+        pytest.param(r"Menimbang :", "Menimbang  :  ", id="menimbang-wide-spaces"),
+        pytest.param(r"Mengingat :", "Mengingat:", id="mengingat-no-space"),
+        pytest.param(r"Menetapkan :", "Menetapkan:", id="menetapkan-no-space"),
+        pytest.param(r"KESATU :", "PERTAMA :", id="pertama-for-kesatu"),
+        pytest.param(r"KESATU :", "KESATU:", id="kesatu-no-space"),
+        pytest.param(r"MEMUTUSKAN:", "MEMUTUS-\nKAN:", id="hyphen-break-memutuskan"),
+        pytest.param(r"Menimbang :", "Menim-\nbang :", id="hyphen-break-menimbang"),
+        pytest.param(r"Ditetapkan di", "Dite-\ntapkan di", id="hyphen-break-ditetapkan"),
+        pytest.param(r"KEPUTUSAN KEPALA", "KEPU-\n  TUSAN KEPALA", id="hyphen-break-with-indent"),
+        pytest.param(
+            r"Ditetapkan di Palembang\npada",
+            "Ditetapkan di Palembang pada",
+            id="place-and-date-on-one-line",
+        ),
+        pytest.param(r"pada tanggal 15", "pada tanggal\n15", id="date-on-next-line"),
+        pytest.param(r"pada tanggal 15", "pada tanggal : 15", id="date-after-colon"),
+        pytest.param(r"pada tanggal 15 Maret", "pada tanggal 15 MARET", id="month-upper-case"),
+        pytest.param(r"Menimbang : a\.", "Menimbang:a.", id="menimbang-glued-to-list"),
+        pytest.param(r" ", "\u00a0", id="non-breaking-spaces"),
     ],
 )
 def test_the_structure_check_tolerates_layout_and_ocr_noise(pattern: str, replacement: str) -> None:
@@ -168,12 +146,11 @@ def test_the_structure_check_tolerates_layout_and_ocr_noise(pattern: str, replac
 @pytest.mark.parametrize(
     "pages",
     [
-        tuple(page.lower() for page in SK_PAGES),
-        tuple(page.upper() for page in SK_PAGES),
-        (SK_DECREE_PAGE,),
-        ("\n".join(SK_PAGES),),
+        pytest.param(tuple(page.lower() for page in SK_PAGES), id="lower-case"),
+        pytest.param(tuple(page.upper() for page in SK_PAGES), id="upper-case"),
+        pytest.param((SK_DECREE_PAGE,), id="decree-page-only"),
+        pytest.param(("\n".join(SK_PAGES),), id="one-page"),
     ],
-    ids=["lower-case", "upper-case", "decree-page-only", "one-page"],
 )
 def test_the_structure_check_ignores_case_and_page_breaks(pages: tuple[str, ...]) -> None:
     finding = run("decree-structure", sk_file(*pages))
@@ -183,21 +160,19 @@ def test_the_structure_check_ignores_case_and_page_breaks(pages: tuple[str, ...]
 @pytest.mark.parametrize(
     ("check_id", "reason"),
     [
-        ("decree-structure", "decree-no-text"),
-        ("decree-date", "decree-no-text"),
-        ("keywords", "keywords-no-text"),
+        pytest.param("decree-structure", "decree-no-text", id="structure"),
+        pytest.param("decree-date", "decree-no-text", id="date"),
+        pytest.param("keywords", "keywords-no-text", id="keywords"),
     ],
-    ids=["structure", "date", "keywords"],
 )
 @pytest.mark.parametrize(
     "pdf_facts",
     [
-        pdf(page_count=2),
-        pdf("", " \n ", ""),
-        PdfFacts(opened=False, error="pdf-broken"),
-        None,
+        pytest.param(pdf(page_count=2), id="scan"),
+        pytest.param(pdf("", " \n ", ""), id="blank-text"),
+        pytest.param(PdfFacts(opened=False, error="pdf-broken"), id="broken"),
+        pytest.param(None, id="not-a-pdf"),
     ],
-    ids=["scan", "blank-text", "broken", "not-a-pdf"],
 )
 def test_text_checks_skip_a_document_without_text(
     check_id: str, reason: str, pdf_facts: PdfFacts | None
@@ -218,11 +193,10 @@ NO_RAHMAT = SK_DECREE_PAGE.replace("DENGAN RAHMAT TUHAN YANG MAHA ESA\n", "")
 @pytest.mark.parametrize(
     ("pages", "min_soft", "score"),
     [
-        (SK_PAGES, 0, 7),
-        (SK_PAGES, 7, 7),
-        ((NO_RAHMAT,), 6, 6),
+        pytest.param(SK_PAGES, 0, 7, id="no-minimum"),
+        pytest.param(SK_PAGES, 7, 7, id="at-minimum"),
+        pytest.param((NO_RAHMAT,), 6, 6, id="one-fewer-at-its-minimum"),
     ],
-    ids=["no-minimum", "at-minimum", "one-fewer-at-its-minimum"],
 )
 def test_a_decree_with_enough_soft_markers_passes(
     pages: tuple[str, ...], min_soft: int, score: int
@@ -239,11 +213,15 @@ def test_a_decree_with_enough_soft_markers_passes(
 @pytest.mark.parametrize(
     ("pages", "min_soft", "score"),
     [
-        (SK_PAGES, 8, 7),
-        ((NO_RAHMAT,), 7, 6),
-        ((SK_DECREE_PAGE.split("Tembusan:")[0].replace("NIP. 19661018 199203 1 001", ""),), 7, 5),
+        pytest.param(SK_PAGES, 8, 7, id="all-but-e-signature"),
+        pytest.param((NO_RAHMAT,), 7, 6, id="no-rahmat"),
+        pytest.param(
+            (SK_DECREE_PAGE.split("Tembusan:")[0].replace("NIP. 19661018 199203 1 001", ""),),
+            7,
+            5,
+            id="no-nip-no-tembusan",
+        ),
     ],
-    ids=["all-but-e-signature", "no-rahmat", "no-nip-no-tembusan"],
 )
 def test_a_decree_with_too_few_soft_markers_goes_to_review_saying_so(
     pages: tuple[str, ...], min_soft: int, score: int
@@ -267,34 +245,55 @@ WINDOW_B08 = {"window_start": date(2025, 5, 1), "window_end": date(2025, 8, 31)}
 @pytest.mark.parametrize(
     ("date_line", "window", "params", "found"),
     [
-        ("pada tanggal 15 Maret 2025", WINDOW_2025, {}, "2025-03-15"),
-        ("pada tanggal 1 Januari 2025", WINDOW_2025, {}, "2025-01-01"),
-        ("pada tanggal 31 Desember 2025", WINDOW_2025, {}, "2025-12-31"),
-        ("pada tanggal 02 Mei 2025", WINDOW_2025, {}, "2025-05-02"),
-        ("PADA TANGGAL 15 MARET 2025", WINDOW_2025, {}, "2025-03-15"),
-        ("pada tanggal : 15 Maret 2025", WINDOW_2025, {}, "2025-03-15"),
-        ("pada tanggal\n15 Maret\n2025", WINDOW_2025, {}, "2025-03-15"),
-        ("p a d a  t a n g g a l  1 5  M a r e t  2 0 2 5", WINDOW_2025, {}, "2025-03-15"),
-        ("pada tanggal 10 Juni 2023", WINDOW_2025, {"years_before": 2}, "2023-06-10"),
-        ("pada tanggal 1 Januari 2023", WINDOW_2025, {"years_before": 2}, "2023-01-01"),
-        ("pada tanggal 29 Februari 2024", WINDOW_2025, {"years_before": 1}, "2024-02-29"),
-        ("pada tanggal 5 Januari 2026", WINDOW_2025, {"years_after": 1}, "2026-01-05"),
-        ("pada tanggal 17 Agustus 2025", WINDOW_B08, {}, "2025-08-17"),
-    ],
-    ids=[
-        "march-2025",
-        "first-day",
-        "last-day",
-        "leading-zero-day",
-        "upper-case",
-        "colon",
-        "line-breaks",
-        "letter-spaced",
-        "two-years-before-allowed",
-        "first-day-of-widened-window",
-        "leap-day-year-before",
-        "year-after-allowed",
-        "inside-caturwulan",
+        pytest.param("pada tanggal 15 Maret 2025", WINDOW_2025, {}, "2025-03-15", id="march-2025"),
+        pytest.param("pada tanggal 1 Januari 2025", WINDOW_2025, {}, "2025-01-01", id="first-day"),
+        pytest.param("pada tanggal 31 Desember 2025", WINDOW_2025, {}, "2025-12-31", id="last-day"),
+        pytest.param(
+            "pada tanggal 02 Mei 2025", WINDOW_2025, {}, "2025-05-02", id="leading-zero-day"
+        ),
+        pytest.param("PADA TANGGAL 15 MARET 2025", WINDOW_2025, {}, "2025-03-15", id="upper-case"),
+        pytest.param("pada tanggal : 15 Maret 2025", WINDOW_2025, {}, "2025-03-15", id="colon"),
+        pytest.param(
+            "pada tanggal\n15 Maret\n2025", WINDOW_2025, {}, "2025-03-15", id="line-breaks"
+        ),
+        pytest.param(
+            "p a d a  t a n g g a l  1 5  M a r e t  2 0 2 5",
+            WINDOW_2025,
+            {},
+            "2025-03-15",
+            id="letter-spaced",
+        ),
+        pytest.param(
+            "pada tanggal 10 Juni 2023",
+            WINDOW_2025,
+            {"years_before": 2},
+            "2023-06-10",
+            id="two-years-before-allowed",
+        ),
+        pytest.param(
+            "pada tanggal 1 Januari 2023",
+            WINDOW_2025,
+            {"years_before": 2},
+            "2023-01-01",
+            id="first-day-of-widened-window",
+        ),
+        pytest.param(
+            "pada tanggal 29 Februari 2024",
+            WINDOW_2025,
+            {"years_before": 1},
+            "2024-02-29",
+            id="leap-day-year-before",
+        ),
+        pytest.param(
+            "pada tanggal 5 Januari 2026",
+            WINDOW_2025,
+            {"years_after": 1},
+            "2026-01-05",
+            id="year-after-allowed",
+        ),
+        pytest.param(
+            "pada tanggal 17 Agustus 2025", WINDOW_B08, {}, "2025-08-17", id="inside-caturwulan"
+        ),
     ],
 )
 def test_a_decree_date_inside_the_window_passes(
@@ -308,50 +307,69 @@ def test_a_decree_date_inside_the_window_passes(
 @pytest.mark.parametrize(
     ("date_line", "window", "params", "found", "start", "end"),
     [
-        ("pada tanggal 15 Maret 2019", WINDOW_2025, {}, "2019-03-15", "2025-01-01", "2025-12-31"),
-        (
+        pytest.param(
+            "pada tanggal 15 Maret 2019",
+            WINDOW_2025,
+            {},
+            "2019-03-15",
+            "2025-01-01",
+            "2025-12-31",
+            id="2019",
+        ),
+        pytest.param(
             "pada tanggal 31 Desember 2024",
             WINDOW_2025,
             {},
             "2024-12-31",
             "2025-01-01",
             "2025-12-31",
+            id="day-before-window",
         ),
-        ("pada tanggal 1 Januari 2026", WINDOW_2025, {}, "2026-01-01", "2025-01-01", "2025-12-31"),
-        (
+        pytest.param(
+            "pada tanggal 1 Januari 2026",
+            WINDOW_2025,
+            {},
+            "2026-01-01",
+            "2025-01-01",
+            "2025-12-31",
+            id="day-after-window",
+        ),
+        pytest.param(
             "pada tanggal 31 Desember 2022",
             WINDOW_2025,
             {"years_before": 2},
             "2022-12-31",
             "2023-01-01",
             "2025-12-31",
+            id="before-widened-window",
         ),
-        (
+        pytest.param(
             "pada tanggal 15 Maret 2019",
             WINDOW_2025,
             {"years_before": 2},
             "2019-03-15",
             "2023-01-01",
             "2025-12-31",
+            id="2019-with-two-years-before",
         ),
-        (
+        pytest.param(
             "pada tanggal 2 Januari 2027",
             WINDOW_2025,
             {"years_after": 1},
             "2027-01-02",
             "2025-01-01",
             "2026-12-31",
+            id="after-widened-window",
         ),
-        ("pada tanggal 30 April 2025", WINDOW_B08, {}, "2025-04-30", "2025-05-01", "2025-08-31"),
-    ],
-    ids=[
-        "2019",
-        "day-before-window",
-        "day-after-window",
-        "before-widened-window",
-        "2019-with-two-years-before",
-        "after-widened-window",
-        "previous-caturwulan",
+        pytest.param(
+            "pada tanggal 30 April 2025",
+            WINDOW_B08,
+            {},
+            "2025-04-30",
+            "2025-05-01",
+            "2025-08-31",
+            id="previous-caturwulan",
+        ),
     ],
 )
 def test_a_decree_date_outside_the_window_goes_to_review(
@@ -373,32 +391,18 @@ def test_a_decree_date_outside_the_window_goes_to_review(
 @pytest.mark.parametrize(
     "date_line",
     [
-        "",
-        "pada tanggal",
-        "pada tanggal 31 Februari 2025",
-        "pada tanggal 30 Februari 2024",
-        "pada tanggal 29 Februari 2025",
-        "pada tanggal 31 April 2025",
-        "pada tanggal 0 Maret 2025",
-        "pada tanggal 15 March 2025",
-        "pada tanggal 15-03-2025",
-        "pada tanggal 15 Maret 25",
-        "pada tanggal ... Maret 2025",
-        "15 Maret 2025",
-    ],
-    ids=[
-        "no-date-line",
-        "no-date-after-phrase",
-        "31-februari",
-        "30-februari-leap-year",
-        "29-februari-common-year",
-        "31-april",
-        "day-zero",
-        "english-month",
-        "numeric-date",
-        "two-digit-year",
-        "blank-day-of-a-draft",
-        "date-without-pada-tanggal",
+        pytest.param("", id="no-date-line"),
+        pytest.param("pada tanggal", id="no-date-after-phrase"),
+        pytest.param("pada tanggal 31 Februari 2025", id="31-februari"),
+        pytest.param("pada tanggal 30 Februari 2024", id="30-februari-leap-year"),
+        pytest.param("pada tanggal 29 Februari 2025", id="29-februari-common-year"),
+        pytest.param("pada tanggal 31 April 2025", id="31-april"),
+        pytest.param("pada tanggal 0 Maret 2025", id="day-zero"),
+        pytest.param("pada tanggal 15 March 2025", id="english-month"),
+        pytest.param("pada tanggal 15-03-2025", id="numeric-date"),
+        pytest.param("pada tanggal 15 Maret 25", id="two-digit-year"),
+        pytest.param("pada tanggal ... Maret 2025", id="blank-day-of-a-draft"),
+        pytest.param("15 Maret 2025", id="date-without-pada-tanggal"),
     ],
 )
 def test_a_missing_or_impossible_decree_date_goes_to_review(date_line: str) -> None:
@@ -433,40 +437,104 @@ DECLARATION = (
 @pytest.mark.parametrize(
     ("text", "params", "outcome", "missing"),
     [
-        (DECLARATION, {"all": ["PERNYATAAN", "PENCANANGAN"]}, Outcome.PASS, None),
-        (DECLARATION, {"all": ["pernyataan", "Pencanangan"]}, Outcome.PASS, None),
-        (DECLARATION, {"all": ["PERNYATAAN", "PENETAPAN"]}, Outcome.FAIL, ["PENETAPAN"]),
-        (DECLARATION, {"all": ["PAKTA", "PENETAPAN"]}, Outcome.FAIL, ["PAKTA", "PENETAPAN"]),
-        (DECLARATION, {"any": ["PAKTA", "PERNYATAAN"]}, Outcome.PASS, None),
-        (DECLARATION, {"any": ["PAKTA", "PENETAPAN"]}, Outcome.FAIL, ["PAKTA / PENETAPAN"]),
-        (DECLARATION, {"all": ["PERNYATAAN"], "any": ["PAKTA", "HAM"]}, Outcome.PASS, None),
-        (DECLARATION, {"all": ["SK"], "any": ["PAKTA"]}, Outcome.FAIL, ["SK", "PAKTA"]),
-        (DECLARATION, {"all": ["hak asasi manusia"]}, Outcome.PASS, None),
-        (DECLARATION, {"all": ["hak  asasi\nmanusia"]}, Outcome.PASS, None),
-        ("Standar Operasional Prosedur (SOP) layanan", {"any": ["SOP"]}, Outcome.PASS, None),
-        ("penanganan kasus operasional", {"any": ["SOP"]}, Outcome.FAIL, ["SOP"]),
-        ("pelayanan yang optimal", {"all": ["TIM"]}, Outcome.FAIL, ["TIM"]),
-        ("Kabupaten Ogan Komering Ulu Timur", {"all": ["TIM"]}, Outcome.FAIL, ["TIM"]),
-        ("susunan keanggotaan tim pelaksana", {"all": ["TIM"]}, Outcome.PASS, None),
-        ("SUSUNAN TIM:", {"all": ["TIM"]}, Outcome.PASS, None),
-    ],
-    ids=[
-        "all-present",
-        "all-any-case",
-        "all-one-missing",
-        "all-two-missing",
-        "any-one-present",
-        "any-none-present",
-        "all-and-any-present",
-        "all-and-any-missing",
-        "phrase",
-        "phrase-with-odd-spacing",
-        "short-word-present",
-        "short-word-across-words",
-        "short-word-inside-a-word",
-        "short-word-starting-a-word",
-        "short-word-lower-case",
-        "short-word-before-colon",
+        pytest.param(
+            DECLARATION,
+            {"all": ["PERNYATAAN", "PENCANANGAN"]},
+            Outcome.PASS,
+            None,
+            id="all-present",
+        ),
+        pytest.param(
+            DECLARATION,
+            {"all": ["pernyataan", "Pencanangan"]},
+            Outcome.PASS,
+            None,
+            id="all-any-case",
+        ),
+        pytest.param(
+            DECLARATION,
+            {"all": ["PERNYATAAN", "PENETAPAN"]},
+            Outcome.FAIL,
+            ["PENETAPAN"],
+            id="all-one-missing",
+        ),
+        pytest.param(
+            DECLARATION,
+            {"all": ["PAKTA", "PENETAPAN"]},
+            Outcome.FAIL,
+            ["PAKTA", "PENETAPAN"],
+            id="all-two-missing",
+        ),
+        pytest.param(
+            DECLARATION, {"any": ["PAKTA", "PERNYATAAN"]}, Outcome.PASS, None, id="any-one-present"
+        ),
+        pytest.param(
+            DECLARATION,
+            {"any": ["PAKTA", "PENETAPAN"]},
+            Outcome.FAIL,
+            ["PAKTA / PENETAPAN"],
+            id="any-none-present",
+        ),
+        pytest.param(
+            DECLARATION,
+            {"all": ["PERNYATAAN"], "any": ["PAKTA", "HAM"]},
+            Outcome.PASS,
+            None,
+            id="all-and-any-present",
+        ),
+        pytest.param(
+            DECLARATION,
+            {"all": ["SK"], "any": ["PAKTA"]},
+            Outcome.FAIL,
+            ["SK", "PAKTA"],
+            id="all-and-any-missing",
+        ),
+        pytest.param(DECLARATION, {"all": ["hak asasi manusia"]}, Outcome.PASS, None, id="phrase"),
+        pytest.param(
+            DECLARATION,
+            {"all": ["hak  asasi\nmanusia"]},
+            Outcome.PASS,
+            None,
+            id="phrase-with-odd-spacing",
+        ),
+        pytest.param(
+            "Standar Operasional Prosedur (SOP) layanan",
+            {"any": ["SOP"]},
+            Outcome.PASS,
+            None,
+            id="short-word-present",
+        ),
+        pytest.param(
+            "penanganan kasus operasional",
+            {"any": ["SOP"]},
+            Outcome.FAIL,
+            ["SOP"],
+            id="short-word-across-words",
+        ),
+        pytest.param(
+            "pelayanan yang optimal",
+            {"all": ["TIM"]},
+            Outcome.FAIL,
+            ["TIM"],
+            id="short-word-inside-a-word",
+        ),
+        pytest.param(
+            "Kabupaten Ogan Komering Ulu Timur",
+            {"all": ["TIM"]},
+            Outcome.FAIL,
+            ["TIM"],
+            id="short-word-starting-a-word",
+        ),
+        pytest.param(
+            "susunan keanggotaan tim pelaksana",
+            {"all": ["TIM"]},
+            Outcome.PASS,
+            None,
+            id="short-word-lower-case",
+        ),
+        pytest.param(
+            "SUSUNAN TIM:", {"all": ["TIM"]}, Outcome.PASS, None, id="short-word-before-colon"
+        ),
     ],
 )
 def test_keywords_all_must_appear_and_one_of_any(
@@ -481,10 +549,9 @@ def test_keywords_all_must_appear_and_one_of_any(
 @pytest.mark.parametrize(
     ("on_missing", "outcome", "needs_review"),
     [
-        ("fail", Outcome.FAIL, False),
-        ("review", Outcome.WARN, True),
+        pytest.param("fail", Outcome.FAIL, False, id="fail"),
+        pytest.param("review", Outcome.WARN, True, id="review"),
     ],
-    ids=["fail", "review"],
 )
 def test_missing_keywords_fail_or_go_to_review_as_the_catalog_says(
     on_missing: str, outcome: Outcome, needs_review: bool
@@ -502,13 +569,12 @@ def test_missing_keywords_fail_or_go_to_review_as_the_catalog_says(
 @pytest.mark.parametrize(
     "params",
     [
-        {},
-        {"all": [], "any": []},
-        {"all": ["TIM"], "on_missing": "warn"},
-        {"all": ["TIM"], "none": ["X"]},
-        {"all": "TIM"},
+        pytest.param({}, id="nothing"),
+        pytest.param({"all": [], "any": []}, id="both-empty"),
+        pytest.param({"all": ["TIM"], "on_missing": "warn"}, id="unknown-on-missing"),
+        pytest.param({"all": ["TIM"], "none": ["X"]}, id="unknown-parameter"),
+        pytest.param({"all": "TIM"}, id="string-not-list"),
     ],
-    ids=["nothing", "both-empty", "unknown-on-missing", "unknown-parameter", "string-not-list"],
 )
 def test_keywords_parameters_are_validated(params: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
@@ -537,30 +603,28 @@ def sktim_keywords(catalog: Catalog) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("pages", "outcome", "missing"),
     [
-        (SK_PAGES, Outcome.PASS, None),
-        (
+        pytest.param(SK_PAGES, Outcome.PASS, None, id="sk-tim-p2ham"),
+        pytest.param(
             (SK_DECREE_PAGE.replace("(P2HAM)", ""), SK_ANNEX_PAGE.replace("(P2HAM)", "")),
             Outcome.PASS,
             None,
+            id="sk-tim-without-abbreviation",
         ),
-        (
+        pytest.param(
             (SK_DECREE_PAGE.replace("PELAYANAN PUBLIK BERBASIS HAK ASASI MANUSIA ", ""),),
             Outcome.PASS,
             None,
+            id="sk-tim-with-abbreviation-in-title",
         ),
-        (
+        pytest.param(
             (SK_ARSIP,),
             Outcome.FAIL,
             ["P2HAM / PELAYANAN PUBLIK BERBASIS HAK ASASI MANUSIA / PELAYANAN PUBLIK BERBASIS HAM"],
+            id="sk-tim-arsip",
         ),
-        ((SK_MAKLUMAT,), Outcome.FAIL, ["TIM"]),
-    ],
-    ids=[
-        "sk-tim-p2ham",
-        "sk-tim-without-abbreviation",
-        "sk-tim-with-abbreviation-in-title",
-        "sk-tim-arsip",
-        "sk-maklumat-citing-permenkumham-25-2023",
+        pytest.param(
+            (SK_MAKLUMAT,), Outcome.FAIL, ["TIM"], id="sk-maklumat-citing-permenkumham-25-2023"
+        ),
     ],
 )
 def test_the_sk_tim_topic_needs_tim_and_p2ham(

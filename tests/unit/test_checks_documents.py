@@ -12,6 +12,7 @@ from rules.checks import CHECKS
 from rules.context import CheckContext
 from rules.facts import FileFacts, PdfFacts
 from rules.findings import Finding
+from tests.support.facts import shipped_naming
 
 PERBUP = """\
 BUPATI LAHAT
@@ -101,6 +102,7 @@ _CTX = CheckContext(
     criterion_id="KKP-01-S",
     window_start=date(2025, 1, 1),
     window_end=date(2025, 12, 31),
+    naming=shipped_naming(),
 )
 
 

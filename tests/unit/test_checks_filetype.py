@@ -22,24 +22,16 @@ PHOTO_KIND: dict[str, Any] = {
 @pytest.mark.parametrize(
     ("mime", "kind", "outcome", "reason"),
     [
-        (PDF, {}, Outcome.PASS, "mime-allowed"),
-        (JPEG, {}, Outcome.FAIL, "mime-not-allowed"),
-        ("text/html", {}, Outcome.FAIL, "mime-not-allowed"),
-        ("application/x-dosexec", {}, Outcome.FAIL, "mime-not-allowed"),
-        (JPEG, PHOTO_KIND, Outcome.PASS, "mime-allowed"),
-        (PNG, PHOTO_KIND, Outcome.PASS, "mime-allowed"),
-        (PDF, PHOTO_KIND, Outcome.FAIL, "mime-not-allowed"),
-        (PDF, {"kind": None}, Outcome.SKIP, "not-applicable"),
-    ],
-    ids=[
-        "pdf-for-sk",
-        "jpeg-for-sk",
-        "html-for-sk",
-        "exe-for-sk",
-        "jpeg-for-photo",
-        "png-for-photo",
-        "pdf-for-photo",
-        "kind-unresolved",
+        pytest.param(PDF, {}, Outcome.PASS, "mime-allowed", id="pdf-for-sk"),
+        pytest.param(JPEG, {}, Outcome.FAIL, "mime-not-allowed", id="jpeg-for-sk"),
+        pytest.param("text/html", {}, Outcome.FAIL, "mime-not-allowed", id="html-for-sk"),
+        pytest.param(
+            "application/x-dosexec", {}, Outcome.FAIL, "mime-not-allowed", id="exe-for-sk"
+        ),
+        pytest.param(JPEG, PHOTO_KIND, Outcome.PASS, "mime-allowed", id="jpeg-for-photo"),
+        pytest.param(PNG, PHOTO_KIND, Outcome.PASS, "mime-allowed", id="png-for-photo"),
+        pytest.param(PDF, PHOTO_KIND, Outcome.FAIL, "mime-not-allowed", id="pdf-for-photo"),
+        pytest.param(PDF, {"kind": None}, Outcome.SKIP, "not-applicable", id="kind-unresolved"),
     ],
 )
 def test_the_sniffed_type_must_be_one_the_evidence_kind_accepts(
@@ -63,40 +55,53 @@ def test_a_refused_type_names_what_was_detected_and_what_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("name", "mime", "kind", "outcome", "reason"),
     [
-        ("sk.pdf", PDF, {}, Outcome.PASS, "ok"),
-        ("SK.PDF", PDF, {}, Outcome.PASS, "ok"),
-        ("sk.pdf", JPEG, {}, Outcome.FAIL, "extension-mismatch"),
-        ("foto.jpg", JPEG, PHOTO_KIND, Outcome.PASS, "ok"),
-        ("foto.jpeg", JPEG, PHOTO_KIND, Outcome.PASS, "ok"),
-        ("foto.png", JPEG, PHOTO_KIND, Outcome.FAIL, "extension-mismatch"),
-        ("foto.jpg", PNG, PHOTO_KIND, Outcome.FAIL, "extension-mismatch"),
-        ("sk.docx", PDF, {}, Outcome.FAIL, "extension-not-allowed"),
-        ("sk", PDF, {}, Outcome.FAIL, "extension-not-allowed"),
-        ("sk.exe", "application/x-dosexec", {}, Outcome.FAIL, "extension-not-allowed"),
-        ("foto.jpg", JPEG, {"kind": None, "allowed_extensions": ()}, Outcome.PASS, "ok"),
-        (
+        pytest.param("sk.pdf", PDF, {}, Outcome.PASS, "ok", id="pdf-named-pdf"),
+        pytest.param("SK.PDF", PDF, {}, Outcome.PASS, "ok", id="upper-case-extension"),
+        pytest.param("sk.pdf", JPEG, {}, Outcome.FAIL, "extension-mismatch", id="jpeg-named-pdf"),
+        pytest.param("foto.jpg", JPEG, PHOTO_KIND, Outcome.PASS, "ok", id="jpeg-named-jpg"),
+        pytest.param("foto.jpeg", JPEG, PHOTO_KIND, Outcome.PASS, "ok", id="jpeg-named-jpeg"),
+        pytest.param(
+            "foto.png", JPEG, PHOTO_KIND, Outcome.FAIL, "extension-mismatch", id="jpeg-named-png"
+        ),
+        pytest.param(
+            "foto.jpg", PNG, PHOTO_KIND, Outcome.FAIL, "extension-mismatch", id="png-named-jpg"
+        ),
+        pytest.param(
+            "sk.docx", PDF, {}, Outcome.FAIL, "extension-not-allowed", id="unknown-extension"
+        ),
+        pytest.param("sk", PDF, {}, Outcome.FAIL, "extension-not-allowed", id="no-extension"),
+        pytest.param(
+            "sk.exe",
+            "application/x-dosexec",
+            {},
+            Outcome.FAIL,
+            "extension-not-allowed",
+            id="exe-extension",
+        ),
+        pytest.param(
+            "foto.jpg",
+            JPEG,
+            {"kind": None, "allowed_extensions": ()},
+            Outcome.PASS,
+            "ok",
+            id="kind-unresolved-honest",
+        ),
+        pytest.param(
             "foto.pdf",
             JPEG,
             {"kind": None, "allowed_extensions": ()},
             Outcome.FAIL,
             "extension-mismatch",
+            id="kind-unresolved-jpeg-named-pdf",
         ),
-        ("data.bin", "application/octet-stream", {"allowed_extensions": ()}, Outcome.PASS, "ok"),
-    ],
-    ids=[
-        "pdf-named-pdf",
-        "upper-case-extension",
-        "jpeg-named-pdf",
-        "jpeg-named-jpg",
-        "jpeg-named-jpeg",
-        "jpeg-named-png",
-        "png-named-jpg",
-        "unknown-extension",
-        "no-extension",
-        "exe-extension",
-        "kind-unresolved-honest",
-        "kind-unresolved-jpeg-named-pdf",
-        "unknown-type-no-whitelist",
+        pytest.param(
+            "data.bin",
+            "application/octet-stream",
+            {"allowed_extensions": ()},
+            Outcome.PASS,
+            "ok",
+            id="unknown-type-no-whitelist",
+        ),
     ],
 )
 def test_the_extension_is_accepted_and_agrees_with_the_content(
@@ -116,30 +121,37 @@ def test_a_jpeg_renamed_to_pdf_says_both_the_extension_and_the_detected_type() -
 @pytest.mark.parametrize(
     ("size", "params", "outcome", "reason"),
     [
-        (0, {}, Outcome.FAIL, "size-empty"),
-        (1, {}, Outcome.PASS, "size-ok"),
-        (2 * MB, {}, Outcome.PASS, "size-ok"),
-        (2 * MB + 1, {}, Outcome.WARN, "size-over-upstream"),
-        (10 * MB, {}, Outcome.WARN, "size-over-upstream"),
-        (10 * MB + 1, {}, Outcome.FAIL, "size-over-limit"),
-        (60 * MB, {}, Outcome.FAIL, "size-over-limit"),
-        (3 * MB, {"max_mb": 5, "warn_mb": None}, Outcome.PASS, "size-ok"),
-        (6 * MB, {"max_mb": 5, "warn_mb": None}, Outcome.FAIL, "size-over-limit"),
-        (600 * 1024, {"max_mb": 1, "warn_mb": 0.5}, Outcome.WARN, "size-over-upstream"),
-        (0, {"max_mb": 1, "warn_mb": None}, Outcome.FAIL, "size-empty"),
-    ],
-    ids=[
-        "empty",
-        "one-byte",
-        "exactly-warn-limit",
-        "just-over-warn-limit",
-        "exactly-max",
-        "just-over-max",
-        "far-over-max",
-        "no-warn-limit-under-max",
-        "custom-max",
-        "fractional-warn-limit",
-        "empty-with-custom-limits",
+        pytest.param(0, {}, Outcome.FAIL, "size-empty", id="empty"),
+        pytest.param(1, {}, Outcome.PASS, "size-ok", id="one-byte"),
+        pytest.param(2 * MB, {}, Outcome.PASS, "size-ok", id="exactly-warn-limit"),
+        pytest.param(2 * MB + 1, {}, Outcome.WARN, "size-over-upstream", id="just-over-warn-limit"),
+        pytest.param(10 * MB, {}, Outcome.WARN, "size-over-upstream", id="exactly-max"),
+        pytest.param(10 * MB + 1, {}, Outcome.FAIL, "size-over-limit", id="just-over-max"),
+        pytest.param(60 * MB, {}, Outcome.FAIL, "size-over-limit", id="far-over-max"),
+        pytest.param(
+            3 * MB,
+            {"max_mb": 5, "warn_mb": None},
+            Outcome.PASS,
+            "size-ok",
+            id="no-warn-limit-under-max",
+        ),
+        pytest.param(
+            6 * MB, {"max_mb": 5, "warn_mb": None}, Outcome.FAIL, "size-over-limit", id="custom-max"
+        ),
+        pytest.param(
+            600 * 1024,
+            {"max_mb": 1, "warn_mb": 0.5},
+            Outcome.WARN,
+            "size-over-upstream",
+            id="fractional-warn-limit",
+        ),
+        pytest.param(
+            0,
+            {"max_mb": 1, "warn_mb": None},
+            Outcome.FAIL,
+            "size-empty",
+            id="empty-with-custom-limits",
+        ),
     ],
 )
 def test_file_size_fails_empty_and_oversized_files_and_warns_past_the_upstream_limit(

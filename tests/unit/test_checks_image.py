@@ -37,17 +37,27 @@ BOMB = ImageFacts(
 @pytest.mark.parametrize(
     ("image_facts", "outcome", "reason", "details"),
     [
-        (image(), Outcome.PASS, "image-ok", {"width": 1600, "height": 1200}),
-        (BROKEN, Outcome.FAIL, "image-broken", {"detail": "image file is truncated"}),
-        (ImageFacts(decoded=False), Outcome.FAIL, "image-broken", {"detail": "tidak terbaca"}),
-        (
+        pytest.param(
+            image(), Outcome.PASS, "image-ok", {"width": 1600, "height": 1200}, id="decodes"
+        ),
+        pytest.param(
+            BROKEN, Outcome.FAIL, "image-broken", {"detail": "image file is truncated"}, id="broken"
+        ),
+        pytest.param(
+            ImageFacts(decoded=False),
+            Outcome.FAIL,
+            "image-broken",
+            {"detail": "tidak terbaca"},
+            id="not-decoded-without-reason",
+        ),
+        pytest.param(
             BOMB,
             Outcome.FAIL,
             "image-too-many-pixels",
             {"detail": "30000x30000 is over 50000000 pixels"},
+            id="too-many-pixels",
         ),
     ],
-    ids=["decodes", "broken", "not-decoded-without-reason", "too-many-pixels"],
 )
 def test_an_image_must_decode_within_the_pixel_cap(
     image_facts: ImageFacts, outcome: Outcome, reason: str, details: dict[str, Any]
@@ -59,8 +69,11 @@ def test_an_image_must_decode_within_the_pixel_cap(
 
 @pytest.mark.parametrize(
     "check_id",
-    ["image-decodes", "image-resolution", "exif-date"],
-    ids=["decodes", "resolution", "exif-date"],
+    [
+        pytest.param("image-decodes", id="decodes"),
+        pytest.param("image-resolution", id="resolution"),
+        pytest.param("exif-date", id="exif-date"),
+    ],
 )
 def test_the_image_checks_skip_a_pdf(check_id: str) -> None:
     finding = run(check_id, sk_file())
@@ -70,12 +83,13 @@ def test_the_image_checks_skip_a_pdf(check_id: str) -> None:
 @pytest.mark.parametrize(
     ("check_id", "image_facts"),
     [
-        ("image-resolution", BROKEN),
-        ("image-resolution", BOMB),
-        ("image-resolution", image(width=None, height=None)),
-        ("exif-date", BROKEN),
+        pytest.param("image-resolution", BROKEN, id="resolution-broken"),
+        pytest.param("image-resolution", BOMB, id="resolution-bomb"),
+        pytest.param(
+            "image-resolution", image(width=None, height=None), id="resolution-size-unknown"
+        ),
+        pytest.param("exif-date", BROKEN, id="exif-broken"),
     ],
-    ids=["resolution-broken", "resolution-bomb", "resolution-size-unknown", "exif-broken"],
 )
 def test_the_image_checks_skip_an_image_that_did_not_decode(
     check_id: str, image_facts: ImageFacts
@@ -88,34 +102,34 @@ def test_the_image_checks_skip_an_image_that_did_not_decode(
 @pytest.mark.parametrize(
     ("width", "height", "params", "outcome", "reason"),
     [
-        (1600, 1200, {}, Outcome.PASS, "image-resolution-ok"),
-        (800, 800, {}, Outcome.PASS, "image-resolution-ok"),
-        (4000, 799, {}, Outcome.WARN, "image-resolution-low"),
-        (640, 480, {}, Outcome.WARN, "image-resolution-low"),
-        (400, 3000, {}, Outcome.WARN, "image-resolution-low"),
-        (399, 3000, {}, Outcome.FAIL, "image-resolution-too-low"),
-        (320, 240, {}, Outcome.FAIL, "image-resolution-too-low"),
-        (1, 1, {}, Outcome.FAIL, "image-resolution-too-low"),
-        (
+        pytest.param(1600, 1200, {}, Outcome.PASS, "image-resolution-ok", id="camera-photo"),
+        pytest.param(800, 800, {}, Outcome.PASS, "image-resolution-ok", id="at-warn-limit"),
+        pytest.param(
+            4000, 799, {}, Outcome.WARN, "image-resolution-low", id="panorama-short-side-low"
+        ),
+        pytest.param(640, 480, {}, Outcome.WARN, "image-resolution-low", id="vga"),
+        pytest.param(400, 3000, {}, Outcome.WARN, "image-resolution-low", id="at-minimum"),
+        pytest.param(
+            399, 3000, {}, Outcome.FAIL, "image-resolution-too-low", id="just-under-minimum"
+        ),
+        pytest.param(320, 240, {}, Outcome.FAIL, "image-resolution-too-low", id="thumbnail"),
+        pytest.param(1, 1, {}, Outcome.FAIL, "image-resolution-too-low", id="one-pixel"),
+        pytest.param(
             1200,
             1000,
             {"min_side": 1080, "warn_below": 1200},
             Outcome.FAIL,
             "image-resolution-too-low",
+            id="custom-minimum",
         ),
-        (500, 500, {"min_side": 500, "warn_below": 500}, Outcome.PASS, "image-resolution-ok"),
-    ],
-    ids=[
-        "camera-photo",
-        "at-warn-limit",
-        "panorama-short-side-low",
-        "vga",
-        "at-minimum",
-        "just-under-minimum",
-        "thumbnail",
-        "one-pixel",
-        "custom-minimum",
-        "no-warning-band",
+        pytest.param(
+            500,
+            500,
+            {"min_side": 500, "warn_below": 500},
+            Outcome.PASS,
+            "image-resolution-ok",
+            id="no-warning-band",
+        ),
     ],
 )
 def test_the_shorter_side_decides_the_resolution(
@@ -140,55 +154,109 @@ WINDOW_B08 = {"window_start": date(2025, 5, 1), "window_end": date(2025, 8, 31)}
 @pytest.mark.parametrize(
     ("exif", "window", "params", "outcome", "reason", "needs_review"),
     [
-        ("2025-03-15T08:00:00", WINDOW_2025, {}, Outcome.PASS, "exif-date-ok", False),
-        ("2025-01-01T00:00:00", WINDOW_2025, {}, Outcome.PASS, "exif-date-ok", False),
-        ("2025-12-31T23:59:59", WINDOW_2025, {}, Outcome.PASS, "exif-date-ok", False),
-        ("2024-12-31T23:59:59", WINDOW_2025, {}, Outcome.WARN, "exif-date-outside-period", True),
-        ("2026-01-01T00:00:00", WINDOW_2025, {}, Outcome.WARN, "exif-date-outside-period", True),
-        ("2019-07-01T10:00:00", WINDOW_2025, {}, Outcome.WARN, "exif-date-outside-period", True),
-        (
+        pytest.param(
+            "2025-03-15T08:00:00", WINDOW_2025, {}, Outcome.PASS, "exif-date-ok", False, id="inside"
+        ),
+        pytest.param(
+            "2025-01-01T00:00:00",
+            WINDOW_2025,
+            {},
+            Outcome.PASS,
+            "exif-date-ok",
+            False,
+            id="first-moment",
+        ),
+        pytest.param(
+            "2025-12-31T23:59:59",
+            WINDOW_2025,
+            {},
+            Outcome.PASS,
+            "exif-date-ok",
+            False,
+            id="last-moment",
+        ),
+        pytest.param(
+            "2024-12-31T23:59:59",
+            WINDOW_2025,
+            {},
+            Outcome.WARN,
+            "exif-date-outside-period",
+            True,
+            id="a-second-before",
+        ),
+        pytest.param(
+            "2026-01-01T00:00:00",
+            WINDOW_2025,
+            {},
+            Outcome.WARN,
+            "exif-date-outside-period",
+            True,
+            id="a-second-after",
+        ),
+        pytest.param(
+            "2019-07-01T10:00:00",
+            WINDOW_2025,
+            {},
+            Outcome.WARN,
+            "exif-date-outside-period",
+            True,
+            id="years-old",
+        ),
+        pytest.param(
             "2024-06-01T10:00:00",
             WINDOW_2025,
             {"years_before": 1},
             Outcome.PASS,
             "exif-date-ok",
             False,
+            id="last-year-allowed",
         ),
-        (
+        pytest.param(
             "2023-12-31T10:00:00",
             WINDOW_2025,
             {"years_before": 1},
             Outcome.WARN,
             "exif-date-outside-period",
             True,
+            id="before-widened-window",
         ),
-        (
+        pytest.param(
             "2019-07-01T10:00:00",
             WINDOW_2025,
             {"outside": "warn"},
             Outcome.WARN,
             "exif-date-outside-period",
             False,
+            id="outside-only-warns-when-told",
         ),
-        ("2025-04-30T10:00:00", WINDOW_B08, {}, Outcome.WARN, "exif-date-outside-period", True),
-        ("2025-06-30T10:00:00", WINDOW_B08, {}, Outcome.PASS, "exif-date-ok", False),
-        (None, WINDOW_2025, {}, Outcome.WARN, "exif-date-missing", False),
-        (None, WINDOW_2025, {"outside": "review"}, Outcome.WARN, "exif-date-missing", False),
-    ],
-    ids=[
-        "inside",
-        "first-moment",
-        "last-moment",
-        "a-second-before",
-        "a-second-after",
-        "years-old",
-        "last-year-allowed",
-        "before-widened-window",
-        "outside-only-warns-when-told",
-        "previous-caturwulan",
-        "inside-caturwulan",
-        "missing",
-        "missing-never-review",
+        pytest.param(
+            "2025-04-30T10:00:00",
+            WINDOW_B08,
+            {},
+            Outcome.WARN,
+            "exif-date-outside-period",
+            True,
+            id="previous-caturwulan",
+        ),
+        pytest.param(
+            "2025-06-30T10:00:00",
+            WINDOW_B08,
+            {},
+            Outcome.PASS,
+            "exif-date-ok",
+            False,
+            id="inside-caturwulan",
+        ),
+        pytest.param(None, WINDOW_2025, {}, Outcome.WARN, "exif-date-missing", False, id="missing"),
+        pytest.param(
+            None,
+            WINDOW_2025,
+            {"outside": "review"},
+            Outcome.WARN,
+            "exif-date-missing",
+            False,
+            id="missing-never-review",
+        ),
     ],
 )
 def test_the_exif_date_is_matched_to_the_period_when_present(
@@ -222,25 +290,30 @@ def test_a_photo_outside_the_period_says_when_it_was_taken_and_where_that_came_f
 @pytest.mark.parametrize(
     ("sha", "siblings", "outcome", "others"),
     [
-        (SHA_A, {}, Outcome.PASS, None),
-        (SHA_A, {SHA_B: ["P2H-02-TOILET"]}, Outcome.PASS, None),
-        (SHA_A, {SHA_A: []}, Outcome.PASS, None),
-        (SHA_A, {SHA_A: ["P2H-02-TOILET"]}, Outcome.WARN, ["P2H-02-TOILET"]),
-        (
+        pytest.param(SHA_A, {}, Outcome.PASS, None, id="only-file"),
+        pytest.param(SHA_A, {SHA_B: ["P2H-02-TOILET"]}, Outcome.PASS, None, id="other-bytes"),
+        pytest.param(SHA_A, {SHA_A: []}, Outcome.PASS, None, id="no-live-sibling"),
+        pytest.param(
+            SHA_A,
+            {SHA_A: ["P2H-02-TOILET"]},
+            Outcome.WARN,
+            ["P2H-02-TOILET"],
+            id="same-photo-for-another-item",
+        ),
+        pytest.param(
             SHA_A,
             {SHA_A: ["P2H-02-TOILET", "P2H-01-RAMP", "P2H-02-TOILET"]},
             Outcome.WARN,
             ["P2H-01-RAMP", "P2H-02-TOILET"],
+            id="same-photo-for-several-items",
         ),
-        (SHA_A, {SHA_A: ["P2H-02-LAKTASI"]}, Outcome.WARN, ["P2H-02-LAKTASI"]),
-    ],
-    ids=[
-        "only-file",
-        "other-bytes",
-        "no-live-sibling",
-        "same-photo-for-another-item",
-        "same-photo-for-several-items",
-        "same-photo-twice-for-this-item",
+        pytest.param(
+            SHA_A,
+            {SHA_A: ["P2H-02-LAKTASI"]},
+            Outcome.WARN,
+            ["P2H-02-LAKTASI"],
+            id="same-photo-twice-for-this-item",
+        ),
     ],
 )
 def test_the_same_bytes_twice_in_a_submission_go_to_review(

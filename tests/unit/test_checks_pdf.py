@@ -19,36 +19,48 @@ SCAN = pdf(page_count=3)  # pages, no text
 @pytest.mark.parametrize(
     ("pdf_facts", "params", "outcome", "reason"),
     [
-        (pdf(*SK_PAGES), {}, Outcome.PASS, "pdf-ok"),
-        (SCAN, {}, Outcome.PASS, "pdf-ok"),
-        (ENCRYPTED, {}, Outcome.FAIL, "pdf-encrypted"),
-        (pdf(*SK_PAGES, encrypted=True), {}, Outcome.PASS, "pdf-ok"),  # owner password only
-        (BROKEN, {}, Outcome.FAIL, "pdf-broken"),
-        (PdfFacts(opened=False), {}, Outcome.FAIL, "pdf-broken"),
-        (TOO_MANY, {}, Outcome.FAIL, "pdf-too-many-pages"),
-        (pdf(page_count=501), {}, Outcome.FAIL, "pdf-too-many-pages"),
-        (pdf(page_count=500), {}, Outcome.PASS, "pdf-ok"),
-        (pdf(page_count=11), {"max_pages": 10}, Outcome.FAIL, "pdf-too-many-pages"),
-        (pdf(page_count=0), {}, Outcome.FAIL, "pdf-no-pages"),
-        (pdf(page_count=None), {}, Outcome.FAIL, "pdf-no-pages"),
-        (pdf(page_count=1), {"min_pages": 2}, Outcome.FAIL, "pdf-too-few-pages"),
-        (pdf(page_count=2), {"min_pages": 2}, Outcome.PASS, "pdf-ok"),
-    ],
-    ids=[
-        "sk-with-text",
-        "scan-without-text",
-        "encrypted",
-        "restricted-owner-password-opens",
-        "broken",
-        "not-opened-without-reason",
-        "too-many-pages-at-extraction",
-        "over-default-max-pages",
-        "at-default-max-pages",
-        "over-custom-max-pages",
-        "zero-pages",
-        "page-count-unknown",
-        "under-min-pages",
-        "at-min-pages",
+        pytest.param(pdf(*SK_PAGES), {}, Outcome.PASS, "pdf-ok", id="sk-with-text"),
+        pytest.param(SCAN, {}, Outcome.PASS, "pdf-ok", id="scan-without-text"),
+        pytest.param(ENCRYPTED, {}, Outcome.FAIL, "pdf-encrypted", id="encrypted"),
+        pytest.param(
+            pdf(*SK_PAGES, encrypted=True),
+            {},
+            Outcome.PASS,
+            "pdf-ok",
+            id="restricted-owner-password-opens",
+        ),  # owner password only
+        pytest.param(BROKEN, {}, Outcome.FAIL, "pdf-broken", id="broken"),
+        pytest.param(
+            PdfFacts(opened=False), {}, Outcome.FAIL, "pdf-broken", id="not-opened-without-reason"
+        ),
+        pytest.param(
+            TOO_MANY, {}, Outcome.FAIL, "pdf-too-many-pages", id="too-many-pages-at-extraction"
+        ),
+        pytest.param(
+            pdf(page_count=501), {}, Outcome.FAIL, "pdf-too-many-pages", id="over-default-max-pages"
+        ),
+        pytest.param(pdf(page_count=500), {}, Outcome.PASS, "pdf-ok", id="at-default-max-pages"),
+        pytest.param(
+            pdf(page_count=11),
+            {"max_pages": 10},
+            Outcome.FAIL,
+            "pdf-too-many-pages",
+            id="over-custom-max-pages",
+        ),
+        pytest.param(pdf(page_count=0), {}, Outcome.FAIL, "pdf-no-pages", id="zero-pages"),
+        pytest.param(
+            pdf(page_count=None), {}, Outcome.FAIL, "pdf-no-pages", id="page-count-unknown"
+        ),
+        pytest.param(
+            pdf(page_count=1),
+            {"min_pages": 2},
+            Outcome.FAIL,
+            "pdf-too-few-pages",
+            id="under-min-pages",
+        ),
+        pytest.param(
+            pdf(page_count=2), {"min_pages": 2}, Outcome.PASS, "pdf-ok", id="at-min-pages"
+        ),
     ],
 )
 def test_a_pdf_must_open_unencrypted_with_a_page_count_in_bounds(
@@ -75,11 +87,10 @@ def test_too_many_pages_names_the_count_and_the_limit() -> None:
 @pytest.mark.parametrize(
     ("check_id", "reason"),
     [
-        ("pdf-opens", "not-a-pdf"),
-        ("pdf-text-layer", "not-applicable"),
-        ("pdf-risky-content", "not-applicable"),
+        pytest.param("pdf-opens", "not-a-pdf", id="opens"),
+        pytest.param("pdf-text-layer", "not-applicable", id="text-layer"),
+        pytest.param("pdf-risky-content", "not-applicable", id="risky-content"),
     ],
-    ids=["opens", "text-layer", "risky-content"],
 )
 def test_the_pdf_checks_skip_a_file_that_is_not_a_pdf(check_id: str, reason: str) -> None:
     finding = run(check_id, facts("foto.jpg", mime="image/jpeg", image=image()))
@@ -89,26 +100,24 @@ def test_the_pdf_checks_skip_a_file_that_is_not_a_pdf(check_id: str, reason: str
 @pytest.mark.parametrize(
     ("pdf_facts", "params", "outcome", "reason", "needs_review"),
     [
-        (pdf(*SK_PAGES), {}, Outcome.PASS, "pdf-text-ok", False),
-        (SCAN, {}, Outcome.WARN, "pdf-no-text", True),
-        (pdf("", "", ""), {}, Outcome.WARN, "pdf-no-text", True),
-        (pdf("Hal. 1"), {}, Outcome.WARN, "pdf-no-text", True),
-        (pdf("x" * 49), {}, Outcome.WARN, "pdf-no-text", True),
-        (pdf("x" * 50), {}, Outcome.PASS, "pdf-text-ok", False),
-        (pdf("x" * 199), {"min_chars": 200}, Outcome.WARN, "pdf-no-text", True),
-        (BROKEN, {}, Outcome.SKIP, "not-applicable", False),
-        (ENCRYPTED, {}, Outcome.SKIP, "not-applicable", False),
-    ],
-    ids=[
-        "sk-with-text",
-        "scan",
-        "blank-pages",
-        "page-number-only",
-        "just-under-min-chars",
-        "at-min-chars",
-        "under-custom-min-chars",
-        "broken",
-        "encrypted",
+        pytest.param(pdf(*SK_PAGES), {}, Outcome.PASS, "pdf-text-ok", False, id="sk-with-text"),
+        pytest.param(SCAN, {}, Outcome.WARN, "pdf-no-text", True, id="scan"),
+        pytest.param(pdf("", "", ""), {}, Outcome.WARN, "pdf-no-text", True, id="blank-pages"),
+        pytest.param(pdf("Hal. 1"), {}, Outcome.WARN, "pdf-no-text", True, id="page-number-only"),
+        pytest.param(
+            pdf("x" * 49), {}, Outcome.WARN, "pdf-no-text", True, id="just-under-min-chars"
+        ),
+        pytest.param(pdf("x" * 50), {}, Outcome.PASS, "pdf-text-ok", False, id="at-min-chars"),
+        pytest.param(
+            pdf("x" * 199),
+            {"min_chars": 200},
+            Outcome.WARN,
+            "pdf-no-text",
+            True,
+            id="under-custom-min-chars",
+        ),
+        pytest.param(BROKEN, {}, Outcome.SKIP, "not-applicable", False, id="broken"),
+        pytest.param(ENCRYPTED, {}, Outcome.SKIP, "not-applicable", False, id="encrypted"),
     ],
 )
 def test_a_scanned_pdf_goes_to_review_never_fails(
@@ -126,16 +135,18 @@ def test_a_scanned_pdf_goes_to_review_never_fails(
 @pytest.mark.parametrize(
     ("flags", "features"),
     [
-        ({"has_javascript": True}, ["JavaScript"]),
-        ({"has_launch_action": True}, ["Launch action"]),
-        ({"has_embedded_files": True}, ["embedded files"]),
-        ({"has_appended_data": True}, ["data after the end of the file"]),
-        (
+        pytest.param({"has_javascript": True}, ["JavaScript"], id="javascript"),
+        pytest.param({"has_launch_action": True}, ["Launch action"], id="launch-action"),
+        pytest.param({"has_embedded_files": True}, ["embedded files"], id="embedded-file"),
+        pytest.param(
+            {"has_appended_data": True}, ["data after the end of the file"], id="appended-data"
+        ),
+        pytest.param(
             {"has_javascript": True, "has_launch_action": True, "has_embedded_files": True},
             ["JavaScript", "Launch action", "embedded files"],
+            id="all-three",
         ),
     ],
-    ids=["javascript", "launch-action", "embedded-file", "appended-data", "all-three"],
 )
 def test_risky_pdf_content_goes_to_review_naming_what_was_found(
     flags: dict[str, bool], features: list[str]
@@ -150,11 +161,10 @@ def test_risky_pdf_content_goes_to_review_naming_what_was_found(
 @pytest.mark.parametrize(
     ("pdf_facts", "outcome", "reason"),
     [
-        (pdf(*SK_PAGES), Outcome.PASS, "ok"),
-        (SCAN, Outcome.PASS, "ok"),
-        (BROKEN, Outcome.SKIP, "not-applicable"),
+        pytest.param(pdf(*SK_PAGES), Outcome.PASS, "ok", id="sk"),
+        pytest.param(SCAN, Outcome.PASS, "ok", id="scan"),
+        pytest.param(BROKEN, Outcome.SKIP, "not-applicable", id="broken"),
     ],
-    ids=["sk", "scan", "broken"],
 )
 def test_a_pdf_without_active_content_passes_the_risk_check(
     pdf_facts: PdfFacts, outcome: Outcome, reason: str

@@ -48,61 +48,105 @@ NO_PHOTO = missing("activity_photo", 2, 0)
 @pytest.mark.parametrize(
     ("docs", "status", "gaps"),
     [
-        ([decl("passed"), act("passed"), act("passed")], CriterionStatus.COMPLETE, []),
-        (
+        pytest.param(
+            [decl("passed"), act("passed"), act("passed")],
+            CriterionStatus.COMPLETE,
+            [],
+            id="exactly-the-minimum",
+        ),
+        pytest.param(
             [decl("passed"), act("passed"), act("passed"), act("passed"), rep("passed")],
             CriterionStatus.COMPLETE,
             [],
+            id="more-than-the-minimum-and-optional-report",
         ),
-        (
+        pytest.param(
             [decl("passed"), act("passed"), act("passed"), rep("failed")],
             CriterionStatus.COMPLETE,
             [],
+            id="failed-optional-report-ignored",
         ),
-        (
+        pytest.param(
             [decl("passed"), act("passed"), act("passed"), unknown("needs_review")],
             CriterionStatus.COMPLETE,
             [],
+            id="extra-unknown-file-does-not-block",
         ),
-        ([decl("queued"), act("passed"), act("passed")], CriterionStatus.PENDING, []),
-        ([decl("passed"), act("passed"), act("checking")], CriterionStatus.PENDING, []),
-        ([act("received")], CriterionStatus.PENDING, []),
-        (
+        pytest.param(
+            [decl("queued"), act("passed"), act("passed")],
+            CriterionStatus.PENDING,
+            [],
+            id="declaration-queued",
+        ),
+        pytest.param(
+            [decl("passed"), act("passed"), act("checking")],
+            CriterionStatus.PENDING,
+            [],
+            id="photo-checking",
+        ),
+        pytest.param([act("received")], CriterionStatus.PENDING, [], id="first-upload-received"),
+        pytest.param(
             [decl("passed"), act("passed"), act("passed"), rep("queued")],
             CriterionStatus.PENDING,
             [],
+            id="optional-report-still-queued",
         ),
-        ([], CriterionStatus.INCOMPLETE, [NO_DECL, NO_PHOTO]),
-        ([decl("passed"), act("passed")], CriterionStatus.INCOMPLETE, [ONE_PHOTO]),
-        ([act("passed"), act("passed")], CriterionStatus.INCOMPLETE, [NO_DECL]),
-        ([decl("failed"), act("passed"), act("passed")], CriterionStatus.INCOMPLETE, [NO_DECL]),
-        (
+        pytest.param([], CriterionStatus.INCOMPLETE, [NO_DECL, NO_PHOTO], id="nothing-uploaded"),
+        pytest.param(
+            [decl("passed"), act("passed")],
+            CriterionStatus.INCOMPLETE,
+            [ONE_PHOTO],
+            id="one-photo-short",
+        ),
+        pytest.param(
+            [act("passed"), act("passed")],
+            CriterionStatus.INCOMPLETE,
+            [NO_DECL],
+            id="no-declaration",
+        ),
+        pytest.param(
+            [decl("failed"), act("passed"), act("passed")],
+            CriterionStatus.INCOMPLETE,
+            [NO_DECL],
+            id="failed-declaration-does-not-count",
+        ),
+        pytest.param(
             [decl("passed"), act("passed"), act("failed"), act("failed")],
             CriterionStatus.INCOMPLETE,
             [ONE_PHOTO],
+            id="failed-photos-do-not-count",
         ),
-        ([decl("superseded"), act("passed"), act("passed")], CriterionStatus.INCOMPLETE, [NO_DECL]),
-        (
+        pytest.param(
+            [decl("superseded"), act("passed"), act("passed")],
+            CriterionStatus.INCOMPLETE,
+            [NO_DECL],
+            id="superseded-declaration-ignored",
+        ),
+        pytest.param(
             [decl("passed"), act("passed"), act("superseded")],
             CriterionStatus.INCOMPLETE,
             [ONE_PHOTO],
+            id="superseded-photo-ignored",
         ),
-        (
+        pytest.param(
             [decl("passed"), act("passed"), act("passed"), act("superseded"), rep("superseded")],
             CriterionStatus.COMPLETE,
             [],
+            id="superseded-extras-ignored",
         ),
-        (
+        pytest.param(
             [decl("passed"), act("passed"), act("passed"), decl("superseded")],
             CriterionStatus.COMPLETE,
             [],
+            id="replaced-declaration-counts-once",
         ),
-        (
+        pytest.param(
             [decl("superseded"), decl("passed"), act("passed"), act("passed")],
             CriterionStatus.COMPLETE,
             [],
+            id="new-declaration-after-superseded",
         ),
-        (
+        pytest.param(
             [
                 decl("passed"),
                 act("passed"),
@@ -111,58 +155,50 @@ NO_PHOTO = missing("activity_photo", 2, 0)
             ],
             CriterionStatus.COMPLETE,
             [],
+            id="unknown-status-of-another-kind-ignored",
         ),
-        ([decl("needs_review"), act("passed"), act("passed")], CriterionStatus.NEEDS_REVIEW, []),
-        ([decl("passed"), act("passed"), act("needs_review")], CriterionStatus.NEEDS_REVIEW, []),
-        (
+        pytest.param(
+            [decl("needs_review"), act("passed"), act("passed")],
+            CriterionStatus.NEEDS_REVIEW,
+            [],
+            id="declaration-in-review",
+        ),
+        pytest.param(
+            [decl("passed"), act("passed"), act("needs_review")],
+            CriterionStatus.NEEDS_REVIEW,
+            [],
+            id="photo-in-review",
+        ),
+        pytest.param(
             [decl("passed"), act("needs_review"), act("unable_to_check")],
             CriterionStatus.NEEDS_REVIEW,
             [],
+            id="unable-to-check-counts-as-review",
         ),
-        ([decl("needs_review"), act("passed")], CriterionStatus.INCOMPLETE, [ONE_PHOTO]),
-        (
+        pytest.param(
+            [decl("needs_review"), act("passed")],
+            CriterionStatus.INCOMPLETE,
+            [ONE_PHOTO],
+            id="review-declaration-but-photo-short",
+        ),
+        pytest.param(
             [decl("passed"), act("needs_review")],
             CriterionStatus.INCOMPLETE,
             [missing("activity_photo", 2, 0, 1)],
+            id="review-photo-cannot-fill-two",
         ),
-        (
+        pytest.param(
             [decl("passed"), act("passed"), unknown("needs_review")],
             CriterionStatus.NEEDS_REVIEW,
             [ONE_PHOTO],
+            id="unknown-kind-may-be-the-missing-photo",
         ),
-        (
+        pytest.param(
             [decl("passed"), act("passed"), unknown("failed")],
             CriterionStatus.INCOMPLETE,
             [ONE_PHOTO],
+            id="failed-unknown-kind-ignored",
         ),
-    ],
-    ids=[
-        "exactly-the-minimum",
-        "more-than-the-minimum-and-optional-report",
-        "failed-optional-report-ignored",
-        "extra-unknown-file-does-not-block",
-        "declaration-queued",
-        "photo-checking",
-        "first-upload-received",
-        "optional-report-still-queued",
-        "nothing-uploaded",
-        "one-photo-short",
-        "no-declaration",
-        "failed-declaration-does-not-count",
-        "failed-photos-do-not-count",
-        "superseded-declaration-ignored",
-        "superseded-photo-ignored",
-        "superseded-extras-ignored",
-        "replaced-declaration-counts-once",
-        "new-declaration-after-superseded",
-        "unknown-status-of-another-kind-ignored",
-        "declaration-in-review",
-        "photo-in-review",
-        "unable-to-check-counts-as-review",
-        "review-declaration-but-photo-short",
-        "review-photo-cannot-fill-two",
-        "unknown-kind-may-be-the-missing-photo",
-        "failed-unknown-kind-ignored",
     ],
 )
 def test_a_criterion_is_complete_at_its_minimum_counts(
@@ -175,19 +211,25 @@ def test_a_criterion_is_complete_at_its_minimum_counts(
 @pytest.mark.parametrize(
     ("docs", "status", "reasons"),
     [
-        (
+        pytest.param(
             [decl("needs_review"), act("passed"), act("passed")],
             CriterionStatus.NEEDS_REVIEW,
             ["documents-need-review"],
+            id="review-fills-the-gap",
         ),
-        (
+        pytest.param(
             [decl("passed"), act("passed"), unknown("needs_review")],
             CriterionStatus.NEEDS_REVIEW,
             ["kind-unknown"],
+            id="unknown-kind-may-fill-the-gap",
         ),
-        ([decl("passed"), act("passed"), act("passed")], CriterionStatus.COMPLETE, []),
+        pytest.param(
+            [decl("passed"), act("passed"), act("passed")],
+            CriterionStatus.COMPLETE,
+            [],
+            id="complete",
+        ),
     ],
-    ids=["review-fills-the-gap", "unknown-kind-may-fill-the-gap", "complete"],
 )
 def test_a_criterion_in_review_says_why(
     p2ham: Catalog, docs: list[DocState], status: CriterionStatus, reasons: list[str]
@@ -203,24 +245,29 @@ def photo(criterion: str, status: str = "passed") -> DocState:
 @pytest.mark.parametrize(
     ("unit_kind", "docs", "status"),
     [
-        ("kota", [], CriterionStatus.NOT_APPLICABLE),
-        ("kabupaten", [photo(KUNJUNGAN), photo(KUNJUNGAN)], CriterionStatus.NOT_APPLICABLE),
-        (None, [], CriterionStatus.NOT_APPLICABLE),
-        ("lapas", [], CriterionStatus.INCOMPLETE),
-        ("lapas", [photo(KUNJUNGAN)], CriterionStatus.INCOMPLETE),
-        ("lapas", [photo(KUNJUNGAN), photo(KUNJUNGAN)], CriterionStatus.COMPLETE),
-        ("rutan", [], CriterionStatus.INCOMPLETE),
-        ("rutan", [photo(KUNJUNGAN), photo(KUNJUNGAN, "queued")], CriterionStatus.PENDING),
-    ],
-    ids=[
-        "kota",
-        "kabupaten-even-with-photos",
-        "unit-kind-unknown",
-        "lapas-without-photos",
-        "lapas-one-photo",
-        "lapas-two-photos",
-        "rutan-without-photos",
-        "rutan-photo-queued",
+        pytest.param("kota", [], CriterionStatus.NOT_APPLICABLE, id="kota"),
+        pytest.param(
+            "kabupaten",
+            [photo(KUNJUNGAN), photo(KUNJUNGAN)],
+            CriterionStatus.NOT_APPLICABLE,
+            id="kabupaten-even-with-photos",
+        ),
+        pytest.param(None, [], CriterionStatus.NOT_APPLICABLE, id="unit-kind-unknown"),
+        pytest.param("lapas", [], CriterionStatus.INCOMPLETE, id="lapas-without-photos"),
+        pytest.param("lapas", [photo(KUNJUNGAN)], CriterionStatus.INCOMPLETE, id="lapas-one-photo"),
+        pytest.param(
+            "lapas",
+            [photo(KUNJUNGAN), photo(KUNJUNGAN)],
+            CriterionStatus.COMPLETE,
+            id="lapas-two-photos",
+        ),
+        pytest.param("rutan", [], CriterionStatus.INCOMPLETE, id="rutan-without-photos"),
+        pytest.param(
+            "rutan",
+            [photo(KUNJUNGAN), photo(KUNJUNGAN, "queued")],
+            CriterionStatus.PENDING,
+            id="rutan-photo-queued",
+        ),
     ],
 )
 def test_the_visiting_room_applies_to_prisons_only(

@@ -15,7 +15,7 @@ from rules.evaluation import (
     verdict_of,
 )
 from rules.facts import FileFacts, PdfFacts
-from rules.findings import Finding, Outcome, make_finding
+from rules.findings import Emitter, Finding, Outcome, result
 from tests.support.facts import SK_MAKLUMAT, SK_PAGES, ctx, facts, image, pdf, photo_file, sk_file
 
 PDF = "application/pdf"
@@ -45,48 +45,83 @@ def evaluate(
 @pytest.mark.parametrize(
     ("criterion_id", "mime", "declared", "code", "kind"),
     [
-        ("P2H-00-PENCANANGAN", PDF, "declaration_pdf", None, "declaration_pdf"),
-        ("P2H-00-PENCANANGAN", PDF, "report_pdf", None, "report_pdf"),
-        ("P2H-00-PENCANANGAN", PDF, "report_pdf", "PERNYATAAN", "report_pdf"),
-        ("P2H-00-SKTIM", JPEG, "sk_decree_pdf", None, "sk_decree_pdf"),
-        ("P2H-02-LAKTASI", JPEG, None, "FOTO", "facility_photo"),
-        ("P2H-00-PENCANANGAN", JPEG, None, "FOTO", "activity_photo"),
-        ("P2H-00-PENCANANGAN", PDF, None, "PERNYATAAN", "declaration_pdf"),
-        ("P2H-00-PENCANANGAN", PDF, None, "LAP", "report_pdf"),
-        ("P2H-03-PETUGAS", PDF, None, "SK", "sk_decree_pdf"),
-        ("P2H-03-PETUGAS", JPEG, None, "SK", "sk_decree_pdf"),
-        ("P2H-03-PELATIHAN", JPEG, None, "SERT", "certificate_pdf"),
-        ("P2H-03-PETUGAS", PDF, None, None, "sk_decree_pdf"),
-        ("P2H-03-PETUGAS", JPEG, None, None, "activity_photo"),
-        ("P2H-03-PETUGAS", PNG, None, None, "activity_photo"),
-        ("P2H-02-MAKLUMAT", JPEG, None, None, "facility_photo"),
-        ("P2H-02-MAKLUMAT", PDF, None, None, "sop_or_standard_pdf"),
-        ("P2H-00-SKTIM", JPEG, None, None, "sk_decree_pdf"),
-        ("P2H-00-SKTIM", "text/html", None, None, "sk_decree_pdf"),
-        ("P2H-02-LAKTASI", PDF, None, None, "facility_photo"),
-        ("P2H-03-PELATIHAN", JPEG, None, None, "activity_photo"),
-    ],
-    ids=[
-        "declared",
-        "declared-optional-kind",
-        "declared-wins-over-code",
-        "declared-whatever-the-type",
-        "code-foto-for-a-facility",
-        "code-foto-for-an-event",
-        "code-pernyataan",
-        "code-lap",
-        "code-sk",
-        "code-sk-whatever-the-type",
-        "code-sert-for-a-photo-of-a-certificate",
-        "petugas-pdf-is-the-sk",
-        "petugas-jpeg-is-a-photo",
-        "petugas-png-is-a-photo",
-        "maklumat-jpeg-is-the-photo",
-        "maklumat-pdf-is-the-document",
-        "single-kind-jpeg",
-        "single-kind-html",
-        "single-kind-pdf",
-        "pelatihan-jpeg-is-mainly-a-photo-not-a-scanned-certificate",
+        pytest.param(
+            "P2H-00-PENCANANGAN", PDF, "declaration_pdf", None, "declaration_pdf", id="declared"
+        ),
+        pytest.param(
+            "P2H-00-PENCANANGAN", PDF, "report_pdf", None, "report_pdf", id="declared-optional-kind"
+        ),
+        pytest.param(
+            "P2H-00-PENCANANGAN",
+            PDF,
+            "report_pdf",
+            "PERNYATAAN",
+            "report_pdf",
+            id="declared-wins-over-code",
+        ),
+        pytest.param(
+            "P2H-00-SKTIM",
+            JPEG,
+            "sk_decree_pdf",
+            None,
+            "sk_decree_pdf",
+            id="declared-whatever-the-type",
+        ),
+        pytest.param(
+            "P2H-02-LAKTASI", JPEG, None, "FOTO", "facility_photo", id="code-foto-for-a-facility"
+        ),
+        pytest.param(
+            "P2H-00-PENCANANGAN", JPEG, None, "FOTO", "activity_photo", id="code-foto-for-an-event"
+        ),
+        pytest.param(
+            "P2H-00-PENCANANGAN", PDF, None, "PERNYATAAN", "declaration_pdf", id="code-pernyataan"
+        ),
+        pytest.param("P2H-00-PENCANANGAN", PDF, None, "LAP", "report_pdf", id="code-lap"),
+        pytest.param("P2H-03-PETUGAS", PDF, None, "SK", "sk_decree_pdf", id="code-sk"),
+        pytest.param(
+            "P2H-03-PETUGAS", JPEG, None, "SK", "sk_decree_pdf", id="code-sk-whatever-the-type"
+        ),
+        pytest.param(
+            "P2H-03-PELATIHAN",
+            JPEG,
+            None,
+            "SERT",
+            "certificate_pdf",
+            id="code-sert-for-a-photo-of-a-certificate",
+        ),
+        pytest.param(
+            "P2H-03-PETUGAS", PDF, None, None, "sk_decree_pdf", id="petugas-pdf-is-the-sk"
+        ),
+        pytest.param(
+            "P2H-03-PETUGAS", JPEG, None, None, "activity_photo", id="petugas-jpeg-is-a-photo"
+        ),
+        pytest.param(
+            "P2H-03-PETUGAS", PNG, None, None, "activity_photo", id="petugas-png-is-a-photo"
+        ),
+        pytest.param(
+            "P2H-02-MAKLUMAT", JPEG, None, None, "facility_photo", id="maklumat-jpeg-is-the-photo"
+        ),
+        pytest.param(
+            "P2H-02-MAKLUMAT",
+            PDF,
+            None,
+            None,
+            "sop_or_standard_pdf",
+            id="maklumat-pdf-is-the-document",
+        ),
+        pytest.param("P2H-00-SKTIM", JPEG, None, None, "sk_decree_pdf", id="single-kind-jpeg"),
+        pytest.param(
+            "P2H-00-SKTIM", "text/html", None, None, "sk_decree_pdf", id="single-kind-html"
+        ),
+        pytest.param("P2H-02-LAKTASI", PDF, None, None, "facility_photo", id="single-kind-pdf"),
+        pytest.param(
+            "P2H-03-PELATIHAN",
+            JPEG,
+            None,
+            None,
+            "activity_photo",
+            id="pelatihan-jpeg-is-mainly-a-photo-not-a-scanned-certificate",
+        ),
     ],
 )
 def test_the_evidence_kind_comes_from_declaration_then_name_then_content_type(
@@ -99,24 +134,78 @@ def test_the_evidence_kind_comes_from_declaration_then_name_then_content_type(
 @pytest.mark.parametrize(
     ("criterion_id", "mime", "declared", "code", "outcome", "reason"),
     [
-        ("P2H-02-LAKTASI", JPEG, "activity_photo", None, Outcome.FAIL, "kind-not-for-criterion"),
-        ("P2H-02-LAKTASI", JPEG, "no_such_kind", None, Outcome.FAIL, "kind-not-for-criterion"),
-        ("P2H-02-LAKTASI", PDF, None, "SK", Outcome.FAIL, "kind-not-for-criterion"),
-        ("P2H-00-SKTIM", PDF, None, "PERDA", Outcome.FAIL, "kind-not-for-criterion"),
-        ("P2H-03-PETUGAS", "text/html", None, None, Outcome.FAIL, "mime-not-allowed"),
-        ("P2H-00-PENCANANGAN", "application/zip", None, None, Outcome.FAIL, "mime-not-allowed"),
-        ("P2H-00-PENCANANGAN", PDF, None, None, Outcome.WARN, "kind-unknown"),
-        ("P2H-03-PELATIHAN", PDF, None, None, Outcome.WARN, "kind-unknown"),
-    ],
-    ids=[
-        "declared-kind-of-another-criterion",
-        "declared-kind-unknown",
-        "code-of-another-criterion",
-        "code-unknown-to-the-catalog",
-        "type-no-candidate-accepts",
-        "archive-for-pencanangan",
-        "pencanangan-pdf-declaration-or-report",
-        "pelatihan-pdf-certificate-or-report",
+        pytest.param(
+            "P2H-02-LAKTASI",
+            JPEG,
+            "activity_photo",
+            None,
+            Outcome.FAIL,
+            "kind-not-for-criterion",
+            id="declared-kind-of-another-criterion",
+        ),
+        pytest.param(
+            "P2H-02-LAKTASI",
+            JPEG,
+            "no_such_kind",
+            None,
+            Outcome.FAIL,
+            "kind-not-for-criterion",
+            id="declared-kind-unknown",
+        ),
+        pytest.param(
+            "P2H-02-LAKTASI",
+            PDF,
+            None,
+            "SK",
+            Outcome.FAIL,
+            "kind-not-for-criterion",
+            id="code-of-another-criterion",
+        ),
+        pytest.param(
+            "P2H-00-SKTIM",
+            PDF,
+            None,
+            "PERDA",
+            Outcome.FAIL,
+            "kind-not-for-criterion",
+            id="code-unknown-to-the-catalog",
+        ),
+        pytest.param(
+            "P2H-03-PETUGAS",
+            "text/html",
+            None,
+            None,
+            Outcome.FAIL,
+            "mime-not-allowed",
+            id="type-no-candidate-accepts",
+        ),
+        pytest.param(
+            "P2H-00-PENCANANGAN",
+            "application/zip",
+            None,
+            None,
+            Outcome.FAIL,
+            "mime-not-allowed",
+            id="archive-for-pencanangan",
+        ),
+        pytest.param(
+            "P2H-00-PENCANANGAN",
+            PDF,
+            None,
+            None,
+            Outcome.WARN,
+            "kind-unknown",
+            id="pencanangan-pdf-declaration-or-report",
+        ),
+        pytest.param(
+            "P2H-03-PELATIHAN",
+            PDF,
+            None,
+            None,
+            Outcome.WARN,
+            "kind-unknown",
+            id="pelatihan-pdf-certificate-or-report",
+        ),
     ],
 )
 def test_an_unresolvable_kind_fails_or_goes_to_review(
@@ -207,64 +296,103 @@ WRONG_TOPIC = sk_file(SK_MAKLUMAT)
 @pytest.mark.parametrize(
     ("file", "criterion_id", "status", "reason"),
     [
-        (sk_file(), "P2H-00-SKTIM", Verdict.PASSED, None),
-        (SCAN, "P2H-00-SKTIM", Verdict.NEEDS_REVIEW, "pdf-no-text"),
-        (ENCRYPTED, "P2H-00-SKTIM", Verdict.FAILED, "pdf-encrypted"),
-        (OLD_SK, "P2H-00-SKTIM", Verdict.NEEDS_REVIEW, "decree-date-outside-period"),
-        (JS_SK, "P2H-00-SKTIM", Verdict.NEEDS_REVIEW, "pdf-risky-content"),
-        (WRONG_TOPIC, "P2H-00-SKTIM", Verdict.FAILED, "keywords-missing"),
-        (facts(size=0, pdf=pdf(*SK_PAGES)), "P2H-00-SKTIM", Verdict.FAILED, "size-empty"),
-        (photo_file(), "P2H-02-LAKTASI", Verdict.PASSED, None),
-        (
+        pytest.param(sk_file(), "P2H-00-SKTIM", Verdict.PASSED, None, id="sk-tim"),
+        pytest.param(SCAN, "P2H-00-SKTIM", Verdict.NEEDS_REVIEW, "pdf-no-text", id="scanned-sk"),
+        pytest.param(ENCRYPTED, "P2H-00-SKTIM", Verdict.FAILED, "pdf-encrypted", id="encrypted-sk"),
+        pytest.param(
+            OLD_SK,
+            "P2H-00-SKTIM",
+            Verdict.NEEDS_REVIEW,
+            "decree-date-outside-period",
+            id="sk-from-2019",
+        ),
+        pytest.param(
+            JS_SK,
+            "P2H-00-SKTIM",
+            Verdict.NEEDS_REVIEW,
+            "pdf-risky-content",
+            id="sk-with-javascript",
+        ),
+        pytest.param(
+            WRONG_TOPIC,
+            "P2H-00-SKTIM",
+            Verdict.FAILED,
+            "keywords-missing",
+            id="sk-about-something-else",
+        ),
+        pytest.param(
+            facts(size=0, pdf=pdf(*SK_PAGES)),
+            "P2H-00-SKTIM",
+            Verdict.FAILED,
+            "size-empty",
+            id="empty-file",
+        ),
+        pytest.param(photo_file(), "P2H-02-LAKTASI", Verdict.PASSED, None, id="facility-photo"),
+        pytest.param(
             photo_file(width=300, height=200),
             "P2H-02-LAKTASI",
             Verdict.FAILED,
             "image-resolution-too-low",
+            id="thumbnail",
         ),
-        (photo_file(width=640, height=480), "P2H-02-LAKTASI", Verdict.PASSED, None),
-        (photo_file(exif_datetime=None), "P2H-02-LAKTASI", Verdict.PASSED, None),
-        (photo_file(exif_datetime="2024-05-01T09:00:00"), "P2H-02-LAKTASI", Verdict.PASSED, None),
-        (
+        pytest.param(
+            photo_file(width=640, height=480),
+            "P2H-02-LAKTASI",
+            Verdict.PASSED,
+            None,
+            id="small-photo-only-warns",
+        ),
+        pytest.param(
+            photo_file(exif_datetime=None),
+            "P2H-02-LAKTASI",
+            Verdict.PASSED,
+            None,
+            id="photo-without-exif-only-warns",
+        ),
+        pytest.param(
+            photo_file(exif_datetime="2024-05-01T09:00:00"),
+            "P2H-02-LAKTASI",
+            Verdict.PASSED,
+            None,
+            id="facility-photo-from-last-year",
+        ),
+        pytest.param(
             photo_file(exif_datetime="2019-05-01T09:00:00"),
             "P2H-02-LAKTASI",
             Verdict.NEEDS_REVIEW,
             "exif-date-outside-period",
+            id="facility-photo-from-2019",
         ),
-        (
+        pytest.param(
             photo_file(
                 canonical("P2H-00-PENCANANGAN", "FOTO", "jpg"), exif_datetime="2024-05-01T09:00:00"
             ),
             "P2H-00-PENCANANGAN",
             Verdict.NEEDS_REVIEW,
             "exif-date-outside-period",
+            id="event-photo-from-last-year",
         ),
-        (photo_file("foto laktasi.jpg"), "P2H-02-LAKTASI", Verdict.PASSED, None),
-        (
+        pytest.param(
+            photo_file("foto laktasi.jpg"),
+            "P2H-02-LAKTASI",
+            Verdict.PASSED,
+            None,
+            id="free-text-name-only-warns",
+        ),
+        pytest.param(
             photo_file(canonical("P2H-02-TOILET", "FOTO", "jpg")),
             "P2H-02-LAKTASI",
             Verdict.FAILED,
             "name-token-mismatch",
+            id="name-of-another-item",
         ),
-        (photo_file("foto.jpg", mime=PNG), "P2H-02-LAKTASI", Verdict.FAILED, "extension-mismatch"),
-    ],
-    ids=[
-        "sk-tim",
-        "scanned-sk",
-        "encrypted-sk",
-        "sk-from-2019",
-        "sk-with-javascript",
-        "sk-about-something-else",
-        "empty-file",
-        "facility-photo",
-        "thumbnail",
-        "small-photo-only-warns",
-        "photo-without-exif-only-warns",
-        "facility-photo-from-last-year",
-        "facility-photo-from-2019",
-        "event-photo-from-last-year",
-        "free-text-name-only-warns",
-        "name-of-another-item",
-        "png-named-jpg",
+        pytest.param(
+            photo_file("foto.jpg", mime=PNG),
+            "P2H-02-LAKTASI",
+            Verdict.FAILED,
+            "extension-mismatch",
+            id="png-named-jpg",
+        ),
     ],
 )
 def test_the_document_verdict_follows_its_findings(
@@ -276,7 +404,7 @@ def test_the_document_verdict_follows_its_findings(
 
 
 def finding(outcome: Outcome, reason: str, *, review: bool = False) -> Finding:
-    return make_finding("some-check", outcome, reason, needs_review=review)
+    return Emitter("some-check", (reason,)).finding(result(outcome, reason, needs_review=review))
 
 
 PASS = finding(Outcome.PASS, "ok")
@@ -291,24 +419,21 @@ FAIL_2 = finding(Outcome.FAIL, "pdf-broken")
 @pytest.mark.parametrize(
     ("findings", "status", "reason"),
     [
-        ([], Verdict.PASSED, None),
-        ([PASS, SKIP], Verdict.PASSED, None),
-        ([PASS, WARN], Verdict.PASSED, None),
-        ([PASS, REVIEW, WARN], Verdict.NEEDS_REVIEW, "pdf-no-text"),
-        ([REVIEW_2, REVIEW], Verdict.NEEDS_REVIEW, "duplicate-in-submission"),
-        ([REVIEW, FAIL], Verdict.FAILED, "mime-not-allowed"),
-        ([PASS, FAIL_2, REVIEW, FAIL], Verdict.FAILED, "pdf-broken"),
-        ([SKIP, FAIL], Verdict.FAILED, "mime-not-allowed"),
-    ],
-    ids=[
-        "nothing",
-        "pass-and-skip",
-        "plain-warning",
-        "review",
-        "first-review-reason",
-        "fail-beats-review",
-        "first-fail-reason",
-        "fail-after-skip",
+        pytest.param([], Verdict.PASSED, None, id="nothing"),
+        pytest.param([PASS, SKIP], Verdict.PASSED, None, id="pass-and-skip"),
+        pytest.param([PASS, WARN], Verdict.PASSED, None, id="plain-warning"),
+        pytest.param([PASS, REVIEW, WARN], Verdict.NEEDS_REVIEW, "pdf-no-text", id="review"),
+        pytest.param(
+            [REVIEW_2, REVIEW],
+            Verdict.NEEDS_REVIEW,
+            "duplicate-in-submission",
+            id="first-review-reason",
+        ),
+        pytest.param([REVIEW, FAIL], Verdict.FAILED, "mime-not-allowed", id="fail-beats-review"),
+        pytest.param(
+            [PASS, FAIL_2, REVIEW, FAIL], Verdict.FAILED, "pdf-broken", id="first-fail-reason"
+        ),
+        pytest.param([SKIP, FAIL], Verdict.FAILED, "mime-not-allowed", id="fail-after-skip"),
     ],
 )
 def test_any_fail_fails_else_any_review_needs_review_else_passes(
@@ -332,48 +457,39 @@ def test_the_same_check_twice_keeps_both_findings_under_distinct_ids() -> None:
 
 
 EVERY_DOCUMENT = [
-    (sk_file(), "P2H-00-SKTIM"),
-    (SCAN, "P2H-00-SKTIM"),
-    (ENCRYPTED, "P2H-00-SKTIM"),
-    (OLD_SK, "P2H-00-SKTIM"),
-    (JS_SK, "P2H-00-SKTIM"),
-    (WRONG_TOPIC, "P2H-00-SKTIM"),
-    (facts(pdf=PdfFacts(opened=False, error="pdf-broken")), "P2H-00-SKTIM"),
-    (facts(size=60 * 1024 * 1024, pdf=pdf(*SK_PAGES)), "P2H-00-SKTIM"),
-    (photo_file(), "P2H-00-SKTIM"),
-    (photo_file(), "P2H-02-LAKTASI"),
-    (photo_file(width=300, height=200), "P2H-02-LAKTASI"),
-    (photo_file(exif_datetime="2019-05-01T09:00:00"), "P2H-02-LAKTASI"),
-    (photo_file(exif_datetime=None), "P2H-02-LAKTASI"),
-    (facts("f.jpg", mime=JPEG, image=image(decoded=False, error="image-broken")), "P2H-01-RAMP"),
-    (sk_file("SURAT PERNYATAAN PENCANANGAN"), "P2H-00-PENCANANGAN"),
-    (sk_file("Maklumat pelayanan"), "P2H-02-MAKLUMAT"),
-    (facts("x.html", mime="text/html", size=10), "P2H-03-PETUGAS"),
+    pytest.param(sk_file(), "P2H-00-SKTIM", id="sk-tim"),
+    pytest.param(SCAN, "P2H-00-SKTIM", id="scanned-sk"),
+    pytest.param(ENCRYPTED, "P2H-00-SKTIM", id="encrypted-sk"),
+    pytest.param(OLD_SK, "P2H-00-SKTIM", id="old-sk"),
+    pytest.param(JS_SK, "P2H-00-SKTIM", id="sk-with-javascript"),
+    pytest.param(WRONG_TOPIC, "P2H-00-SKTIM", id="sk-about-something-else"),
+    pytest.param(
+        facts(pdf=PdfFacts(opened=False, error="pdf-broken")), "P2H-00-SKTIM", id="broken-pdf"
+    ),
+    pytest.param(
+        facts(size=60 * 1024 * 1024, pdf=pdf(*SK_PAGES)), "P2H-00-SKTIM", id="oversized-pdf"
+    ),
+    pytest.param(photo_file(), "P2H-00-SKTIM", id="photo-as-sk"),
+    pytest.param(photo_file(), "P2H-02-LAKTASI", id="photo"),
+    pytest.param(photo_file(width=300, height=200), "P2H-02-LAKTASI", id="thumbnail"),
+    pytest.param(photo_file(exif_datetime="2019-05-01T09:00:00"), "P2H-02-LAKTASI", id="old-photo"),
+    pytest.param(photo_file(exif_datetime=None), "P2H-02-LAKTASI", id="photo-without-exif"),
+    pytest.param(
+        facts("f.jpg", mime=JPEG, image=image(decoded=False, error="image-broken")),
+        "P2H-01-RAMP",
+        id="broken-photo",
+    ),
+    pytest.param(sk_file("SURAT PERNYATAAN PENCANANGAN"), "P2H-00-PENCANANGAN", id="ambiguous-pdf"),
+    pytest.param(sk_file("Maklumat pelayanan"), "P2H-02-MAKLUMAT", id="maklumat-pdf"),
+    pytest.param(
+        facts("x.html", mime="text/html", size=10), "P2H-03-PETUGAS", id="html-for-petugas"
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("file", "criterion_id"),
     EVERY_DOCUMENT,
-    ids=[
-        "sk-tim",
-        "scanned-sk",
-        "encrypted-sk",
-        "old-sk",
-        "sk-with-javascript",
-        "sk-about-something-else",
-        "broken-pdf",
-        "oversized-pdf",
-        "photo-as-sk",
-        "photo",
-        "thumbnail",
-        "old-photo",
-        "photo-without-exif",
-        "broken-photo",
-        "ambiguous-pdf",
-        "maklumat-pdf",
-        "html-for-petugas",
-    ],
 )
 def test_every_finding_carries_an_indonesian_and_an_english_message(
     p2ham: Catalog, file: FileFacts, criterion_id: str

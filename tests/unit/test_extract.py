@@ -91,30 +91,61 @@ def test_text_is_read_from_the_first_pages_only_and_cut_per_page(tmp_path: Path)
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (factories.scanned_pdf, {"opened": True, "page_count": 1, "text_chars": 0}),
-        (factories.encrypted_pdf, {"opened": False, "encrypted": True, "error": "pdf-encrypted"}),
-        (lambda: _pdf_with(_open_without_password), {"opened": True, "encrypted": True}),
-        (factories.truncated_pdf, {"opened": False, "error": "pdf-broken"}),
-        (factories.javascript_pdf, {"opened": True, "has_javascript": True}),
-        (lambda: _pdf_with(_javascript_in_name_tree), {"has_javascript": True}),
-        (lambda: _pdf_with(_javascript_when_page_opens), {"has_javascript": True}),
-        (lambda: _pdf_with(_launch_on_open), {"has_launch_action": True, "has_javascript": False}),
-        (factories.pdf_with_embedded_file, {"opened": True, "has_embedded_files": True}),
-        (factories.pdf_zip_polyglot, {"opened": True, "has_appended_data": True}),
-        (factories.decree_pdf, {"opened": True, "has_appended_data": False}),
-    ],
-    ids=[
-        "a scan without a text layer has no text",
-        "a pdf locked with a user password is reported encrypted, not opened",
-        "a pdf with only an owner password is opened and still reported encrypted",
-        "a pdf cut in half is reported broken",
-        "javascript in the open action is found",
-        "javascript in the document name tree is found",
-        "javascript in a page's additional actions is found",
-        "a launch action is found",
-        "an embedded file is found",
-        "a zip appended to a pdf is found",
-        "a plain pdf has nothing appended",
+        pytest.param(
+            factories.scanned_pdf,
+            {"opened": True, "page_count": 1, "text_chars": 0},
+            id="a scan without a text layer has no text",
+        ),
+        pytest.param(
+            factories.encrypted_pdf,
+            {"opened": False, "encrypted": True, "error": "pdf-encrypted"},
+            id="a pdf locked with a user password is reported encrypted, not opened",
+        ),
+        pytest.param(
+            lambda: _pdf_with(_open_without_password),
+            {"opened": True, "encrypted": True},
+            id="a pdf with only an owner password is opened and still reported encrypted",
+        ),
+        pytest.param(
+            factories.truncated_pdf,
+            {"opened": False, "error": "pdf-broken"},
+            id="a pdf cut in half is reported broken",
+        ),
+        pytest.param(
+            factories.javascript_pdf,
+            {"opened": True, "has_javascript": True},
+            id="javascript in the open action is found",
+        ),
+        pytest.param(
+            lambda: _pdf_with(_javascript_in_name_tree),
+            {"has_javascript": True},
+            id="javascript in the document name tree is found",
+        ),
+        pytest.param(
+            lambda: _pdf_with(_javascript_when_page_opens),
+            {"has_javascript": True},
+            id="javascript in a page's additional actions is found",
+        ),
+        pytest.param(
+            lambda: _pdf_with(_launch_on_open),
+            {"has_launch_action": True, "has_javascript": False},
+            id="a launch action is found",
+        ),
+        pytest.param(
+            factories.pdf_with_embedded_file,
+            {"opened": True, "has_embedded_files": True},
+            id="an embedded file is found",
+        ),
+        pytest.param(
+            factories.pdf_zip_polyglot,
+            {"opened": True, "has_appended_data": True},
+            id="a zip appended to a pdf is found",
+        ),
+        pytest.param(
+            factories.decree_pdf,
+            {"opened": True, "has_appended_data": False},
+            id="a plain pdf has nothing appended",
+        ),
     ],
 )
 def test_pdf_structure_is_reported_as_facts(
@@ -172,40 +203,47 @@ def _jpeg_with_only_datetime() -> bytes:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (
+        pytest.param(
             factories.photo_jpeg,
             {"decoded": True, "format": "JPEG", "width": 1600, "height": 1200}
             | {"exif_present": True, "exif_datetime": "2025-03-10T09:30:00"},
+            id="a photo gives its size and its exif date as iso",
         ),
-        (
+        pytest.param(
             lambda: factories.photo_jpeg(800, 600, exif_datetime=None),
             {"decoded": True, "width": 800, "exif_present": False, "exif_datetime": None},
+            id="a photo without exif has no date",
         ),
-        (
+        pytest.param(
             lambda: factories.photo_jpeg(800, 600, exif_datetime="kemarin sore"),
             {"exif_present": True, "exif_datetime": None, "exif_datetime_raw": "kemarin sore"},
+            id="a malformed exif date keeps the raw value only",
         ),
-        (
+        pytest.param(
             lambda: factories.photo_jpeg(800, 600, exif_datetime="2025:03:10 09:30:00" + "9" * 90),
             {"exif_datetime": None, "exif_datetime_raw": "2025:03:10 09:30:00" + "9" * 45},
+            id="a long raw exif value is cut to 64 characters",
         ),
-        (_jpeg_with_only_datetime, {"exif_datetime": "2024-12-31T23:59:59"}),
-        (
+        pytest.param(
+            _jpeg_with_only_datetime,
+            {"exif_datetime": "2024-12-31T23:59:59"},
+            id="the ifd0 datetime stands in when datetimeoriginal is missing",
+        ),
+        pytest.param(
             lambda: factories.photo_png(640, 480),
             {"decoded": True, "format": "PNG", "width": 640, "exif_present": False},
+            id="a png gives its size",
         ),
-        (factories.png_bomb, {"decoded": False, "error": "image-too-many-pixels"}),
-        (factories.broken_jpeg, {"decoded": False, "error": "image-broken"}),
-    ],
-    ids=[
-        "a photo gives its size and its exif date as iso",
-        "a photo without exif has no date",
-        "a malformed exif date keeps the raw value only",
-        "a long raw exif value is cut to 64 characters",
-        "the ifd0 datetime stands in when datetimeoriginal is missing",
-        "a png gives its size",
-        "a png declaring 900 megapixels is refused before decoding",
-        "a jpeg with garbage after its headers is broken",
+        pytest.param(
+            factories.png_bomb,
+            {"decoded": False, "error": "image-too-many-pixels"},
+            id="a png declaring 900 megapixels is refused before decoding",
+        ),
+        pytest.param(
+            factories.broken_jpeg,
+            {"decoded": False, "error": "image-broken"},
+            id="a jpeg with garbage after its headers is broken",
+        ),
     ],
 )
 def test_image_facts_are_reported(
@@ -218,8 +256,10 @@ def test_image_facts_are_reported(
 
 @pytest.mark.parametrize(
     "limit",
-    [1_000_000, 500_000],
-    ids=["just over the limit (pillow warns)", "over twice the limit (pillow errors)"],
+    [
+        pytest.param(1_000_000, id="just over the limit (pillow warns)"),
+        pytest.param(500_000, id="over twice the limit (pillow errors)"),
+    ],
 )
 def test_an_image_over_the_pixel_limit_is_refused(tmp_path: Path, limit: int) -> None:
     before = Image.MAX_IMAGE_PIXELS
@@ -232,14 +272,21 @@ def test_an_image_over_the_pixel_limit_is_refused(tmp_path: Path, limit: int) ->
 @pytest.mark.parametrize(
     ("data", "mimes"),
     [
-        (factories.html_renamed, {"text/html"}),
-        (factories.exe_like, {"application/vnd.microsoft.portable-executable"}),
-        (factories.zero_bytes, {"application/x-empty", "inode/x-empty"}),
-    ],
-    ids=[
-        "html named .pdf is sniffed as html and gets no pdf facts",
-        "an executable named .pdf gets no pdf facts",
-        "an empty file gets no facts",
+        pytest.param(
+            factories.html_renamed,
+            {"text/html"},
+            id="html named .pdf is sniffed as html and gets no pdf facts",
+        ),
+        pytest.param(
+            factories.exe_like,
+            {"application/vnd.microsoft.portable-executable"},
+            id="an executable named .pdf gets no pdf facts",
+        ),
+        pytest.param(
+            factories.zero_bytes,
+            {"application/x-empty", "inode/x-empty"},
+            id="an empty file gets no facts",
+        ),
     ],
 )
 def test_the_type_comes_from_the_content_not_the_name(

@@ -1,146 +1,101 @@
-"""Every reason code a check can emit has messages, filled by what the callers pass."""
+"""Reason codes and messages: every emitter declares its codes, every code has both messages."""
 
 from __future__ import annotations
 
-import ast
-import inspect
 import string
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
-import rules
 from rules.checks import CHECKS
-from rules.facts import ImageFacts, PdfFacts
-from rules.messages import MESSAGES, render
-from tests.support.facts import SK_PAGES, ctx, facts, image, pdf, photo_file, sk_file
+from rules.checks.base import CheckSpec, NoParams
+from rules.completeness import REASON_CODES
+from rules.context import CheckContext
+from rules.evaluation import EVIDENCE_KIND, UNABLE_TO_CHECK_CODES
+from rules.facts import FileFacts, ImageError, ImageFacts, PdfError, PdfFacts
+from rules.findings import CheckResult, Emitter, Outcome, UndeclaredReason, result
+from rules.messages import FAMILIES, MESSAGES, render
+from tests.support.facts import SK_PAGES, ctx, facts, image, pdf, photo_file, run, sk_file
 
-RULES_DIR = Path(rules.__file__).parent
-ROOT = RULES_DIR.parent
-
-# Reason codes a check takes from the facts (`pdf.error or "pdf-broken"`): what the worker's
-# extraction may put in PdfFacts.error and ImageFacts.error.
-FACT_ERRORS = {
-    "pdf": {"pdf-broken", "pdf-encrypted", "pdf-too-many-pages"},
-    "image": {"image-broken", "image-too-many-pixels"},
+EMITTERS: list[Emitter] = [*CHECKS.values(), EVIDENCE_KIND]
+# Codes that are no finding's but still reach the uploader with a message.
+NON_FINDING_CODES = {"completeness": REASON_CODES, "worker": UNABLE_TO_CHECK_CODES}
+DECLARED = {code for e in EMITTERS for code in e.codes} | {
+    code for codes in NON_FINDING_CODES.values() for code in codes
 }
-# Reason codes that the worker emits itself, outside rules/ (DESIGN.md: unable_to_check).
-WORKER_CODES = {"attempts-exhausted", "object-missing"}
-
-
-@dataclass(frozen=True)
-class Emission:
-    """One make_finding call: which codes it may emit and which parameters it passes."""
-
-    where: str
-    codes: frozenset[str]  # written in the call
-    fact_codes: frozenset[str]  # taken from the facts; earlier branches may have caught some
-    params: frozenset[str] | None  # None when the call forwards **params we cannot see
-
-
-def _codes(node: ast.expr, where: str) -> tuple[set[str], set[str]]:
-    """(the literal codes, the codes read from the facts) an expression may give."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return {node.value}, set()
-    if (
-        isinstance(node, ast.Attribute)
-        and node.attr == "error"
-        and isinstance(node.value, ast.Name)
-        and node.value.id in FACT_ERRORS
-    ):
-        return set(), FACT_ERRORS[node.value.id]
-    if isinstance(node, ast.IfExp | ast.BoolOp):
-        parts = [node.body, node.orelse] if isinstance(node, ast.IfExp) else node.values
-        literal: set[str] = set()
-        from_facts: set[str] = set()
-        for part in parts:
-            more_literal, more_from_facts = _codes(part, where)
-            literal |= more_literal
-            from_facts |= more_from_facts
-        return literal, from_facts
-    raise AssertionError(
-        f"{where}: the reason code {ast.unparse(node)!r} is not a literal; write the codes out "
-        "(or an `a if c else b` of literals) so their messages can be checked"
-    )
-
-
-def _emissions() -> list[Emission]:
-    found = []
-    for path in sorted(RULES_DIR.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "make_finding"
-            ):
-                continue
-            where = f"{path.relative_to(ROOT)}:{node.lineno}"
-            keywords = {k.arg: k.value for k in node.keywords}
-            code = node.args[2] if len(node.args) > 2 else keywords.get("reason_code")
-            assert code is not None, f"{where}: make_finding without a reason code"
-            literal, from_facts = _codes(code, where)
-            params = (
-                None
-                if None in keywords
-                else frozenset(
-                    str(k) for k in keywords if k not in {"needs_review", "location", "reason_code"}
-                )
-            )
-            found.append(Emission(where, frozenset(literal), frozenset(from_facts), params))
-    return found
-
-
-EMISSIONS = _emissions()
-EMITTED = {code for e in EMISSIONS for code in e.codes | e.fact_codes}
 
 
 def _fields(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
 
 
-def test_the_scan_finds_the_checks() -> None:
-    # a guard on the scanner itself: every registered check emits something it can see
-    wheres = {emission.where.split(":")[0] for emission in EMISSIONS}
-    for spec in CHECKS.values():
-        module = Path(inspect.getsourcefile(spec.run) or "").relative_to(ROOT)
-        assert str(module) in wheres, spec.id
-    assert {"mime-not-allowed", "pdf-no-text", "decree-date-outside-period"} <= EMITTED
+@pytest.mark.parametrize("emitter", EMITTERS, ids=lambda e: e.id)
+def test_every_code_an_emitter_declares_has_an_indonesian_and_an_english_message(
+    emitter: Emitter,
+) -> None:
+    assert emitter.codes, emitter.id
+    assert len(set(emitter.codes)) == len(emitter.codes), f"{emitter.id} declares a code twice"
+    for code in emitter.codes:
+        assert code in MESSAGES, f"{emitter.id} declares {code!r}, which has no message"
 
 
-def test_every_reason_code_a_check_can_emit_has_a_message() -> None:
-    assert sorted(EMITTED - set(MESSAGES)) == []
+@pytest.mark.parametrize("source", sorted(NON_FINDING_CODES))
+def test_every_code_outside_findings_has_messages_too(source: str) -> None:
+    assert sorted(set(NON_FINDING_CODES[source]) - set(MESSAGES)) == []
 
 
-def test_every_message_belongs_to_a_reason_code_someone_emits() -> None:
-    assert sorted(set(MESSAGES) - EMITTED - WORKER_CODES) == []
+def test_every_message_belongs_to_a_code_some_emitter_declares() -> None:
+    assert sorted(set(MESSAGES) - DECLARED) == []
 
 
-def test_the_worker_codes_are_really_emitted_by_the_worker() -> None:
-    worker = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "worker").rglob("*.py"))
-    for code in WORKER_CODES:
-        assert f'"{code}"' in worker, code
+def test_the_message_families_do_not_overlap() -> None:
+    # the families are merged into one table: a code in two would lose one of its templates
+    assert sum(len(family) for family in FAMILIES.values()) == len(MESSAGES)
 
 
-def test_the_fact_errors_are_the_ones_the_worker_extracts() -> None:
-    source = (ROOT / "worker" / "extract.py").read_text(encoding="utf-8")
-    tree = ast.parse(source)
-    extracted = {
-        keyword.value.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        for keyword in node.keywords
-        if keyword.arg == "error"
-        and isinstance(keyword.value, ast.Constant)
-        and isinstance(keyword.value.value, str)
-    }
-    assert extracted == FACT_ERRORS["pdf"] | FACT_ERRORS["image"]
+def _says(code: str) -> CheckResult:
+    return result(Outcome.PASS, code)
 
 
-@pytest.mark.parametrize("code", sorted(MESSAGES), ids=sorted(MESSAGES))
+def _check(_: FileFacts, __: CheckContext, ___: NoParams) -> CheckResult:
+    return result(Outcome.PASS, "pdf-ok", pages=1)
+
+
+def test_a_check_that_emits_a_code_it_does_not_declare_raises_naming_both() -> None:
+    spec = CheckSpec(id="careless", codes=("ok",), params=NoParams, check=_check, summary="-")
+    with pytest.raises(UndeclaredReason, match=r"careless emitted reason code 'pdf-ok'"):
+        spec.run(facts(), ctx(), NoParams())
+
+
+def test_the_kind_resolution_refuses_codes_it_does_not_declare_too() -> None:
+    with pytest.raises(UndeclaredReason, match="evidence-kind"):
+        EVIDENCE_KIND.finding(_says("pdf-ok"))
+
+
+def test_the_registry_stamps_the_check_id_on_the_finding() -> None:
+    for check_id in ("pdf-opens", "file-size", "duplicate-in-submission"):
+        assert run(check_id, sk_file()).check_id == check_id
+
+
+@pytest.mark.parametrize("code", get_args(PdfError))
+def test_each_pdf_error_the_worker_may_record_is_declared_by_pdf_opens(code: str) -> None:
+    finding = run("pdf-opens", facts(pdf=PdfFacts(opened=False, error=code)))
+    assert (finding.outcome, finding.reason_code) == (Outcome.FAIL, code)
+
+
+@pytest.mark.parametrize("code", get_args(ImageError))
+def test_each_image_error_the_worker_may_record_is_declared_by_image_decodes(code: str) -> None:
+    finding = run("image-decodes", facts(image=ImageFacts(decoded=False, error=code)))
+    assert (finding.outcome, finding.reason_code) == (Outcome.FAIL, code)
+
+
+def test_the_facts_refuse_an_error_code_no_check_declares() -> None:
+    with pytest.raises(ValueError, match="pdf-damaged"):
+        PdfFacts(opened=False, error="pdf-damaged")
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_each_template_is_well_formed_in_both_languages(code: str) -> None:
     template_id, template_en = MESSAGES[code]
     for template in (template_id, template_en):
@@ -151,22 +106,11 @@ def test_each_template_is_well_formed_in_both_languages(code: str) -> None:
     assert template_id != template_en
 
 
-@pytest.mark.parametrize(
-    "emission", [e for e in EMISSIONS if e.params is not None], ids=lambda e: e.where
-)
-def test_each_template_is_filled_by_the_parameters_its_callers_pass(emission: Emission) -> None:
-    assert emission.params is not None
-    for code in sorted(emission.codes):
-        for template in MESSAGES[code]:
-            missing = _fields(template) - emission.params
-            assert not missing, f"{emission.where}: {code} wants {sorted(missing)}"
-
-
 def _sample(field: str) -> Any:
     return ["a", "b"] if field in {"allowed", "missing", "features", "other_criteria"} else 7
 
 
-@pytest.mark.parametrize("code", sorted(MESSAGES), ids=sorted(MESSAGES))
+@pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_each_template_renders_without_leftover_braces(code: str) -> None:
     params = {f: _sample(f) for template in MESSAGES[code] for f in _fields(template)}
     for message in render(code, **params):
@@ -210,15 +154,15 @@ PARAMS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-@pytest.mark.parametrize("check_id", sorted(CHECKS), ids=sorted(CHECKS))
+@pytest.mark.parametrize("check_id", sorted(CHECKS))
 def test_every_finding_of_every_check_renders_in_both_languages(check_id: str) -> None:
     spec = CHECKS[check_id]
     for params in PARAMS.get(check_id, [{}]):
         for context in CONTEXTS:
             for file in CORPUS:
                 finding = spec.run(file, context, spec.parse_params(params))
-                assert finding.reason_code in MESSAGES
-                assert finding.reason_code in EMITTED, "the source scan missed this code"
+                # the registry refused any undeclared code already (UndeclaredReason)
+                assert finding.reason_code in spec.codes
                 for message in (finding.message_id, finding.message_en):
                     assert "?" not in message, (check_id, finding.reason_code, message)
                     assert "None" not in message, (check_id, finding.reason_code, message)

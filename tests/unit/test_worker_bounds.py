@@ -47,11 +47,10 @@ else:
 @pytest.mark.parametrize(
     ("limit_mb", "allocate_mb", "outcome"),
     [
-        (512, 768, "MemoryError"),
-        (512, 128, "allocated"),
-        (0, 768, "allocated"),
+        pytest.param(512, 768, "MemoryError", id="past the bound"),
+        pytest.param(512, 128, "allocated", id="within the bound"),
+        pytest.param(0, 768, "allocated", id="bound turned off"),
     ],
-    ids=["past the bound", "within the bound", "bound turned off"],
 )
 def test_a_bounded_process_gets_memory_error_past_its_bound_and_lives_on(
     limit_mb: int, allocate_mb: int, outcome: str
@@ -74,10 +73,9 @@ def _exhausted(*_: object, **__: object) -> None:
 @pytest.mark.parametrize(
     ("target", "data"),
     [
-        ("PdfReader", b"%PDF-1.4\n%%EOF\n"),
-        ("Image.open", factories.photo_png(32, 32)),
+        pytest.param("PdfReader", b"%PDF-1.4\n%%EOF\n", id="pdf"),
+        pytest.param("Image.open", factories.photo_png(32, 32), id="image"),
     ],
-    ids=["pdf", "image"],
 )
 def test_a_file_that_exhausts_the_memory_bound_is_not_reported_broken(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, data: bytes

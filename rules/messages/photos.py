@@ -1,0 +1,52 @@
+"""Messages of the photo checks: decoding, resolution, capture date, duplicates."""
+
+from __future__ import annotations
+
+# code: (Bahasa Indonesia, English). Placeholders are filled from the finding's parameters.
+PHOTOS: dict[str, tuple[str, str]] = {
+    # images
+    "image-ok": (
+        "Foto dapat dibuka ({width}×{height} piksel).",
+        "The photo opens ({width}×{height} px).",
+    ),
+    "image-broken": (
+        "Foto rusak atau bukan gambar yang dapat dibuka ({detail}).",
+        "The photo is damaged or not a readable image ({detail}).",
+    ),
+    "image-too-many-pixels": (
+        "Gambar terlalu besar ({detail}); kecilkan resolusinya.",
+        "The image is too large ({detail}); reduce its resolution.",
+    ),
+    "not-an-image": ("Berkas bukan gambar.", "The file is not an image."),
+    "image-resolution-ok": (
+        "Resolusi foto cukup (sisi terpendek {short_side} px).",
+        "The photo's resolution is sufficient (shorter side {short_side} px).",
+    ),
+    "image-resolution-low": (
+        "Resolusi foto rendah (sisi terpendek {short_side} px, disarankan ≥ {warn_below} px).",
+        "The photo's resolution is low (shorter side {short_side} px, {warn_below} px advised).",
+    ),
+    "image-resolution-too-low": (
+        "Resolusi foto terlalu rendah (sisi terpendek {short_side} px, minimal {min_side} px). "
+        "Unggah foto asli dari kamera.",
+        "The photo's resolution is too low (shorter side {short_side} px, at least {min_side} "
+        "px). Upload the original photo from the camera.",
+    ),
+    "exif-date-ok": (
+        "Tanggal pengambilan foto {date} berada dalam periode.",
+        "The photo was taken on {date}, inside the period.",
+    ),
+    "exif-date-missing": (
+        "Foto tidak memuat tanggal pengambilan (EXIF); tanggal tidak dapat dicocokkan.",
+        "The photo carries no capture date (EXIF); its date cannot be matched.",
+    ),
+    "exif-date-outside-period": (
+        "Foto diambil pada {date}, di luar periode ({window_start} s.d. {window_end}).",
+        "The photo was taken on {date}, outside the period ({window_start} to {window_end}).",
+    ),
+    "duplicate-none": ("Tidak ada berkas kembar.", "No duplicate file."),
+    "duplicate-in-submission": (
+        "Berkas yang sama persis sudah diunggah untuk {other_criteria} pada pengajuan ini.",
+        "The exact same file was already uploaded for {other_criteria} in this submission.",
+    ),
+}
