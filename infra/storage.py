@@ -40,6 +40,7 @@ class ObjectStore(Protocol):
     def download(self, key: str, dest: Path) -> None: ...
     def stream(self, key: str) -> Iterator[bytes]: ...
     def head(self, key: str) -> ObjectInfo | None: ...
+    def copy(self, source: str, dest: str) -> None: ...
     def delete(self, key: str) -> None: ...
     def check(self) -> None: ...
 
@@ -90,6 +91,12 @@ def document_key(
     return f"{programme}/{period}/{unit}/{criterion}/{document_id}/{safe_file_name(name)}"
 
 
+def staging_key(upload_id: str, name: str) -> str:
+    """Where a presigned upload's bytes land: never a document's key, so nothing the client
+    writes there after `complete` reaches a checked document."""
+    return f"_uploads/{upload_id}/{safe_file_name(name)}"
+
+
 class LocalStore:
     """Objects as files under a root directory; writes are atomic (temp file + rename)."""
 
@@ -136,6 +143,13 @@ class LocalStore:
     def head(self, key: str) -> ObjectInfo | None:
         path = self._path(key)
         return ObjectInfo(key, path.stat().st_size) if path.is_file() else None
+
+    def copy(self, source: str, dest: str) -> None:
+        """The object under `source` copied to `dest` (atomically there, as every write)."""
+        path = self._path(source)
+        if not path.is_file():
+            raise ObjectMissing(source)
+        self.put_file(dest, path)
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -203,6 +217,21 @@ class S3Store:
         except BotoCoreError as exc:
             raise StorageUnavailable(str(exc)) from exc
         return ObjectInfo(key, int(answer["ContentLength"]))
+
+    def copy(self, source: str, dest: str) -> None:
+        """A server-side copy: the bytes never pass through this process."""
+        try:
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=self._key(dest),
+                CopySource={"Bucket": self.bucket, "Key": self._key(source)},
+            )
+        except ClientError as exc:
+            if _is_missing(exc):
+                raise ObjectMissing(source) from exc
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
 
     def delete(self, key: str) -> None:
         try:

@@ -28,7 +28,7 @@ FACT_ERRORS = {
     "image": {"image-broken", "image-too-many-pixels"},
 }
 # Reason codes that the worker emits itself, outside rules/ (DESIGN.md: unable_to_check).
-WORKER_CODES = {"attempts-exhausted", "object-missing"}
+WORKER_CODES = {"attempts-exhausted", "object-changed", "object-missing"}
 
 
 @dataclass(frozen=True)
