@@ -46,7 +46,9 @@ class ObjectStore(Protocol):
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidirectional controls (marks, embeddings, overrides such as
+# U+202E, isolates) and line/paragraph separators: "foto<U+202E>gpj.exe" reads "fotoexe.jpg"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 MAX_NAME_LENGTH = 512  # the original name as kept (documents.original_name)
 
 
@@ -73,9 +75,10 @@ def safe_file_name(name: str, limit: int = 120) -> str:
 
 
 def display_name(name: str) -> str:
-    """An uploaded name as kept and shown back: control characters (NUL, ESC, newlines…) made
-    visible as U+FFFD, since no database, log line or spreadsheet cell takes them all; an
-    over-long name loses the end of its stem, never its extension (the checks read it)."""
+    """An uploaded name as kept and shown back: control characters (NUL, ESC, newlines, bidi
+    overrides…) made visible as U+FFFD, since no database, log line or spreadsheet cell takes
+    them all and a reader must see the name as it is; an over-long name loses the end of its
+    stem, never its extension (the checks read it)."""
     name = _CONTROL.sub("\ufffd", name)
     if len(name) <= MAX_NAME_LENGTH:
         return name

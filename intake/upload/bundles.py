@@ -69,15 +69,16 @@ def bind_entries(
         crit = criterion or (parsed.criterion if isinstance(parsed, ParsedName) else None)
         crit = (crit or criterion_hint(entry.name, catalog) or "").upper() or None
         if crit is None or crit not in catalog.leaves:
+            shown = display_name(entry.name)
             rejected.append(
                 {
-                    "name": entry.name,
+                    "name": shown,
                     "code": "criterion_missing" if crit is None else "unknown_criterion",
-                    "message": f"Kriteria berkas '{entry.name}' tidak diketahui: beri nama sesuai "
+                    "message": f"Kriteria berkas '{shown}' tidak diketahui: beri nama sesuai "
                     "konvensi atau letakkan di folder bernama kode kriteria."
                     if crit is None
                     else f"Kriteria '{crit}' tidak ada dalam katalog.",
-                    "message_en": f"The criterion of '{entry.name}' is unknown: use the naming "
+                    "message_en": f"The criterion of '{shown}' is unknown: use the naming "
                     "convention or a folder named after the criterion id."
                     if crit is None
                     else f"Criterion '{crit}' is not in the catalog.",
@@ -148,7 +149,12 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
             raise ApiError(422, exc.code, exc.message, exc.message_en) from exc
         files, unbound = bind_entries(entries, target.catalog, fields.get("criterion") or None)
         rejected = [
-            {"name": r.name, "code": r.code, "message": r.message, "message_en": r.message_en}
+            {
+                "name": display_name(r.name),
+                "code": r.code,
+                "message": r.message,
+                "message_en": r.message_en,
+            }
             for r in refused
         ] + unbound
         if not files and not rejected:
