@@ -24,6 +24,14 @@ def image_decodes(facts: FileFacts, ctx: CheckContext, _: NoParams) -> Finding:
             image.error or "image-broken",
             detail=image.error_detail or "tidak terbaca",
         )
+    if image.appended_file:  # like a PDF with a ZIP after its end: a person looks
+        return make_finding(
+            "image-decodes",
+            Outcome.WARN,
+            "image-appended-file",
+            needs_review=True,
+            appended=image.appended_file,
+        )
     return make_finding(
         "image-decodes", Outcome.PASS, "image-ok", width=image.width, height=image.height
     )
@@ -106,7 +114,10 @@ def duplicate_in_submission(facts: FileFacts, ctx: CheckContext, _: NoParams) ->
 
 
 IMAGE_DECODES = CheckSpec(
-    "image-decodes", NoParams, image_decodes, "the image decodes within the pixel cap"
+    "image-decodes",
+    NoParams,
+    image_decodes,
+    "the image decodes within the pixel cap; a PDF or ZIP after a JPEG's end goes to a person",
 )
 IMAGE_RESOLUTION = CheckSpec(
     "image-resolution",
