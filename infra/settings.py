@@ -52,10 +52,17 @@ class Settings(BaseSettings):
     # Intake bounds (DESIGN.md security bars)
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     max_files_per_request: int = Field(default=200, gt=0)
+    # the whole body of one request, counted while it streams (files, fields, boundaries)
+    max_request_bytes: int = Field(default=1024 * 1024 * 1024, gt=0)
     max_bundle_bytes: int = Field(default=1024 * 1024 * 1024, gt=0)
     max_bundle_entries: int = Field(default=1000, gt=0)
     max_bundle_expanded_bytes: int = Field(default=2 * 1024 * 1024 * 1024, gt=0)
     max_bundle_ratio: float = Field(default=100.0, gt=1)
+
+    # Idempotency-Key: a reservation older than the lease is taken over by a retry (the request
+    # that held it died); every record is deleted by the sweeper after the retention.
+    idempotency_lease_seconds: int = Field(default=120, ge=1)
+    idempotency_retention_seconds: int = Field(default=24 * 3600, ge=60)
 
     # Presigned direct uploads
     upload_url_ttl_seconds: int = Field(default=3600, ge=60)

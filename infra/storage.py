@@ -40,12 +40,15 @@ class ObjectStore(Protocol):
     def download(self, key: str, dest: Path) -> None: ...
     def stream(self, key: str) -> Iterator[bytes]: ...
     def head(self, key: str) -> ObjectInfo | None: ...
+    def copy(self, source: str, dest: str) -> None: ...
     def delete(self, key: str) -> None: ...
     def check(self) -> None: ...
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidirectional controls (marks, embeddings, overrides such as
+# U+202E, isolates) and line/paragraph separators: "foto<U+202E>gpj.exe" reads "fotoexe.jpg"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 MAX_NAME_LENGTH = 512  # the original name as kept (documents.original_name)
 
 
@@ -72,9 +75,10 @@ def safe_file_name(name: str, limit: int = 120) -> str:
 
 
 def display_name(name: str) -> str:
-    """An uploaded name as kept and shown back: control characters (NUL, ESC, newlines…) made
-    visible as U+FFFD, since no database, log line or spreadsheet cell takes them all; an
-    over-long name loses the end of its stem, never its extension (the checks read it)."""
+    """An uploaded name as kept and shown back: control characters (NUL, ESC, newlines, bidi
+    overrides…) made visible as U+FFFD, since no database, log line or spreadsheet cell takes
+    them all and a reader must see the name as it is; an over-long name loses the end of its
+    stem, never its extension (the checks read it)."""
     name = _CONTROL.sub("\ufffd", name)
     if len(name) <= MAX_NAME_LENGTH:
         return name
@@ -88,6 +92,12 @@ def document_key(
     programme: str, period: str, unit: str, criterion: str, document_id: str, name: str
 ) -> str:
     return f"{programme}/{period}/{unit}/{criterion}/{document_id}/{safe_file_name(name)}"
+
+
+def staging_key(upload_id: str, name: str) -> str:
+    """Where a presigned upload's bytes land: never a document's key, so nothing the client
+    writes there after `complete` reaches a checked document."""
+    return f"_uploads/{upload_id}/{safe_file_name(name)}"
 
 
 class LocalStore:
@@ -136,6 +146,13 @@ class LocalStore:
     def head(self, key: str) -> ObjectInfo | None:
         path = self._path(key)
         return ObjectInfo(key, path.stat().st_size) if path.is_file() else None
+
+    def copy(self, source: str, dest: str) -> None:
+        """The object under `source` copied to `dest` (atomically there, as every write)."""
+        path = self._path(source)
+        if not path.is_file():
+            raise ObjectMissing(source)
+        self.put_file(dest, path)
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -203,6 +220,21 @@ class S3Store:
         except BotoCoreError as exc:
             raise StorageUnavailable(str(exc)) from exc
         return ObjectInfo(key, int(answer["ContentLength"]))
+
+    def copy(self, source: str, dest: str) -> None:
+        """A server-side copy: the bytes never pass through this process."""
+        try:
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=self._key(dest),
+                CopySource={"Bucket": self.bucket, "Key": self._key(source)},
+            )
+        except ClientError as exc:
+            if _is_missing(exc):
+                raise ObjectMissing(source) from exc
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
 
     def delete(self, key: str) -> None:
         try:

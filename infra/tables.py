@@ -205,10 +205,12 @@ class IdempotencyRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     api_key_id: Mapped[str] = mapped_column(sa.String(36))
     key: Mapped[str] = mapped_column(sa.String(200))
-    fingerprint: Mapped[str] = mapped_column(sa.String(500))
+    fingerprint: Mapped[str] = mapped_column(sa.String(500))  # method, path and body
     status_code: Mapped[int | None] = mapped_column(default=None)
     response: Mapped[dict[str, Any] | None] = mapped_column(default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # when the reservation was taken (again, after a lease ran out); expiry counts from it
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    token: Mapped[str | None] = mapped_column(sa.String(36), default=None)  # who holds it
 
 
 class WebhookEndpoint(Base):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from infra.db import transaction
-from infra.keys import Principal
+from infra.keys import Principal, Role
 from infra.tables import Unit
 from infra.units import canonical_code
 from intake.auth import ensure_can_submit, ensure_visible
@@ -67,9 +67,15 @@ def resolve_target(
     unit_code: str,
     caller: Principal,
 ) -> Target:
-    """The submission a request addresses, or a 422 that says which part is wrong."""
+    """The submission a request addresses, or a 422 that says which part is wrong.
+
+    An unknown unit answers as a unit the caller may not see (404, the same body), so a
+    scoped key cannot probe which codes exist; only an admin, who sees every unit, is told.
+    """
     catalog, parsed = select_catalog(rt, programme, period)
     unit = session.get(Unit, canonical_code(unit_code))
+    if unit is None and caller.role is not Role.ADMIN:
+        ensure_visible(caller, None)
     if unit is None:
         raise ApiError(
             422,

@@ -22,6 +22,24 @@ def visible_document(session: Session, caller: Principal, document_id: str) -> D
     return doc
 
 
+# Types served as what they are; anything else (HTML, SVG, XML, scripts…) goes out as
+# octet-stream, so no browser renders an upload as a page of this origin.
+SERVED_TYPES = {
+    "application/pdf": "application/pdf",
+    "image/jpeg": "image/jpeg",
+    "image/png": "image/png",
+    "text/csv": "text/csv; charset=utf-8",
+    "application/csv": "text/csv; charset=utf-8",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ),
+}
+
+
+def served_type(detected_mime: str | None) -> str:
+    return SERVED_TYPES.get((detected_mime or "").lower(), "application/octet-stream")
+
+
 def download(rt: ApiRuntime, doc: Document) -> StreamingResponse:
     """The stored bytes as uploaded, as an attachment that the browser never sniffs."""
     try:
@@ -35,7 +53,7 @@ def download(rt: ApiRuntime, doc: Document) -> StreamingResponse:
         ) from exc
     except StorageUnavailable as exc:
         raise storage_unavailable() from exc
-    media = doc.detected_mime or "application/octet-stream"
+    media = served_type(doc.detected_mime)
     safe = doc.storage_key.rsplit("/", 1)[-1]
     return StreamingResponse(
         chunks,

@@ -38,6 +38,18 @@ class AbsahCollector(Collector):
         for status in DocumentStatus:
             by_status.add_metric([status.value], counts.get(status.value, 0))
         yield by_status
+        unable = GaugeMetricFamily(
+            "absah_documents_unable_to_check",
+            "Documents left unable_to_check, by reason (object-changed: stored bytes replaced)",
+            labels=["reason"],
+        )
+        for reason, count in session.execute(
+            sa.select(Document.status_reason, sa.func.count())
+            .where(Document.status == DocumentStatus.UNABLE_TO_CHECK)
+            .group_by(Document.status_reason)
+        ):
+            unable.add_metric([reason or "unknown"], count)
+        yield unable
         waiting = [*WAITING, DocumentStatus.CHECKING]
         oldest = session.scalar(
             sa.select(sa.func.min(Document.created_at)).where(Document.status.in_(waiting))

@@ -24,7 +24,7 @@ EVIDENCE_KIND = Emitter(
     "evidence-kind", ("kind-not-for-criterion", "mime-not-allowed", "kind-unknown")
 )
 # Why the worker could not check a file (status unable_to_check, never "failed"): DESIGN.md.
-UNABLE_TO_CHECK_CODES = ("object-missing", "attempts-exhausted")
+UNABLE_TO_CHECK_CODES = ("object-missing", "object-changed", "attempts-exhausted")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ class ImageFacts(BaseModel):
     exif_present: bool = False
     exif_datetime: str | None = None  # DateTimeOriginal as ISO "YYYY-MM-DDTHH:MM:SS", local time
     exif_datetime_raw: str | None = None
+    # a PDF or ZIP riding after the JPEG's end (EOI): a JPEG/PDF or JPEG/ZIP polyglot
+    appended_file: str | None = None  # "PDF" or "ZIP"
 
 
 class FileFacts(BaseModel):

@@ -232,6 +232,7 @@ def _decode_image(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
         present, parsed, raw = _exif_datetime(img)
     return ImageFacts(
         decoded=True,
+        appended_file=_appended_to_jpeg(stream) if kind == "JPEG" else None,
         format=kind,
         width=width,
         height=height,
@@ -239,6 +240,59 @@ def _decode_image(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
         exif_datetime=parsed,
         exif_datetime_raw=raw,
     )
+
+
+def _jpeg_end(data: bytes) -> int | None:
+    """The offset just past a JPEG's EOI marker, walking its segments and scans (an EXIF
+    thumbnail's own EOI inside APP1 is skipped with its segment); None when there is none."""
+    pos = 2  # after SOI
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xD9:
+            return pos + 2
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # restart markers, TEM: no length
+            pos += 2
+            continue
+        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker == 0xDA:  # a scan: entropy-coded data up to the next real marker
+            while True:
+                pos = data.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= len(data):
+                    return None
+                following = data[pos + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                    pos += 1 if following == 0xFF else 2
+                    continue
+                break
+    return None
+
+
+_PADDING = b"\x00\t\n\f\r "
+
+
+def _appended_to_jpeg(stream: IO[bytes]) -> str | None:
+    """ "PDF" or "ZIP" when one rides after the JPEG's end; other trailers (a phone's motion
+    video, padding) are left alone, as before."""
+    stream.seek(0)
+    data = stream.read()
+    end = _jpeg_end(data)
+    if end is None:  # segments we cannot walk: what follows the last EOI-looking pair
+        last = data.rfind(b"\xff\xd9")
+        end = last + 2 if last >= 0 else len(data)
+    trailer = data[end:]
+    try:
+        if b"%PDF-" in trailer[:1024]:  # readers find a header anywhere in the first KB
+            return "PDF"
+        if trailer.lstrip(_PADDING).startswith(b"PK\x03\x04") or zipfile.is_zipfile(stream):
+            return "ZIP"
+        return None
+    finally:
+        stream.seek(0)
 
 
 def _exif_datetime(img: Image.Image) -> tuple[bool, str | None, str | None]:

@@ -22,6 +22,7 @@ from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
 from rules.periods import Period
 from worker.checking import check_path
+from worker.fetching import ObjectChanged, fetch_object
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
 
@@ -220,10 +221,12 @@ def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
     with tempfile.TemporaryDirectory(prefix="absah-") as tmp:
         path = Path(tmp) / "object"
         try:
-            rt.store.download(job.storage_key, path)
+            fetch_object(rt.store, job.storage_key, job.size, job.sha256, path)
             verdict, mime = check_file(rt, job, path, catalog, period)
         except ObjectMissing:
             return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
+        except ObjectChanged as exc:  # replaced after intake: never a verdict on other bytes
+            return give_up(rt, job, "object-changed", str(exc))
         except Exception as exc:  # storage down or a bug: never a "failed" verdict
             transient = isinstance(exc, StorageUnavailable)
             detail = f"{type(exc).__name__}: {exc}"

@@ -18,7 +18,7 @@ from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
 from worker.runtime import WorkerRuntime
-from worker.uploads import expire_uploads
+from worker.uploads import expire_idempotency_records, expire_uploads
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,10 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
         deliveries = overdue_deliveries(session, older_than)
     if deliveries:
         log.info("sweeper re-sent %d webhook deliveries", send_deliveries(sender, deliveries))
-    return len(ids) + len(deliveries) + len(recheck_due(rt, sender)) + expire_uploads(rt)
+    rechecked = len(recheck_due(rt, sender))
+    return (
+        len(ids) + len(deliveries) + rechecked + expire_uploads(rt) + expire_idempotency_records(rt)
+    )
 
 
 def recheck_due(rt: WorkerRuntime, sender: Any) -> list[str]:

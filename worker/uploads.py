@@ -1,4 +1,5 @@
-"""Presigned uploads that were never completed: after expiry and a grace, drop their objects."""
+"""What uploads leave behind: presigned uploads never completed (after expiry and a grace, their
+objects go) and Idempotency-Key records past their retention."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 
 from infra.db import transaction
 from infra.storage import StorageUnavailable
-from infra.tables import Upload, utcnow
+from infra.tables import IdempotencyRecord, Upload, utcnow
 from worker.runtime import WorkerRuntime
 
 log = logging.getLogger(__name__)
@@ -45,3 +46,17 @@ def expire_uploads(rt: WorkerRuntime, limit: int = 200) -> int:
     if expired:
         log.info("expired %d presigned upload(s) never completed", expired)
     return expired
+
+
+def expire_idempotency_records(rt: WorkerRuntime) -> int:
+    """Delete Idempotency-Key records (answered, or reservations whose request died) older
+    than the retention: a retry after that is a new request."""
+    cutoff = utcnow() - timedelta(seconds=rt.settings.idempotency_retention_seconds)
+    with transaction(rt.sessions) as session:
+        result = session.execute(
+            sa.delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)
+        )
+        removed = int(result.rowcount)  # type: ignore[attr-defined]
+    if removed:
+        log.info("removed %d Idempotency-Key record(s) past their retention", removed)
+    return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,7 +15,14 @@ from infra.storage import display_name
 from intake.address import Target
 from intake.errors import ApiError
 from intake.runtime import ApiRuntime
-from intake.upload.receiving import Received, ReceivedFile, receive_multipart, too_large
+from intake.upload.receiving import (
+    Received,
+    ReceivedFile,
+    check_declared_length,
+    receive_multipart,
+    request_too_large,
+    too_large,
+)
 from rules.binding import BindingProblem, bind_file
 from rules.catalog import Catalog
 from rules.naming import NamingConvention
@@ -38,13 +46,13 @@ def bind_entries(
     files: list[ReceivedFile] = []
     rejected: list[dict[str, str]] = []
     for entry in entries:
-        folder, _, raw = entry.name.rpartition("/")
-        base = display_name(raw)
+        shown = display_name(entry.name)  # no control or bidi character reaches a listing
+        folder, _, base = shown.rpartition("/")
         bound = bind_file(catalog, naming, criterion=criterion, kind=None, name=base, folder=folder)
         if isinstance(bound, BindingProblem):
             rejected.append(
                 {
-                    "name": entry.name,
+                    "name": shown,
                     "code": bound.code,
                     "message": bound.message_id,
                     "message_en": bound.message_en,
@@ -65,14 +73,19 @@ def bind_entries(
     return files, rejected
 
 
-async def _raw_body(request: Request, dest: Path, limit: int) -> None:
-    size = 0
+async def _raw_body(request: Request, dest: Path, limit: int, request_limit: int) -> str:
+    """The body to `dest`, within the ZIP's and the request's caps; returns its SHA-256."""
+    size, digest = 0, hashlib.sha256()
     with dest.open("wb") as handle:
         async for chunk in request.stream():
             size += len(chunk)
+            if size > request_limit:
+                raise request_too_large(request_limit)
             if size > limit:
                 raise too_large(limit)
+            digest.update(chunk)
             handle.write(chunk)
+    return digest.hexdigest()
 
 
 async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Received:
@@ -81,9 +94,14 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
     try:
         ctype = request.headers.get("content-type", "")
         fields: dict[str, str] = {}
+        check_declared_length(request, rt.settings.max_request_bytes)
         if ctype.startswith("multipart/"):
             form = await receive_multipart(
-                ctype, request.stream(), max_files=1, max_file_bytes=rt.settings.max_bundle_bytes
+                ctype,
+                request.stream(),
+                max_files=1,
+                max_file_bytes=rt.settings.max_bundle_bytes,
+                max_request_bytes=rt.settings.max_request_bytes,
             )
             fields = form.fields
             if not form.files:
@@ -95,11 +113,14 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
                     "No ZIP file in the field 'file'.",
                 )
             archive, name = workdir / "bundle.zip", form.files[0].name
+            archive_sha = form.files[0].sha256
             shutil.move(form.files[0].path, archive)
             form.cleanup()
         else:
             archive, name = workdir / "bundle.zip", "bundle.zip"
-            await _raw_body(request, archive, rt.settings.max_bundle_bytes)
+            archive_sha = await _raw_body(
+                request, archive, rt.settings.max_bundle_bytes, rt.settings.max_request_bytes
+            )
         try:
             entries, refused = await run_in_threadpool(
                 expand_zip, archive, workdir / "entries", limits_of(rt)
@@ -110,7 +131,12 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
             entries, target.catalog, rt.catalogs.naming, fields.get("criterion") or None
         )
         rejected = [
-            {"name": r.name, "code": r.code, "message": r.message, "message_en": r.message_en}
+            {
+                "name": display_name(r.name),
+                "code": r.code,
+                "message": r.message,
+                "message_en": r.message_en,
+            }
             for r in refused
         ] + unbound
         if not files and not rejected:
@@ -121,7 +147,8 @@ async def receive_bundle(request: Request, rt: ApiRuntime, target: Target) -> Re
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
-    kept = ReceivedFile("file", name, "application/zip", archive, archive.stat().st_size, "")
+    size = archive.stat().st_size
+    kept = ReceivedFile("file", name, "application/zip", archive, size, archive_sha)
     return Received(
         files, fields, rejected, lambda: shutil.rmtree(workdir, ignore_errors=True), kept
     )

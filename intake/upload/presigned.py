@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import tempfile
 from collections.abc import AsyncIterator
@@ -16,13 +15,19 @@ from starlette.concurrency import run_in_threadpool
 
 from infra.db import transaction
 from infra.keys import Principal
-from infra.storage import S3Store, StorageUnavailable, display_name
-from infra.tables import Unit, Upload, utcnow
+from infra.storage import (
+    S3Store,
+    StorageUnavailable,
+    display_name,
+    staging_key,
+)
+from infra.tables import Unit, Upload, new_id, utcnow
 from intake.address import find_target
 from intake.auth import ensure_visible
 from intake.errors import ApiError, not_found, storage_unavailable
 from intake.runtime import ApiRuntime
 from intake.upload.receiving import ReceivedFile, too_large
+from intake.upload.staged import hash_mismatch, remove_objects, size_mismatch, take_object
 from intake.upload.steps import PlannedDocument, enqueue_documents, plan_documents, record_documents
 
 
@@ -47,7 +52,7 @@ class UploadOut(BaseModel):
     id: str
     status: str  # pending, completed, expired
     method: str
-    url: str
+    url: str | None  # only while pending: a completed upload takes no more bytes
     headers: dict[str, str]
     post: PresignedPost | None = None
     expires_at: datetime
@@ -60,8 +65,11 @@ class UploadOut(BaseModel):
 def upload_out(rt: ApiRuntime, row: Upload, base_url: str) -> UploadOut:
     headers = {"Content-Type": row.content_type} if row.content_type else {}
     post = None
+    url: str | None = None
     ttl = max(60, int((row.expires_at - utcnow()).total_seconds()))
-    if isinstance(rt.store, S3Store):
+    if row.status != "pending" or row.expires_at < utcnow():
+        headers = {}  # no URL once completed or expired: the checked bytes stay the checked bytes
+    elif isinstance(rt.store, S3Store):
         url = rt.store.presign_put(row.storage_key, row.content_type, ttl)
         raw = rt.store.presign_post(row.storage_key, row.size, ttl)
         post = PresignedPost(url=raw["url"], fields={k: str(v) for k, v in raw["fields"].items()})
@@ -91,7 +99,9 @@ async def create_upload(rt: ApiRuntime, caller: Principal, body: UploadIn) -> Up
     name = display_name(body.name)  # as multipart names: no control characters kept
     file = ReceivedFile("upload", name, body.content_type, Path(), body.size, body.sha256.lower())
     (planned,) = plan_documents(target, rt.catalogs.naming, [file], body.criterion, body.kind)
+    upload_id = new_id()
     row = Upload(
+        id=upload_id,
         api_key_id=caller.key_id,
         programme=target.programme,
         period=str(target.period),
@@ -103,7 +113,7 @@ async def create_upload(rt: ApiRuntime, caller: Principal, body: UploadIn) -> Up
         size=body.size,
         sha256=file.sha256,
         document_id=planned.document_id,
-        storage_key=planned.storage_key,
+        storage_key=staging_key(upload_id, name),  # the document's own key is written at complete
         expires_at=utcnow() + timedelta(seconds=rt.settings.upload_url_ttl_seconds),
     )
     with transaction(rt.sessions) as session:
@@ -119,51 +129,6 @@ def visible_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> Upload:
             raise not_found("Unggahan", "Upload")
         ensure_visible(caller, unit)
         return row
-
-
-def _refuse(rt: ApiRuntime, row: Upload, code: str, msg_id: str, msg_en: str) -> ApiError:
-    with contextlib.suppress(StorageUnavailable):  # wrong bytes must not linger under the key
-        rt.store.delete(row.storage_key)
-    return ApiError(422, code, msg_id, msg_en, expected_size=row.size, expected_sha256=row.sha256)
-
-
-def verify_object(rt: ApiRuntime, row: Upload) -> None:
-    """The store accepted whatever came: check the object's size and SHA-256 ourselves."""
-    try:
-        info = rt.store.head(row.storage_key)
-        if info is None:
-            raise ApiError(
-                409,
-                "upload_missing",
-                "Berkas belum diunggah ke URL yang diberikan.",
-                "The file has not been uploaded to the given URL yet.",
-            )
-        if info.size != row.size:
-            raise _refuse(
-                rt,
-                row,
-                "upload_size_mismatch",
-                f"Ukuran berkas {info.size} byte tidak sama dengan yang dinyatakan "
-                f"({row.size}); unggah ulang.",
-                f"The file is {info.size} bytes, not the declared {row.size}; upload it again.",
-            )
-        digest = hashlib.sha256()
-        with tempfile.TemporaryDirectory(prefix="absah-complete-") as tmp:
-            path = Path(tmp) / "object"
-            rt.store.download(row.storage_key, path)
-            with path.open("rb") as handle:
-                while block := handle.read(1024 * 1024):
-                    digest.update(block)
-    except StorageUnavailable as exc:
-        raise storage_unavailable() from exc
-    if digest.hexdigest() != row.sha256:
-        raise _refuse(
-            rt,
-            row,
-            "upload_hash_mismatch",
-            "SHA-256 berkas tidak sama dengan yang dinyatakan; unggah ulang.",
-            "The file's SHA-256 differs from the declared one; upload it again.",
-        )
 
 
 def _claim(rt: ApiRuntime, row: Upload) -> bool:
@@ -205,7 +170,7 @@ async def complete_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> 
             headers={"Retry-After": "2"},
         )
     try:
-        await run_in_threadpool(verify_object, rt, row)
+        key = await run_in_threadpool(take_object, rt, row)
         target = await find_target(rt, caller, row.programme, row.period, row.unit_code)
         file = ReceivedFile("upload", row.name, row.content_type, Path(), row.size, row.sha256)
         planned = PlannedDocument(
@@ -214,7 +179,7 @@ async def complete_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> 
             row.criterion_id,
             row.kind,
             "form" if row.kind else None,
-            row.storage_key,
+            key,
         )
         batch_id, docs = await run_in_threadpool(
             record_documents, rt, target, [planned], "upload", []
@@ -223,31 +188,45 @@ async def complete_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> 
         await run_in_threadpool(_set_status, rt, row, "pending")
         raise
     await run_in_threadpool(_set_status, rt, row, "completed", batch_id)
+    if key != row.storage_key:
+        await run_in_threadpool(remove_objects, rt, row.storage_key)  # the staged copy has served
     await run_in_threadpool(enqueue_documents, rt, [d.id for d in docs])
     return await run_in_threadpool(visible_upload, rt, caller, upload_id)
+
+
+def _pending(rt: ApiRuntime, caller: Principal, upload_id: str) -> Upload:
+    row = visible_upload(rt, caller, upload_id)
+    if row.status != "pending" or row.expires_at < utcnow():
+        raise ApiError(
+            409,
+            "upload_not_pending",
+            "Unggahan ini sudah selesai atau kedaluwarsa; isinya tidak dapat diganti.",
+            "This upload is already completed or expired; its bytes cannot be replaced.",
+        )
+    return row
 
 
 async def put_content(
     rt: ApiRuntime, caller: Principal, upload_id: str, body: AsyncIterator[bytes]
 ) -> None:
-    """The local store's stand-in for a presigned PUT: stream, cap at the declared size, store."""
-    row = await run_in_threadpool(visible_upload, rt, caller, upload_id)
-    if row.status != "pending":
-        raise ApiError(
-            409,
-            "upload_not_pending",
-            "Unggahan ini sudah selesai atau kedaluwarsa.",
-            "This upload is already completed or expired.",
-        )
+    """The local store's stand-in for a presigned PUT: stream, cap at the declared size, check
+    size and SHA-256, and store under the staging key only while the upload is still pending."""
+    row = await run_in_threadpool(_pending, rt, caller, upload_id)
     with tempfile.TemporaryDirectory(prefix="absah-put-") as tmp:
         path = Path(tmp) / "body"
-        size = 0
+        size, digest = 0, hashlib.sha256()
         with path.open("wb") as handle:
             async for chunk in body:
                 size += len(chunk)
                 if size > row.size:
                     raise too_large(row.size)
+                digest.update(chunk)
                 handle.write(chunk)
+        row = await run_in_threadpool(_pending, rt, caller, upload_id)  # completed meanwhile?
+        if size != row.size:
+            raise size_mismatch(row, size)  # nothing stored: a wrong PUT never reaches storage
+        if digest.hexdigest() != row.sha256:
+            raise hash_mismatch(row)
         try:
             await run_in_threadpool(rt.store.put_file, row.storage_key, path, row.content_type)
         except StorageUnavailable as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fastapi import Request
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
 from infra.storage import display_name
 from intake.address import Target
@@ -56,6 +56,33 @@ def too_large(limit: int) -> ApiError:
         f"Berkas melebihi batas ukuran {mb} MB; tidak ada yang disimpan.",
         f"A file is over the {mb} MB size limit; nothing was stored.",
         limit_bytes=limit,
+    )
+
+
+def request_too_large(limit: int) -> ApiError:
+    mb = round(limit / 1024 / 1024, 2)
+    return ApiError(
+        413,
+        "request_too_large",
+        f"Permintaan melebihi batas ukuran total {mb} MB; tidak ada yang disimpan.",
+        f"The request is over the {mb} MB total size limit; nothing was stored.",
+        limit_bytes=limit,
+    )
+
+
+def check_declared_length(request: Request, limit: int) -> None:
+    """A Content-Length already over the cap is refused before a byte is read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise request_too_large(limit)
+
+
+def _invalid_multipart() -> ApiError:
+    return ApiError(
+        400,
+        "invalid_multipart",
+        "Isi multipart tidak valid atau terputus; tidak ada yang disimpan.",
+        "The multipart body is malformed or was cut off; nothing was stored.",
     )
 
 
@@ -171,8 +198,13 @@ async def receive_multipart(
     *,
     max_file_bytes: int,
     max_files: int,
+    max_request_bytes: int,
 ) -> ReceivedForm:
-    """Parse a multipart/form-data body chunk by chunk; memory stays flat whatever its size."""
+    """Parse a multipart/form-data body chunk by chunk; memory stays flat whatever its size.
+
+    The whole body counts against `max_request_bytes` as it streams; a body that ends before
+    its closing boundary is refused whole (a cut-off last file must not silently vanish).
+    """
     ctype, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if ctype != b"multipart/form-data" or not boundary:
@@ -185,21 +217,22 @@ async def receive_multipart(
     form = ReceivedForm(workdir=Path(tempfile.mkdtemp(prefix="absah-intake-")))
     collector = _Collector(form, max_file_bytes, max_files)
     parser = MultipartParser(boundary, collector.callbacks())
+    total = 0
     try:
         async for chunk in body:
+            total += len(chunk)
+            if total > max_request_bytes:
+                raise request_too_large(max_request_bytes)
             parser.write(chunk)
         parser.finalize()
+        if parser.state != MultipartState.END:  # finalize() does not check it (0.0.x)
+            raise _invalid_multipart()
     except ApiError:
         form.cleanup()
         raise
     except Exception as exc:
         form.cleanup()
-        raise ApiError(
-            400,
-            "invalid_multipart",
-            "Isi multipart tidak valid atau terputus.",
-            "The multipart body is malformed or was cut off.",
-        ) from exc
+        raise _invalid_multipart() from exc
     finally:
         if collector.handle is not None:
             collector.handle.close()
@@ -221,11 +254,13 @@ class Received:
 
 async def receive_documents(request: Request, rt: ApiRuntime, target: Target) -> Received:
     """A multipart upload: the parts of field `files` (or `file`), within the caps."""
+    check_declared_length(request, rt.settings.max_request_bytes)
     form = await receive_multipart(
         request.headers.get("content-type", ""),
         request.stream(),
         max_file_bytes=rt.settings.max_upload_bytes,
         max_files=rt.settings.max_files_per_request,
+        max_request_bytes=rt.settings.max_request_bytes,
     )
     files = [f for f in form.files if f.field in ("files", "file")]
     return Received(files, form.fields, [], form.cleanup)

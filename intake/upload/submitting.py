@@ -1,9 +1,10 @@
-"""One upload request from address to answer: idempotency, receive, accept, batch answer."""
+"""One upload request from address to answer: receive, idempotency, accept, batch answer."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -43,48 +44,62 @@ async def submit(
     source: str,
     receive: Receiver,
 ) -> JSONResponse:
-    """Validate the address, honour Idempotency-Key, take the body in (local disk), store the
-    archive if any, accept the files (bytes, rows, messages), answer with the batch."""
+    """Validate the address, take the body in (local disk), honour Idempotency-Key (now that
+    the body's fingerprint is known), store the archive if any, accept the files (bytes, rows,
+    messages), answer with the batch."""
     target = await find_target(rt, caller, programme.upper(), period.upper(), unit)
     key = request.headers.get("idempotency-key")
-    fingerprint = f"{request.method} {request.url.path}"
     if key is not None:
-        try:
-            replay = await run_in_threadpool(idempotency.begin, rt, caller.key_id, key, fingerprint)
-        except OperationalError as exc:
-            raise database_unavailable() from exc
-        if replay is not None:
-            return JSONResponse(
-                replay.body, status_code=replay.status_code, headers={"Idempotent-Replayed": "true"}
-            )
+        idempotency.check_key(key)
+    received = await receive(request, rt, target)
+    token: str | None = None
     try:
-        received = await receive(request, rt, target)
-        stored: list[str] = []
-        try:
-            if received.archive is not None:  # the ZIP itself is kept too
-                stored.append(await run_in_threadpool(store_archive, rt, target, received.archive))
-            batch_id, _, _ = await accept_files(
-                rt,
-                target,
-                received.files,
-                received.fields.get("criterion") or None,
-                received.fields.get("kind") or None,
-                source,
-                received.rejected,
-            )
-        except BaseException:
-            await run_in_threadpool(remove_stored, rt, stored)
-            raise
-        finally:
-            received.cleanup()
-        body = (await run_in_threadpool(_answer, rt, batch_id)).model_dump(mode="json")
-    except BaseException:
         if key is not None:
+            fingerprint = idempotency.fingerprint(request.method, request.url.path, received)
             try:
-                await run_in_threadpool(idempotency.abandon, rt, caller.key_id, key)
+                token, replay = await run_in_threadpool(
+                    idempotency.begin, rt, caller.key_id, key, fingerprint
+                )
+            except OperationalError as exc:
+                raise database_unavailable() from exc
+            if replay is not None:
+                return JSONResponse(
+                    replay.body,
+                    status_code=replay.status_code,
+                    headers={"Idempotent-Replayed": "true"},
+                )
+        body = await _accept(rt, target, received, source)
+    except BaseException:
+        if key is not None and token is not None:
+            try:
+                await run_in_threadpool(idempotency.abandon, rt, caller.key_id, key, token)
             except OperationalError:  # the database is down: the first error is the answer
                 log.warning("could not free Idempotency-Key %r", key)
         raise
-    if key is not None:
-        await run_in_threadpool(idempotency.finish, rt, caller.key_id, key, 202, body)
+    finally:
+        received.cleanup()
+    if key is not None and token is not None:
+        await run_in_threadpool(idempotency.finish, rt, caller.key_id, key, token, 202, body)
     return JSONResponse(body, status_code=202)
+
+
+async def _accept(
+    rt: ApiRuntime, target: Target, received: Received, source: str
+) -> dict[str, Any]:
+    stored: list[str] = []
+    try:
+        if received.archive is not None:  # the ZIP itself is kept too
+            stored.append(await run_in_threadpool(store_archive, rt, target, received.archive))
+        batch_id, _, _ = await accept_files(
+            rt,
+            target,
+            received.files,
+            received.fields.get("criterion") or None,
+            received.fields.get("kind") or None,
+            source,
+            received.rejected,
+        )
+    except BaseException:
+        await run_in_threadpool(remove_stored, rt, stored)
+        raise
+    return (await run_in_threadpool(_answer, rt, batch_id)).model_dump(mode="json")

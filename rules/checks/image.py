@@ -23,6 +23,10 @@ def image_decodes(facts: FileFacts, ctx: CheckContext, _: NoParams) -> CheckResu
             image.error or "image-broken",
             detail=image.error_detail or "tidak terbaca",
         )
+    if image.appended_file:  # like a PDF with a ZIP after its end: a person looks
+        return result(
+            Outcome.WARN, "image-appended-file", needs_review=True, appended=image.appended_file
+        )
     return result(Outcome.PASS, "image-ok", width=image.width, height=image.height)
 
 
@@ -100,10 +104,17 @@ def duplicate_in_submission(facts: FileFacts, ctx: CheckContext, _: NoParams) ->
 
 IMAGE_DECODES = CheckSpec(
     id="image-decodes",
-    codes=("image-ok", "image-broken", "image-too-many-pixels", "not-an-image"),
+    codes=(
+        "image-ok",
+        "image-broken",
+        "image-too-many-pixels",
+        "not-an-image",
+        "image-appended-file",
+    ),
     params=NoParams,
     check=image_decodes,
-    summary="the image decodes within the pixel cap",
+    summary="the image decodes within the pixel cap; a PDF or ZIP after a JPEG's end goes to "
+    "a person",
 )
 IMAGE_RESOLUTION = CheckSpec(
     id="image-resolution",

@@ -81,6 +81,12 @@ FILES: dict[str, tuple[str, str]] = {
         "Berkas tidak ditemukan di penyimpanan ({detail}); unggah ulang.",
         "The file is missing from storage ({detail}); upload it again.",
     ),
+    "object-changed": (
+        "Isi berkas di penyimpanan tidak sama dengan yang diterima (ukuran atau SHA-256 "
+        "berbeda), sehingga tidak diperiksa. Unggah ulang berkas yang benar.",
+        "The stored bytes differ from what was received (size or SHA-256), so the file was "
+        "not checked. Upload the right file again.",
+    ),
     "attempts-exhausted": (
         "Sistem tidak dapat memeriksa berkas setelah {attempts} percobaan ({detail}). "
         "Berkas tersimpan dan akan diperiksa ulang.",

@@ -13,6 +13,12 @@ PHOTOS: dict[str, tuple[str, str]] = {
         "Foto rusak atau bukan gambar yang dapat dibuka ({detail}).",
         "The photo is damaged or not a readable image ({detail}).",
     ),
+    "image-appended-file": (
+        "Setelah akhir foto JPEG ini terdapat berkas lain ({appended}); berkas seperti ini "
+        "dapat dibuka sebagai dua hal berbeda, sehingga perlu diperiksa petugas.",
+        "Another file ({appended}) follows the end of this JPEG photo; such a file opens as "
+        "two different things, so a person must look at it.",
+    ),
     "image-too-many-pixels": (
         "Gambar terlalu besar ({detail}); kecilkan resolusinya.",
         "The image is too large ({detail}); reduce its resolution.",

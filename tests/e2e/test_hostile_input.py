@@ -73,8 +73,16 @@ CORPUS = [
     Case("executable renamed .pdf", f.exe_like, "sk.pdf", SK, FAIL, "mime-not-allowed"),
     Case("pdf that is also a zip", f.pdf_zip_polyglot, "sk.pdf", SK, REVIEW, "pdf-risky-content"),
     Case("jpeg+pdf named .pdf", f.jpeg_with_pdf_appended, "sk.pdf", SK, FAIL, "mime-not-allowed"),
-    # a photo with bytes after its end is still that photo (phones append motion videos there)
-    Case("jpeg+pdf named .jpg", f.jpeg_with_pdf_appended, "foto.jpg", PHOTO, PASS, "image-ok"),
+    # a photo with a PDF after its end opens as two things: a person looks (a motion video
+    # that phones append there is left alone, tests/unit/test_extract.py)
+    Case(
+        "jpeg+pdf named .jpg",
+        f.jpeg_with_pdf_appended,
+        "foto.jpg",
+        PHOTO,
+        REVIEW,
+        "image-appended-file",
+    ),
     Case("decompression-bomb png", f.png_bomb, "foto.png", PHOTO, FAIL, "image-too-many-pixels"),
     Case("broken jpeg", f.broken_jpeg, "foto.jpg", PHOTO, FAIL, "image-broken"),
     Case("60 KB junk exif", f.jpeg_with_huge_exif, "foto.jpg", PHOTO, PASS, "exif-date-missing"),

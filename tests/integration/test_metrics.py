@@ -9,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
+from infra.tables import Document
 from intake.app import create_app
 from tests.support.factories import decree_pdf
 from tests.support.records import add_document
@@ -26,7 +27,13 @@ def test_metrics_count_documents_and_time_their_checks(
     unit = make_unit(factory)
     checked = add_document(sqlite_settings, factory, unit, decree_pdf(), "sk.pdf")
     add_document(sqlite_settings, factory, unit, decree_pdf(pages=1), "sk2.pdf")  # waits
+    changed = add_document(sqlite_settings, factory, unit, decree_pdf(pages=3), "sk3.pdf")
     verify_document(WorkerRuntime(sqlite_settings), checked)
+    with factory() as session:
+        doc = session.get(Document, changed)
+        assert doc is not None
+        (sqlite_settings.objects_dir() / doc.storage_key).write_bytes(b"%PDF-1.4 replaced")
+    verify_document(WorkerRuntime(sqlite_settings), changed)
     with TestClient(create_app(sqlite_settings)) as api:
         assert api.get("/metrics").status_code == 401
         answer = api.get("/metrics", headers=make_key(factory))
@@ -38,6 +45,9 @@ def test_metrics_count_documents_and_time_their_checks(
     }
     assert samples[("absah_documents", (("status", "passed"),))] == 1
     assert samples[("absah_documents", (("status", "received"),))] == 1
+    assert samples[("absah_documents", (("status", "unable_to_check"),))] == 1
+    changed_reason = (("reason", "object-changed"),)
+    assert samples[("absah_documents_unable_to_check", changed_reason)] == 1
     assert samples[("absah_check_duration_seconds_count", ())] == 1
     assert samples[("absah_oldest_unverified_seconds", ())] >= 0
     queue = (("queue", sqlite_settings.queue_name),)

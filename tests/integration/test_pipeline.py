@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from infra import states
 from infra.db import transaction
 from infra.settings import Settings
-from infra.storage import StorageUnavailable
+from infra.storage import StorageUnavailable, create_store
 from infra.tables import CriterionState, Document, FindingRow, utcnow
 from tests.support.factories import decree_pdf
 from tests.support.records import add_document
@@ -133,3 +133,27 @@ def test_storage_down_retries_then_ends_unable_to_check_never_failed(
         assert doc is not None
         assert (doc.status, doc.status_reason) == ("unable_to_check", "attempts-exhausted")
         assert "connection refused" in (doc.last_error or "")
+
+
+def test_bytes_replaced_in_storage_after_intake_never_get_a_verdict(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    factory = sessions_for(settings)
+    doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
+    with factory() as session:
+        doc = session.get(Document, doc_id)
+        assert doc is not None
+        key = doc.storage_key
+    other = settings.data_dir / "other.pdf"
+    other.write_bytes(decree_pdf(pages=1))  # a valid decree too: only the hash tells them apart
+    create_store(settings).put_file(key, other)
+
+    assert verify_document(WorkerRuntime(settings), doc_id) is Result.GAVE_UP
+    with factory() as session:
+        doc = session.get(Document, doc_id)
+        assert doc is not None
+        assert (doc.status, doc.status_reason) == ("unable_to_check", "object-changed")
+        assert "sha256" in (doc.last_error or "")
+        assert not session.scalars(
+            sa.select(FindingRow).where(FindingRow.document_id == doc_id)
+        ).all()

@@ -59,6 +59,20 @@ def test_an_object_goes_in_and_comes_back_byte_for_byte(store: ObjectStore, tmp_
     assert store.head(key) is None
 
 
+def test_a_copy_is_its_own_object_that_later_writes_to_the_source_do_not_change(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.bin", tmp_path / "second.bin"
+    first.write_bytes(b"checked bytes")
+    second.write_bytes(b"other bytes, written after the check")
+    store.put_file("uploads/u-1/a.pdf", first)
+    store.copy("uploads/u-1/a.pdf", "P2HAM/2025/1671/X/doc-1/a.pdf")
+    store.put_file("uploads/u-1/a.pdf", second)
+    assert b"".join(store.stream("P2HAM/2025/1671/X/doc-1/a.pdf")) == b"checked bytes"
+    with pytest.raises(ObjectMissing):
+        store.copy("uploads/none/a.pdf", "P2HAM/2025/1671/X/doc-2/a.pdf")
+
+
 def test_a_missing_object_is_reported_missing_not_unavailable(
     store: ObjectStore, tmp_path: Path
 ) -> None:

@@ -18,7 +18,7 @@ from infra.tables import Region, Unit
 from infra.units import UnitImportError, import_units_csv, list_units
 from intake.app import create_app
 from tests.support.factories import photo_jpeg
-from tests.support.services import make_key
+from tests.support.services import make_key, make_unit
 from tests.support.stack import ROOT, settings_env
 
 Factory = Callable[[Settings], sessionmaker[Session]]
@@ -136,7 +136,8 @@ def api(sqlite_settings: Settings, sessions_for: Factory) -> Iterator[TestClient
         yield client
 
 
-def test_intake_refuses_an_unknown_unit(api: TestClient) -> None:
+def test_intake_tells_an_admin_that_a_unit_is_not_registered(api: TestClient) -> None:
+    # an admin sees every unit, so naming the unknown one reveals nothing (scoped keys: 404)
     answer = api.post(
         "/v1/submissions/P2HAM/2025/9999/documents",
         data={"criterion": "P2H-02-LAKTASI"},
@@ -147,6 +148,50 @@ def test_intake_refuses_an_unknown_unit(api: TestClient) -> None:
     assert body["code"] == "unknown_unit"
     assert "tidak terdaftar" in body["message"]
     assert "not registered" in body["message_en"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        pytest.param("POST", "/v1/submissions/P2HAM/2025/{unit}/documents", id="documents"),
+        pytest.param("POST", "/v1/submissions/P2HAM/2025/{unit}/bundles", id="bundles"),
+        pytest.param("POST", "/v1/uploads", id="presigned upload"),
+    ],
+)
+def test_an_unknown_unit_answers_a_scoped_key_exactly_like_a_unit_it_may_not_see(
+    sqlite_settings: Settings, sessions_for: Factory, method: str, path: str
+) -> None:
+    factory = sessions_for(sqlite_settings)
+    own, hidden = make_unit(factory), make_unit(factory)
+    headers = make_key(factory, "unit", units=[own])
+
+    def attempt(unit: str) -> tuple[int, dict[str, object]]:
+        with TestClient(create_app(sqlite_settings), headers=headers) as client:
+            if path == "/v1/uploads":
+                answer = client.post(
+                    path,
+                    json={
+                        "programme": "P2HAM",
+                        "period": "2025",
+                        "unit": unit,
+                        "name": "a.jpg",
+                        "criterion": "P2H-02-LAKTASI",
+                        "size": 3,
+                        "sha256": "0" * 64,
+                    },
+                )
+            else:
+                answer = client.post(
+                    path.format(unit=unit),
+                    data={"criterion": "P2H-02-LAKTASI"},
+                    files={"files": ("a.jpg", photo_jpeg(), "image/jpeg")},
+                )
+        return answer.status_code, answer.json()
+
+    unknown = attempt("9999")
+    assert unknown == attempt(hidden)
+    assert unknown[0] == 404
+    assert unknown[1]["code"] == "not_found"
 
 
 def test_intake_refuses_an_inactive_unit_and_matches_codes_case_insensitively(

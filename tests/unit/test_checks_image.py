@@ -67,6 +67,18 @@ def test_an_image_must_decode_within_the_pixel_cap(
     assert not finding.needs_review
 
 
+def test_a_jpeg_with_a_file_after_its_end_goes_to_a_person() -> None:
+    facts = photo_file().model_copy(update={"image": image(appended_file="PDF")})
+    finding = run("image-decodes", facts)
+    assert (finding.outcome, finding.reason_code, finding.needs_review) == (
+        Outcome.WARN,
+        "image-appended-file",
+        True,
+    )
+    assert finding.details == {"appended": "PDF"}
+    assert "PDF" in finding.message_id
+
+
 @pytest.mark.parametrize(
     "check_id",
     [

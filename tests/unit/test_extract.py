@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -252,6 +253,40 @@ def test_image_facts_are_reported(
     image = _facts(tmp_path, data(), name="foto.jpg").image
     assert image is not None
     assert {key: getattr(image, key) for key in expected} == expected
+
+
+def _zip_of(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+_PHOTO = factories.photo_jpeg(seed=43)
+
+
+@pytest.mark.parametrize(
+    ("data", "appended"),
+    [
+        pytest.param(factories.jpeg_with_pdf_appended, "PDF", id="a pdf after the end"),
+        pytest.param(lambda: _PHOTO + b"\0" * 64 + b"%PDF-1.7\n", "PDF", id="after padding"),
+        pytest.param(lambda: _PHOTO + _zip_of("a.exe", b"MZ"), "ZIP", id="a zip after the end"),
+        pytest.param(
+            lambda: _PHOTO + b"junk" * 100 + _zip_of("a.exe", b"MZ"), "ZIP", id="junk then zip"
+        ),
+        pytest.param(lambda: _PHOTO, None, id="a plain photo"),
+        pytest.param(factories.jpeg_with_huge_exif, None, id="exif junk is inside the photo"),
+        pytest.param(
+            lambda: _PHOTO + b"\x00\x00\x00\x18ftypmp42" + bytes(4000), None, id="motion video"
+        ),
+    ],
+)
+def test_a_pdf_or_zip_after_a_jpegs_end_is_reported(
+    tmp_path: Path, data: Callable[[], bytes], appended: str | None
+) -> None:
+    image = _facts(tmp_path, data(), name="foto.jpg").image
+    assert image is not None
+    assert (image.decoded, image.appended_file) == (True, appended)
 
 
 @pytest.mark.parametrize(

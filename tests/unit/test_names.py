@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from infra.archives import ExpandedEntry
 from infra.storage import MAX_NAME_LENGTH, display_name, safe_file_name
+from intake.upload.bundles import bind_entries
+from rules.catalogs import CatalogSet
 
 
 @pytest.mark.parametrize(
@@ -59,3 +64,48 @@ def test_a_stored_name_is_never_empty_never_a_path_and_bounded(sent: str) -> Non
     assert "\\" not in stored
     assert stored not in {".", ".."}
     assert len(stored) <= 120
+
+
+BIDI = [
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+]
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        pytest.param("foto\u202egpj.exe", "foto\ufffdgpj.exe", id="right-to-left override"),
+        pytest.param("a\u2066b\u2069.pdf", "a\ufffdb\ufffd.pdf", id="isolates"),
+        pytest.param("x\u200ey\u200f.pdf", "x\ufffdy\ufffd.pdf", id="marks"),
+        pytest.param("line\u2028para\u2029.pdf", "line\ufffdpara\ufffd.pdf", id="separators"),
+        pytest.param("تقرير.pdf", "تقرير.pdf", id="right-to-left text itself is kept"),
+    ],
+)
+def test_bidi_controls_never_reach_a_kept_name(sent: str, shown: str) -> None:
+    assert display_name(sent) == shown
+
+
+@pytest.mark.parametrize("control", BIDI, ids=[f"U+{ord(c):04X}" for c in BIDI])
+def test_no_bidi_control_survives_in_a_kept_or_stored_name(control: str) -> None:
+    name = f"laporan{control}fdp.exe"
+    assert control not in display_name(name)
+    assert control not in safe_file_name(name)
+
+
+def test_zip_entry_names_are_kept_without_bidi_controls_whether_taken_or_refused(
+    catalogs: CatalogSet,
+) -> None:
+    catalog, _ = catalogs.select("P2HAM", "2025")
+    entries = [
+        ExpandedEntry("P2H-02-LAKTASI/foto\u202egpj.exe", Path("a"), 1, "0" * 64),
+        ExpandedEntry("lain/\u2066x\u2069\u202e.pdf", Path("b"), 1, "1" * 64),
+    ]
+    files, rejected = bind_entries(entries, catalog, catalogs.naming, None)
+    assert [f.name for f in files] == ["foto\ufffdgpj.exe"]
+    assert rejected[0]["name"] == "lain/\ufffdx\ufffd\ufffd.pdf"
+    for text in (rejected[0]["message"], rejected[0]["message_en"]):
+        assert not any(c in text for c in BIDI)
