@@ -18,7 +18,7 @@ from intake.workspace.reading import SubmissionOut
 from rules.catalog import Catalog
 from rules.completeness import CriterionStatus
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @cache
