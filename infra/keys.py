@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from infra.tables import ApiKey, Region, Unit, utcnow
+from infra.text import control_characters
 from infra.units import canonical_code
 
 
@@ -71,6 +72,8 @@ def create_key(
     region: str | None = None,
 ) -> NewKey:
     codes = sorted({canonical_code(u) for u in units or []})
+    if found := control_characters(name, frozenset()):
+        raise KeyRefused(f"the key name contains control characters ({', '.join(found)})")
     if role is Role.UNIT and len(codes) != 1:
         raise KeyRefused("a unit key needs exactly one --unit")
     if role is Role.VERIFIER and (not region or codes):

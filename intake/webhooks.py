@@ -16,6 +16,7 @@ from infra.db import transaction
 from infra.events import EventType
 from infra.keys import Principal
 from infra.tables import WebhookDelivery, WebhookEndpoint
+from infra.text import OneLine
 from infra.webhooks import TargetRefused, check_target, new_secret, send_deliveries
 from intake.errors import ApiError, database_unavailable, not_found
 from intake.runtime import ApiRuntime
@@ -30,7 +31,9 @@ class DeliveryStatus(StrEnum):
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=1, max_length=2000, examples=["https://portal.example/hooks/absah"])
+    url: OneLine = Field(
+        min_length=1, max_length=2000, examples=["https://portal.example/hooks/absah"]
+    )
     events: list[EventType] | None = Field(
         default=None, min_length=1, description="omitted: every event, including future ones"
     )

@@ -154,6 +154,28 @@ def test_a_decision_refused_by_the_rules_is_shown_beside_the_form(ws: Workspace)
     ]
 
 
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        pytest.param("catatan", "Isian catatan", id="note"),
+        pytest.param("alasan", "Isian alasan", id="reason"),
+    ],
+)
+def test_a_control_character_pasted_into_the_form_is_refused_beside_it(
+    ws: Workspace, field: str, label: str
+) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])
+    client = ws.client
+    token = sign_in(client, ws.verifier)
+    sent = {"keputusan": "rejected", "catatan": "Bukan", "alasan": "Dicek", "csrf": token}
+    sent[field] = "Salin\x0bdari Word"
+    answer = client.post(f"/ui/pengajuan/P2HAM/2025/{unit}/keputusan/{LAKTASI}", data=sent)
+    assert answer.status_code == 422
+    assert f"{label} memuat karakter kendali" in answer.text
+    assert ws.client.get(ws.path(unit, "/decisions"), headers=ws.admin).json() == []
+
+
 def test_a_verifier_of_another_region_sees_nothing_of_this_one(ws: Workspace) -> None:
     unit = ws.unit(name="Kota Rahasia Uji")
     doc = ws.upload(unit, LAKTASI, ["passed", "passed"])[0]
