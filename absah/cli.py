@@ -249,9 +249,12 @@ def keys_revoke(key: str) -> None:
     with transaction(create_session_factory(engine)) as session:
         done = revoke_key(session, prefix)
     engine.dispose()
-    if not done:
+    if done is None:
         _fail(f"no active key {prefix}")
-    click.echo(f"key {prefix} revoked")
+    click.echo(
+        f"key {prefix} revoked; {done.sessions_ended} page session(s) ended, "
+        f"{done.claims_released} review claim(s) released"
+    )
 
 
 @keys.command("list")

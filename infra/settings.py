@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     # data_dir/session-secret (0600), shared by the API processes of one machine; set it
     # when API replicas run on several machines.
     session_secret: SecretStr | None = None
+    # Verifier page sessions (kept on the server): ended this long after sign-in whatever
+    # happens (never extended), and after this long without a request.
+    session_max_hours: float = Field(default=8.0, gt=0)
+    session_idle_minutes: float = Field(default=60.0, gt=0)
 
     # The verifying office, printed at the head of reports (DOMAIN.md: configuration, not code)
     office_name: str = "Kantor Wilayah Kementerian Hak Asasi Manusia Sumatera Selatan"
