@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,12 +28,12 @@ from infra.tables import (
     new_id,
     utcnow,
 )
-from infra.webhooks import overdue_deliveries, record_event
+from infra.webhooks import Resolved, overdue_deliveries, record_event
 from tests.conftest import make_unit
 from tests.factories import photo_jpeg
 from worker.pipeline import Result, RetryLater, verify_document
 from worker.runtime import WorkerRuntime
-from worker.webhooks import Outcome, deliver
+from worker.webhooks import Outcome, Send, deliver, post
 
 Factory = Callable[[Settings], sessionmaker[Session]]
 NOWHERE = "http://127.0.0.1:9/never"  # refused by policy, or a closed port: never the network
@@ -272,3 +275,37 @@ def test_the_sweeper_finds_pending_deliveries_whose_message_was_lost(
         found = set(overdue_deliveries(session, utcnow() - timedelta(minutes=5)))
     assert {lost, overdue_retry} <= found
     assert not {scheduled, fresh, done} & found
+
+
+def test_a_pinned_delivery_reaches_the_checked_address_with_the_original_host_name(
+    tmp_path: Path,
+) -> None:
+    """Over a real socket: the URL names a host nobody can resolve; the checked address is
+    where the bytes go, and the receiver still sees its own name in Host."""
+    heard: list[tuple[str, bytes]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            heard.append(
+                (self.headers["Host"], self.rfile.read(int(self.headers["Content-Length"])))
+            )
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        url = f"http://hooks.invalid:{port}/absah"  # .invalid never resolves (RFC 6761)
+        checked = Resolved(url, "hooks.invalid", ("127.0.0.1",))
+        send = Send("d-1", "document.checked", url, "whsec_x", {"type": "document.checked"}, 1)
+        code, error = post(WorkerRuntime(Settings(data_dir=tmp_path)), send, checked)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    assert (code, error) == (204, None)
+    assert heard == [(f"hooks.invalid:{port}", b'{"type":"document.checked"}')]
