@@ -93,7 +93,7 @@ def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
     if workers:
         argv.append(f"--concurrency={workers}")
     if beat:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.ensure_data_dir()
         argv += ["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
     app.worker_main(argv=argv)
 
@@ -106,7 +106,7 @@ def beat() -> None:
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.ensure_data_dir()
     _worker_logging(settings, "beat")
     app = create_celery(settings)
     app.start(

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = None
     # Verifier page sessions (kept on the server): ended this long after sign-in whatever
     # happens (never extended), and after this long without a request.
+    # Seals secrets kept at rest (webhook signing secrets). Unset: a random key kept in
+    # data_dir/secret-key (0600); set it when the API and the workers run on several machines
+    # or containers (they must all read the same key).
+    secret_key: SecretStr | None = None
     session_max_hours: float = Field(default=8.0, gt=0)
     session_idle_minutes: float = Field(default=60.0, gt=0)
 
@@ -102,6 +106,14 @@ class Settings(BaseSettings):
     # Logs: one JSON object a line (for collectors), or plain text for a terminal
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
+
+    def ensure_data_dir(self) -> Path:
+        """data_dir, created owner-only (0700) when missing: it holds the SQLite database, the
+        first admin key and the kept secrets. An existing folder keeps its mode."""
+        if not self.data_dir.is_dir():
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.data_dir.chmod(0o700)  # whatever the umask
+        return self.data_dir
 
     def resolved_database_url(self) -> str:
         if self.database_url:

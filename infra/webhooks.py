@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from infra.encryption import is_sealed, seal
 from infra.keys import Principal, Role
 from infra.queue import send_webhook
 from infra.tables import ApiKey, WebhookDelivery, WebhookEndpoint, new_id, utcnow
@@ -284,3 +285,13 @@ def overdue_deliveries(session: Session, older_than: datetime, limit: int = 500)
         .limit(limit)
     )
     return list(rows)
+
+
+def seal_stored_secrets(session: Session, key: bytes) -> int:
+    """Seal the signing secrets stored in plain text by earlier versions; returns how many."""
+    rows = session.scalars(sa.select(WebhookEndpoint)).all()
+    plain = [row for row in rows if not is_sealed(row.secret)]
+    for row in plain:
+        row.secret = seal(key, row.secret, row.id)
+    session.flush()
+    return len(plain)

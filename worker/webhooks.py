@@ -14,6 +14,7 @@ import httpx
 import sqlalchemy as sa
 
 from infra.db import transaction
+from infra.encryption import SecretUnreadable, secret_key, unseal
 from infra.tables import ApiKey, WebhookDelivery, WebhookEndpoint, utcnow
 from infra.webhooks import (
     Resolved,
@@ -122,7 +123,7 @@ def claim(rt: WorkerRuntime, delivery_id: str) -> Send | None:
             delivery.id,
             delivery.event,
             endpoint.url,
-            endpoint.secret,
+            unseal(secret_key(rt.settings), endpoint.secret, endpoint.id),
             delivery.payload,
             delivery.attempts,
         )
@@ -249,7 +250,10 @@ def deliver(rt: WorkerRuntime, delivery_id: str) -> Outcome:
         error = str(exc)
     except TargetRefused as exc:  # refused by policy: never sent, never retried
         return end(rt, delivery_id, f"target refused: {exc}")
-    send = claim(rt, delivery_id)
+    try:
+        send = claim(rt, delivery_id)
+    except SecretUnreadable as exc:  # cannot be signed with this key: never sent unsigned
+        return end(rt, delivery_id, str(exc))
     if send is None:
         return Outcome.SKIPPED
     code, error = (None, error) if checked is None else post(rt, send, checked)

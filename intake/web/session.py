@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import secrets
 from datetime import timedelta
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -16,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
 from infra.db import transaction
+from infra.encryption import kept_secret
 from infra.keys import Principal, Role, principal_for_key_id
 from infra.settings import Settings
 from infra.web_sessions import (
@@ -61,29 +60,10 @@ def session_secret(settings: Settings) -> str:
         return settings.session_secret.get_secret_value()
     path = settings.data_dir / "session-secret"
     try:
-        return _kept_secret(path)
+        return kept_secret(path)
     except OSError as exc:
         log.warning("cannot keep the session secret in %s (%s): sessions end on restart", path, exc)
         return secrets.token_urlsafe(48)
-
-
-def _kept_secret(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(48) + "\n")
-        try:
-            os.link(draft, path)  # atomic: when two processes start at once, the first wins
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    secret = path.read_text(encoding="utf-8").strip()
-    if len(secret) < 32:
-        raise OSError(f"{path} holds fewer than 32 characters")
-    return secret
 
 
 def add_session_middleware(app: FastAPI, settings: Settings) -> None:
