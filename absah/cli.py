@@ -53,6 +53,8 @@ def api(host: str | None, port: int | None, workers: int) -> None:
     """The HTTP API only (needs ABSAH_BROKER_URL)."""
     import uvicorn
 
+    from absah.run import server_options
+
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set; `absah run` starts a private Redis for you")
@@ -63,6 +65,7 @@ def api(host: str | None, port: int | None, workers: int) -> None:
         port=port or settings.api_port,
         workers=workers,
         log_config=None,  # absah.asgi:create configures JSON or text logs
+        **server_options(settings),
     )
 
 

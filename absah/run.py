@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import click
 import uvicorn
@@ -44,6 +45,19 @@ def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> No
                 )
     finally:
         engine.dispose()
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn's limits and timeouts from the settings, for every way absah starts it. h11 is
+    chosen explicitly: the header bound (h11_max_incomplete_event_size) holds only there."""
+    return {
+        "http": "h11",
+        "timeout_keep_alive": settings.api_keep_alive_seconds,
+        "h11_max_incomplete_event_size": settings.api_max_header_bytes,
+        "limit_concurrency": settings.api_max_concurrency,
+        "timeout_graceful_shutdown": settings.api_shutdown_grace_seconds,
+        "server_header": False,  # no version banner for scanners
+    }
 
 
 def save_first_key(settings: Settings, secret: str) -> Path:
@@ -89,7 +103,11 @@ def run_all(settings: Settings) -> None:
 
         configure_logging(settings, process="api")
         uvicorn.run(
-            create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
+            create_app(settings),
+            host=settings.api_host,
+            port=settings.api_port,
+            log_config=None,
+            **server_options(settings),
         )
     finally:
         worker.terminate()

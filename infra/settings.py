@@ -41,6 +41,16 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     public_base_url: str | None = None
+    # The HTTP server's own bounds (uvicorn, HTTP/1.1 parsed by h11). Idle keep-alive
+    # connections close after `api_keep_alive_seconds`; a request's head (request line and
+    # headers) larger than `api_max_header_bytes` is refused; past `api_max_concurrency`
+    # connections and requests in progress (per process) new ones get 503. Uvicorn has no
+    # header or body read timeout: in production the proxy in front of it (docker-compose.yml,
+    # infra/proxy/nginx.conf) holds slow clients off.
+    api_keep_alive_seconds: int = Field(default=5, ge=1)
+    api_max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    api_max_concurrency: int = Field(default=256, ge=1)
+    api_shutdown_grace_seconds: int = Field(default=30, ge=0)
     # Signs the verifier pages' session cookie. Unset: a random secret kept in
     # data_dir/session-secret (0600), shared by the API processes of one machine; set it
     # when API replicas run on several machines.
