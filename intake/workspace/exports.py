@@ -185,7 +185,9 @@ def _put_row(sheet: Any, row: int, values: Sequence[Any]) -> None:
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
         if isinstance(value, str):
-            cell.value = sheet_text(value)
+            # A cell's line break is LF; a CR would come back as CR or LF depending on the XML
+            # library that wrote it.
+            cell.value = sheet_text(value).replace("\r\n", "\n").replace("\r", "\n")
             cell.data_type = "s"  # openpyxl would make `=...` a formula and `#N/A` an error
         else:
             cell.value = value

@@ -359,7 +359,7 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_in_csv_and_xlsx(
     assert (row[2], row[11]) == ("'" + text, "'" + text)  # the quote keeps Excel from evaluating
     cells = xlsx_cells(matrix_get(ws, ".xlsx").content, "Matriks")
     (xrow,) = [r for r in cells if r[1].value == unit and r[4].value == TOILET]
-    in_xml = text.replace("\r", "\n")  # XML reads a lone carriage return as a newline
+    in_xml = text.replace("\r", "\n")  # a line break in a cell is a newline
     for cell in (xrow[2], xrow[11]):
         assert (cell.value, cell.data_type) == (in_xml, "s")
 
