@@ -53,6 +53,8 @@ def api(host: str | None, port: int | None, workers: int) -> None:
     """The HTTP API only (needs ABSAH_BROKER_URL)."""
     import uvicorn
 
+    from absah.run import server_options
+
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set; `absah run` starts a private Redis for you")
@@ -63,6 +65,7 @@ def api(host: str | None, port: int | None, workers: int) -> None:
         port=port or settings.api_port,
         workers=workers,
         log_config=None,  # absah.asgi:create configures JSON or text logs
+        **server_options(settings),
     )
 
 
@@ -93,7 +96,7 @@ def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
     if workers:
         argv.append(f"--concurrency={workers}")
     if beat:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.ensure_data_dir()
         argv += ["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
     app.worker_main(argv=argv)
 
@@ -106,7 +109,7 @@ def beat() -> None:
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.ensure_data_dir()
     _worker_logging(settings, "beat")
     app = create_celery(settings)
     app.start(
@@ -249,9 +252,12 @@ def keys_revoke(key: str) -> None:
     with transaction(create_session_factory(engine)) as session:
         done = revoke_key(session, prefix)
     engine.dispose()
-    if not done:
+    if done is None:
         _fail(f"no active key {prefix}")
-    click.echo(f"key {prefix} revoked")
+    click.echo(
+        f"key {prefix} revoked; {done.sessions_ended} page session(s) ended, "
+        f"{done.claims_released} review claim(s) released"
+    )
 
 
 @keys.command("list")

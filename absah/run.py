@@ -6,18 +6,22 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import click
 import uvicorn
 
 from absah.embedded import EmbeddedRedis
 from infra.db import create_db_engine, create_session_factory, transaction
+from infra.encryption import secret_key
 from infra.keys import Role, create_key, has_admin_key
 from infra.logs import configure_logging
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.units import seed_registry
+from infra.webhooks import seal_stored_secrets
 
 
 def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> None:
@@ -28,18 +32,47 @@ def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> No
         with transaction(create_session_factory(engine)) as session:
             if settings.seed_units and seed_registry(session):
                 click.echo("absah: unit registry seeded (Sumatera Selatan)", err=True)
+            if sealed := seal_stored_secrets(session, secret_key(settings)):
+                click.echo(f"absah: {sealed} webhook secret(s) sealed at rest", err=True)
             if first_admin_key and not has_admin_key(session):
                 new = create_key(session, role=Role.ADMIN, name="first admin (absah run)")
-                path = settings.data_dir / "admin-key.txt"
-                path.write_text(new.secret + "\n", encoding="utf-8")
-                path.chmod(0o600)
-                click.echo(f"absah: first admin key (saved in {path}):\n  {new.secret}", err=True)
+                path = save_first_key(settings, new.secret)
+                # Never the key itself: this output ends up in logs and terminals' scrollback.
+                click.echo(
+                    f"absah: first admin key {new.prefix} saved in {path} (readable only by "
+                    f'you); use it with: -H "Authorization: Bearer $(cat {path})"',
+                    err=True,
+                )
     finally:
         engine.dispose()
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn's limits and timeouts from the settings, for every way absah starts it. h11 is
+    chosen explicitly: the header bound (h11_max_incomplete_event_size) holds only there."""
+    return {
+        "http": "h11",
+        "timeout_keep_alive": settings.api_keep_alive_seconds,
+        "h11_max_incomplete_event_size": settings.api_max_header_bytes,
+        "limit_concurrency": settings.api_max_concurrency,
+        "timeout_graceful_shutdown": settings.api_shutdown_grace_seconds,
+        "server_header": False,  # no version banner for scanners
+    }
+
+
+def save_first_key(settings: Settings, secret: str) -> Path:
+    """Write the key to data_dir/admin-key.txt, created 0600 (never readable by others, even
+    for an instant)."""
+    path = settings.ensure_data_dir().resolve() / "admin-key.txt"
+    path.unlink(missing_ok=True)  # an old file of a key no longer active
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secret + "\n")
+    return path
+
+
 def run_all(settings: Settings) -> None:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.ensure_data_dir()
     prepare_database(settings, first_admin_key=True)
     env = dict(os.environ)
     env["ABSAH_DATA_DIR"] = str(settings.data_dir.resolve())
@@ -70,7 +103,11 @@ def run_all(settings: Settings) -> None:
 
         configure_logging(settings, process="api")
         uvicorn.run(
-            create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
+            create_app(settings),
+            host=settings.api_host,
+            port=settings.api_port,
+            log_config=None,
+            **server_options(settings),
         )
     finally:
         worker.terminate()

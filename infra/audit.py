@@ -16,26 +16,34 @@ def criterion_subject(submission: Submission, criterion_id: str) -> str:
     return f"{submission.programme}/{submission.period}/{submission.unit_code}/{criterion_id}"
 
 
+def submission_subject(submission: Submission) -> str:
+    """How an entry names a whole submission: P2HAM/2025/1671."""
+    return f"{submission.programme}/{submission.period}/{submission.unit_code}"
+
+
 def audit(
     session: Session,
     *,
     action: str,
     submission: Submission,
-    criterion_id: str,
+    criterion_id: str | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     reason: str | None = None,
     actor: str = SYSTEM,
     actor_key_id: str | None = None,
 ) -> AuditEntry:
-    """Add an entry about a criterion in the caller's transaction (it commits with the change)."""
+    """Add an entry about a criterion (or, with no criterion, the whole submission) in the
+    caller's transaction (it commits with the change)."""
     entry = AuditEntry(
         at=utcnow(),
         actor=actor,
         actor_key_id=actor_key_id,
         action=action,
-        subject_type="criterion",
-        subject_id=criterion_subject(submission, criterion_id),
+        subject_type="criterion" if criterion_id else "submission",
+        subject_id=criterion_subject(submission, criterion_id)
+        if criterion_id
+        else submission_subject(submission),
         submission_id=submission.id,
         before=before,
         after=after,

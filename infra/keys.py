@@ -11,8 +11,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from infra.tables import ApiKey, Region, Unit, utcnow
+from infra.tables import ApiKey, Region, ReviewClaim, Unit, utcnow
+from infra.text import control_characters
 from infra.units import canonical_code
+from infra.web_sessions import EndReason, end_sessions_of_key
 
 
 class Role(StrEnum):
@@ -71,6 +73,8 @@ def create_key(
     region: str | None = None,
 ) -> NewKey:
     codes = sorted({canonical_code(u) for u in units or []})
+    if found := control_characters(name, frozenset()):
+        raise KeyRefused(f"the key name contains control characters ({', '.join(found)})")
     if role is Role.UNIT and len(codes) != 1:
         raise KeyRefused("a unit key needs exactly one --unit")
     if role is Role.VERIFIER and (not region or codes):
@@ -124,16 +128,31 @@ def _principal(row: ApiKey) -> Principal:
     return Principal(row.id, row.name, Role(row.role), frozenset(row.unit_codes), row.region_code)
 
 
-def revoke_key(session: Session, prefix_or_id: str) -> bool:
-    result = session.execute(
-        sa.update(ApiKey)
+@dataclass(frozen=True)
+class Revoked:
+    key_id: str
+    sessions_ended: int  # signed-in pages of the key
+    claims_released: int  # submissions the key held for review
+
+
+def revoke_key(session: Session, prefix_or_id: str) -> Revoked | None:
+    """End a key and what it holds: its page sessions end and its review claims are released
+    (a revoked verifier must not keep a submission away from the others). None: no such
+    active key."""
+    key_id = session.scalar(
+        sa.select(ApiKey.id)
         .where(
             sa.or_(ApiKey.prefix == prefix_or_id, ApiKey.id == prefix_or_id),
             ApiKey.revoked_at.is_(None),
         )
-        .values(revoked_at=utcnow())
+        .with_for_update()
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    if key_id is None:
+        return None
+    session.execute(sa.update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=utcnow()))
+    ended = end_sessions_of_key(session, key_id, EndReason.KEY_REVOKED)
+    released = session.execute(sa.delete(ReviewClaim).where(ReviewClaim.claimed_by == key_id))
+    return Revoked(key_id, ended, int(released.rowcount))  # type: ignore[attr-defined]
 
 
 def list_keys(session: Session) -> list[ApiKey]:

@@ -41,10 +41,28 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     public_base_url: str | None = None
+    # The HTTP server's own bounds (uvicorn, HTTP/1.1 parsed by h11). Idle keep-alive
+    # connections close after `api_keep_alive_seconds`; a request's head (request line and
+    # headers) larger than `api_max_header_bytes` is refused; past `api_max_concurrency`
+    # connections and requests in progress (per process) new ones get 503. Uvicorn has no
+    # header or body read timeout: in production the proxy in front of it (docker-compose.yml,
+    # infra/proxy/nginx.conf) holds slow clients off.
+    api_keep_alive_seconds: int = Field(default=5, ge=1)
+    api_max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    api_max_concurrency: int = Field(default=256, ge=1)
+    api_shutdown_grace_seconds: int = Field(default=30, ge=0)
     # Signs the verifier pages' session cookie. Unset: a random secret kept in
     # data_dir/session-secret (0600), shared by the API processes of one machine; set it
     # when API replicas run on several machines.
     session_secret: SecretStr | None = None
+    # Verifier page sessions (kept on the server): ended this long after sign-in whatever
+    # happens (never extended), and after this long without a request.
+    # Seals secrets kept at rest (webhook signing secrets). Unset: a random key kept in
+    # data_dir/secret-key (0600); set it when the API and the workers run on several machines
+    # or containers (they must all read the same key).
+    secret_key: SecretStr | None = None
+    session_max_hours: float = Field(default=8.0, gt=0)
+    session_idle_minutes: float = Field(default=60.0, gt=0)
 
     # The verifying office, printed at the head of reports (DOMAIN.md: configuration, not code)
     office_name: str = "Kantor Wilayah Kementerian Hak Asasi Manusia Sumatera Selatan"
@@ -105,6 +123,14 @@ class Settings(BaseSettings):
     # Logs: one JSON object a line (for collectors), or plain text for a terminal
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
+
+    def ensure_data_dir(self) -> Path:
+        """data_dir, created owner-only (0700) when missing: it holds the SQLite database, the
+        first admin key and the kept secrets. An existing folder keeps its mode."""
+        if not self.data_dir.is_dir():
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.data_dir.chmod(0o700)  # whatever the umask
+        return self.data_dir
 
     def resolved_database_url(self) -> str:
         if self.database_url:

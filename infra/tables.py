@@ -309,3 +309,18 @@ class ReviewClaim(Base):
     claimed_by: Mapped[str] = mapped_column(sa.String(36))
     claimed_by_name: Mapped[str] = mapped_column(sa.String(200))
     claimed_until: Mapped[datetime] = mapped_column()
+
+
+class WebSession(Base):
+    """A signed-in page session, kept on the server so signing out (or revoking the key) ends
+    it: the cookie carries a random token, stored here only as its SHA-256. Sessions belong to
+    a key today; a person's account (a later issue) gets a column of its own beside key_id."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # sha256 hex of the token
+    key_id: Mapped[str | None] = mapped_column(sa.ForeignKey("api_keys.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()  # absolute: sign-in + session_max_hours
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    end_reason: Mapped[str | None] = mapped_column(sa.String(32), default=None)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from infra.tables import Region, Unit, utcnow
+from infra.text import control_characters
 
 SEED_DIR = Path(__file__).parent / "seed"
 
@@ -105,6 +106,11 @@ def parse_units_csv(text: str, known_regions: set[str]) -> list[UnitRow]:
             seen[code] = line
         if not name:
             problems.append(f"line {line}: name is empty")
+        for column, text in (("name", name), ("region_name", region_name or "")):
+            if found := control_characters(text, frozenset()):
+                problems.append(
+                    f"line {line}: {column} contains control characters ({', '.join(found)})"
+                )
         if kind not in UNIT_KINDS:
             problems.append(f"line {line}: kind {kind!r} is not one of {', '.join(UNIT_KINDS)}")
         if not _REGION.match(region):

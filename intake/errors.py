@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from infra.text import CONTROL_CHARACTER
+
 log = logging.getLogger(__name__)
 
 
@@ -81,16 +83,30 @@ async def database_error_handler(request: Request, exc: Exception) -> JSONRespon
 
 async def validation_error_handler(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+        for e in exc.errors()
+    ]
+    fields = [
+        str(e["loc"][-1]) for e in exc.errors() if e.get("type") == CONTROL_CHARACTER and e["loc"]
+    ]
+    if fields:  # a character pasted by accident: say which field, so the person can fix it
+        named = ", ".join(dict.fromkeys(fields))
+        body = ErrorBody(
+            code=CONTROL_CHARACTER,
+            message=f"Isian {named} memuat karakter kendali (mis. tab vertikal yang ikut "
+            "tersalin dari Word); hapus karakter itu lalu kirim lagi. Hanya tab dan baris "
+            "baru yang diizinkan.",
+            message_en=f"Field {named} contains a control character (e.g. a vertical tab "
+            "pasted from Word); remove it and send again. Only tab and newline are allowed.",
+            detail={"fields": list(dict.fromkeys(fields)), "errors": errors},
+        )
+        return JSONResponse(body.model_dump(exclude_none=True), status_code=422)
     body = ErrorBody(
         code="invalid_request",
         message="Permintaan tidak valid; periksa parameter yang dikirim.",
         message_en="The request is not valid; check the parameters sent.",
-        detail={
-            "errors": [
-                {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
-                for e in exc.errors()
-            ]
-        },
+        detail={"errors": errors},
     )
     return JSONResponse(body.model_dump(exclude_none=True), status_code=422)
 

@@ -13,9 +13,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from infra.db import transaction
+from infra.encryption import seal, secret_key
 from infra.events import EventType
 from infra.keys import Principal
-from infra.tables import WebhookDelivery, WebhookEndpoint
+from infra.tables import WebhookDelivery, WebhookEndpoint, new_id
+from infra.text import OneLine
 from infra.webhooks import TargetRefused, check_target, new_secret, send_deliveries
 from intake.errors import ApiError, database_unavailable, not_found
 from intake.runtime import ApiRuntime
@@ -30,7 +32,9 @@ class DeliveryStatus(StrEnum):
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=1, max_length=2000, examples=["https://portal.example/hooks/absah"])
+    url: OneLine = Field(
+        min_length=1, max_length=2000, examples=["https://portal.example/hooks/absah"]
+    )
     events: list[EventType] | None = Field(
         default=None, min_length=1, description="omitted: every event, including future ones"
     )
@@ -113,11 +117,15 @@ def create_endpoint(rt: ApiRuntime, caller: Principal, body: WebhookIn) -> Webho
         raise target_refused(exc) from exc
     chosen = set(body.events or [])
     events = [e.value for e in EventType if e in chosen]  # stored in a stable order
+    endpoint_id, secret = new_id(), new_secret()
+    sealed = seal(secret_key(rt.settings), secret, endpoint_id)  # stored sealed, shown once
     with committed(rt) as session:
-        row = WebhookEndpoint(api_key_id=caller.key_id, url=url, secret=new_secret(), events=events)
+        row = WebhookEndpoint(
+            id=endpoint_id, api_key_id=caller.key_id, url=url, secret=sealed, events=events
+        )
         session.add(row)
         session.flush()
-        return WebhookCreated(**webhook_out(row).model_dump(), secret=row.secret)
+        return WebhookCreated(**webhook_out(row).model_dump(), secret=secret)
 
 
 def own_endpoint(session: Session, caller: Principal, endpoint_id: str) -> WebhookEndpoint:

@@ -1,4 +1,5 @@
-"""Send one webhook delivery: re-check the target, sign, POST, record; retry with backoff."""
+"""Send one webhook delivery: re-check the target, sign, POST to the checked address, record;
+retry with backoff."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ import httpx
 import sqlalchemy as sa
 
 from infra.db import transaction
+from infra.encryption import SecretUnreadable, secret_key, unseal
 from infra.tables import ApiKey, WebhookDelivery, WebhookEndpoint, utcnow
 from infra.webhooks import (
+    Resolved,
     TargetRefused,
     TargetUnresolved,
     body_bytes,
-    check_target,
+    resolve_target,
     signed_headers,
 )
 from worker.pipeline import RetryLater
@@ -120,7 +123,7 @@ def claim(rt: WorkerRuntime, delivery_id: str) -> Send | None:
             delivery.id,
             delivery.event,
             endpoint.url,
-            endpoint.secret,
+            unseal(secret_key(rt.settings), endpoint.secret, endpoint.id),
             delivery.payload,
             delivery.attempts,
         )
@@ -138,23 +141,62 @@ def _excerpt(response: httpx.Response) -> str:
     return data[:EXCERPT_BYTES].decode(errors="replace").strip()
 
 
-def post(rt: WorkerRuntime, send: Send) -> tuple[int | None, str | None]:
-    """POST the signed body; the status code, and an error unless it was a 2xx."""
+@dataclass(frozen=True)
+class Pinned:
+    """One way to reach the target: its URL with the host replaced by a checked address, and
+    the original host name as the Host header and the TLS server name (SNI, certificate)."""
+
+    url: str
+    headers: dict[str, str]
+    extensions: dict[str, Any]
+
+
+def pinned(target: Resolved) -> list[Pinned]:
+    """The connections to try, one per checked address (none checked: the URL as it is)."""
+    url = httpx.URL(target.url)
+    if not target.addresses:
+        return [Pinned(target.url, {}, {})]
+    host = url.raw_host.decode("ascii")
+    host_header = host if url.port is None else f"{host}:{url.port}"
+    tls = {"sni_hostname": host} if url.scheme == "https" else {}
+    return [
+        Pinned(str(url.copy_with(host=address)), {"Host": host_header}, tls)
+        for address in target.addresses
+    ]
+
+
+def post(
+    rt: WorkerRuntime,
+    send: Send,
+    target: Resolved,
+    transport: httpx.BaseTransport | None = None,
+) -> tuple[int | None, str | None]:
+    """POST the signed body to the checked addresses (the next one only when a connection
+    cannot be made); the status code, and an error unless it was a 2xx."""
     body = body_bytes(send.payload)
     headers = signed_headers(send.secret, send.event, send.delivery_id, body, int(time.time()))
     timeout = rt.settings.webhook_timeout_seconds
-    try:
-        with (
-            httpx.Client(timeout=timeout, follow_redirects=False) as client,
-            client.stream("POST", send.url, content=body, headers=headers) as response,
-        ):
-            if response.is_success:
-                return response.status_code, None
-            excerpt = _excerpt(response)  # never the whole body: a receiver could send gigabytes
-            error = f"HTTP {response.status_code}" + (f": {excerpt}" if excerpt else "")
-            return response.status_code, error
-    except httpx.HTTPError as exc:
-        return None, f"{type(exc).__name__}: {exc}"
+    error = "no address to connect to"
+    with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client:
+        for way in pinned(target):
+            try:
+                with client.stream(
+                    "POST",
+                    way.url,
+                    content=body,
+                    headers=headers | way.headers,
+                    extensions=way.extensions,
+                ) as response:
+                    if response.is_success:
+                        return response.status_code, None
+                    excerpt = _excerpt(response)  # never the whole body: it could be gigabytes
+                    error = f"HTTP {response.status_code}" + (f": {excerpt}" if excerpt else "")
+                    return response.status_code, error
+            except httpx.ConnectError as exc:  # this address does not answer: try the next
+                error = f"{type(exc).__name__}: {exc}"
+            except httpx.HTTPError as exc:
+                return None, f"{type(exc).__name__}: {exc}"
+    return None, error
 
 
 def settle(rt: WorkerRuntime, send: Send, code: int | None, error: str | None) -> Outcome:
@@ -201,14 +243,18 @@ def deliver(rt: WorkerRuntime, delivery_id: str) -> Outcome:
     if stop is not None:
         return end(rt, delivery_id, stop)
     error: str | None = None
-    try:
-        check_target(url, rt.settings.webhook_allow_private)
+    checked: Resolved | None = None
+    try:  # resolved once: the POST goes to the addresses checked here
+        checked = resolve_target(url, rt.settings.webhook_allow_private)
     except TargetUnresolved as exc:  # DNS may come back: an attempt that failed
         error = str(exc)
     except TargetRefused as exc:  # refused by policy: never sent, never retried
         return end(rt, delivery_id, f"target refused: {exc}")
-    send = claim(rt, delivery_id)
+    try:
+        send = claim(rt, delivery_id)
+    except SecretUnreadable as exc:  # cannot be signed with this key: never sent unsigned
+        return end(rt, delivery_id, str(exc))
     if send is None:
         return Outcome.SKIPPED
-    code, error = post(rt, send) if error is None else (None, error)
+    code, error = (None, error) if checked is None else post(rt, send, checked)
     return settle(rt, send, code, error)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from infra.tables import Region, Unit
+from infra.text import OneLine
 from infra.units import (
     UNIT_KINDS,
     UnitImportError,
@@ -25,7 +26,7 @@ router = APIRouter(tags=["units"])
 
 class UnitIn(BaseModel):
     code: str = Field(min_length=2, max_length=16)
-    name: str = Field(min_length=1, max_length=200)
+    name: OneLine = Field(min_length=1, max_length=200)
     kind: str
     region: str = Field(min_length=2, max_length=2)
     active: bool = True

@@ -1,21 +1,29 @@
-"""Signed-in verifiers: the session cookie (a key id, signed; never the secret), who is viewing,
-CSRF tokens for forms and one-shot flash messages."""
+"""Signed-in verifiers: the session cookie (signed; it carries a server-side session's token,
+never the key), who is viewing, CSRF tokens for forms and one-shot flash messages."""
 
 from __future__ import annotations
 
 import hmac
 import logging
-import os
 import secrets
-from pathlib import Path
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.exc import OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
+from infra.db import transaction
+from infra.encryption import kept_secret
 from infra.keys import Principal, Role, principal_for_key_id
 from infra.settings import Settings
+from infra.web_sessions import (
+    EndReason,
+    SessionLimits,
+    check_session,
+    end_session,
+    start_session,
+)
 from intake.deps import Runtime
 from intake.errors import database_unavailable
 
@@ -23,7 +31,7 @@ log = logging.getLogger(__name__)
 
 COOKIE = "absah_sesi"
 COOKIE_PATH = "/ui"  # the API never receives it: the API authenticates keys only
-SESSION_HOURS = 8  # a working day; past it the signature is too old and the verifier signs in again
+SESSION_KEY = "sid"  # the cookie's field holding the server-side session's token
 PAGE_ROLES = frozenset({Role.VERIFIER, Role.ADMIN})
 HOME = "/ui/antrean"
 
@@ -52,29 +60,10 @@ def session_secret(settings: Settings) -> str:
         return settings.session_secret.get_secret_value()
     path = settings.data_dir / "session-secret"
     try:
-        return _kept_secret(path)
+        return kept_secret(path)
     except OSError as exc:
         log.warning("cannot keep the session secret in %s (%s): sessions end on restart", path, exc)
         return secrets.token_urlsafe(48)
-
-
-def _kept_secret(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(48) + "\n")
-        try:
-            os.link(draft, path)  # atomic: when two processes start at once, the first wins
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    secret = path.read_text(encoding="utf-8").strip()
-    if len(secret) < 32:
-        raise OSError(f"{path} holds fewer than 32 characters")
-    return secret
 
 
 def add_session_middleware(app: FastAPI, settings: Settings) -> None:
@@ -82,7 +71,7 @@ def add_session_middleware(app: FastAPI, settings: Settings) -> None:
         SessionMiddleware,
         secret_key=session_secret(settings),
         session_cookie=COOKIE,
-        max_age=SESSION_HOURS * 3600,
+        max_age=int(settings.session_max_hours * 3600),  # the server ends it anyway
         path=COOKIE_PATH,
         same_site="lax",
         https_only=(settings.public_base_url or "").startswith("https://"),
@@ -135,29 +124,87 @@ def take_flashes(request: Request) -> list[dict[str, Any]]:
     return messages
 
 
-def sign_in(request: Request, principal: Principal) -> None:
-    """A fresh session (and a fresh CSRF token) holding only the key's id."""
+def session_limits(settings: Settings) -> SessionLimits:
+    return SessionLimits(
+        max_age=timedelta(hours=settings.session_max_hours),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+    )
+
+
+def _ended_message(reason: EndReason, settings: Settings) -> str:
+    if reason is EndReason.KEY_REVOKED:
+        return "Sesi Anda berakhir karena kunci sudah dicabut. Masuk lagi."
+    if reason is EndReason.IDLE:
+        return (
+            "Sesi Anda berakhir karena tidak ada aktivitas selama "
+            f"{settings.session_idle_minutes:g} menit. Masuk lagi."
+        )
+    if reason is EndReason.EXPIRED:
+        return (
+            f"Sesi Anda sudah berakhir ({settings.session_max_hours:g} jam sejak masuk). "
+            "Masuk lagi."
+        )
+    return "Sesi ini sudah berakhir. Masuk lagi."
+
+
+def sign_in(request: Request, rt: Runtime, principal: Principal) -> None:
+    """A new server-side session with a new token (the old one, if any, ends: the id is
+    rotated at every sign-in) and a fresh CSRF token."""
+    old = request.session.get(SESSION_KEY)
+    try:
+        with transaction(rt.sessions) as session:
+            if isinstance(old, str):
+                end_session(session, old, EndReason.SIGNED_IN_AGAIN)
+            token = start_session(session, principal.key_id, session_limits(rt.settings))
+    except OperationalError as exc:
+        raise database_unavailable() from exc
     request.session.clear()
-    request.session["key_id"] = principal.key_id
+    request.session[SESSION_KEY] = token
     csrf_token(request)
 
 
+def sign_out(request: Request, rt: Runtime) -> None:
+    """End the server-side session: a copy of the cookie taken before is worth nothing."""
+    token = request.session.get(SESSION_KEY)
+    if isinstance(token, str):
+        try:
+            with transaction(rt.sessions) as session:
+                end_session(session, token, EndReason.SIGNED_OUT)
+        except OperationalError as exc:
+            raise database_unavailable() from exc
+    request.session.clear()
+
+
+def current_viewer(request: Request, rt: Runtime) -> Principal | None:
+    """The verifier of a live session, checked on the server on every request (ended,
+    expired, idle, or its key revoked → None, the cookie cleared, a message flashed)."""
+    token = request.session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    try:
+        with transaction(rt.sessions) as session:
+            checked = check_session(session, token, session_limits(rt.settings))
+            key_id, ended = checked.key_id, checked.ended
+            principal = principal_for_key_id(session, key_id) if key_id else None
+            if key_id and (principal is None or principal.role not in PAGE_ROLES):
+                end_session(session, token, EndReason.KEY_REVOKED)  # a key gone or changed
+                principal, ended = None, EndReason.KEY_REVOKED
+    except OperationalError as exc:
+        raise database_unavailable() from exc
+    if principal is None:
+        request.session.clear()
+        if ended is not None:
+            flash(request, _ended_message(ended, rt.settings), "error")
+    return principal
+
+
 def signed_in(request: Request, rt: Runtime) -> Principal:
-    """The signed-in verifier, re-read on every request: a revoked key ends its sessions."""
-    key_id = request.session.get("key_id")
+    """The signed-in verifier, or a redirect to the sign-in page."""
     back_to = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET":  # a form posted after the session ended: start from the queue
         back_to = HOME
-    if not isinstance(key_id, str):
-        raise SignInRequired(back_to)
-    try:
-        with rt.sessions() as session:
-            principal = principal_for_key_id(session, key_id)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
-    if principal is None or principal.role not in PAGE_ROLES:
-        request.session.clear()
-        flash(request, "Sesi Anda berakhir karena kunci sudah dicabut. Masuk lagi.", "error")
+    principal = current_viewer(request, rt)
+    if principal is None:
         raise SignInRequired(back_to)
     request.state.principal = principal
     return principal

@@ -15,9 +15,11 @@ from intake.web.session import (
     HOME,
     PAGE_ROLES,
     check_csrf,
+    current_viewer,
     flash,
     local_path,
     sign_in,
+    sign_out,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -26,8 +28,8 @@ FormText = Annotated[str, Form()]
 
 
 @router.get("/ui/masuk")
-def sign_in_page(request: Request, lanjut: str | None = None) -> Response:
-    if isinstance(request.session.get("key_id"), str):
+def sign_in_page(request: Request, rt: Runtime, lanjut: str | None = None) -> Response:
+    if current_viewer(request, rt) is not None:
         return redirect(local_path(lanjut))
     return page(request, "masuk.html", None, lanjut=local_path(lanjut), error=None)
 
@@ -56,23 +58,23 @@ def sign_in_form(
         return page(
             request, "masuk.html", None, status=status, lanjut=local_path(lanjut), error=error
         )
-    sign_in(request, principal)
+    sign_in(request, rt, principal)
     flash(request, f"Selamat datang, {principal.name}.")
     return redirect(local_path(lanjut))
 
 
 @router.get("/ui/keluar")
-def sign_out_page(request: Request) -> Response:
+def sign_out_page(request: Request, rt: Runtime) -> Response:
     """Signing out is a form (POST with its token); this page offers the button."""
-    if not isinstance(request.session.get("key_id"), str):
+    if current_viewer(request, rt) is None:
         return redirect("/ui/masuk")
     return page(request, "keluar.html", None)
 
 
 @router.post("/ui/keluar")
-def sign_out(request: Request, csrf: FormText = "") -> Response:
+def sign_out_form(request: Request, rt: Runtime, csrf: FormText = "") -> Response:
     check_csrf(request, csrf)
-    request.session.clear()
+    sign_out(request, rt)
     flash(request, "Anda sudah keluar.")
     return redirect("/ui/masuk")
 

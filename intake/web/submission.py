@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from infra.db import transaction
 from infra.keys import Principal
+from infra.text import CONTROL_CHARACTER
 from infra.webhooks import send_deliveries
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError
@@ -33,7 +34,12 @@ router = APIRouter(include_in_schema=False)
 
 FormText = Annotated[str, Form()]
 UNDECIDABLE = {CriterionStatus.PENDING, CriterionStatus.NOT_APPLICABLE}
-ERROR_FIELDS = {"note_required": "catatan", "override_reason_required": "alasan"}
+ERROR_FIELDS = {
+    "note_required": "catatan",
+    "override_reason_required": "alasan",
+    f"{CONTROL_CHARACTER}_catatan": "catatan",
+    f"{CONTROL_CHARACTER}_alasan": "alasan",
+}
 # Findings: failures first, then what needs a person, warnings; passed and skipped last.
 FINDING_ORDER = {"fail": 0, "warn": 2, "pass": 3, "skip": 4}
 # Documents likewise: refused, to look at, still checking, passed; replaced ones at the end.
@@ -152,14 +158,8 @@ def decision_form(
         body = DecisionIn.model_validate(
             {"decision": keputusan, "note": catatan or None, "override_reason": alasan or None}
         )
-    except ValidationError:
-        refusal = ApiError(
-            422,
-            "invalid_form",
-            "Pilih salah satu keputusan (Memenuhi, Perlu Perbaikan atau Tidak Memenuhi); "
-            "catatan dan alasan paling banyak 4000 karakter.",
-            "Choose a decision; note and reason at most 4000 characters.",
-        )
+    except ValidationError as exc:
+        refusal = _form_refusal(exc)
         return _refused(request, rt, viewer, (programme, period, unit), criterion, sent, refusal)
     try:
         with transaction(rt.sessions) as session:
@@ -175,6 +175,27 @@ def decision_form(
     flash(request, text, where=decided.criterion)
     base = submission_page(target.programme, str(target.period), target.unit.code)
     return redirect(f"{base}#k-{decided.criterion}")
+
+
+def _form_refusal(exc: ValidationError) -> ApiError:
+    """Why the decision form cannot be read, naming the field a control character is in."""
+    for error in exc.errors():
+        if error["type"] == CONTROL_CHARACTER and error["loc"]:
+            field = {"note": "catatan", "override_reason": "alasan"}.get(str(error["loc"][0]), "")
+            return ApiError(
+                422,
+                f"{CONTROL_CHARACTER}_{field}",
+                f"Isian {field} memuat karakter kendali (mis. tab vertikal yang ikut tersalin "
+                "dari Word); hapus karakter itu lalu simpan lagi.",
+                f"The {error['loc'][0]} field contains a control character; remove it.",
+            )
+    return ApiError(
+        422,
+        "invalid_form",
+        "Pilih salah satu keputusan (Memenuhi, Perlu Perbaikan atau Tidak Memenuhi); "
+        "catatan dan alasan paling banyak 4000 karakter.",
+        "Choose a decision; note and reason at most 4000 characters.",
+    )
 
 
 def _refused(

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from infra.keys import Principal
+from infra.audit import audit
+from infra.keys import Principal, Role
 from infra.tables import ReviewClaim, Submission, utcnow
 from intake.errors import ApiError
 from intake.workspace.dates import tanggal
@@ -74,6 +75,35 @@ def ensure_not_held_by_other(
         raise claimed_by_other(row)
 
 
+def _held_against(
+    session: Session, submission: Submission, caller: Principal, now: datetime, action: str
+) -> None:
+    """Someone else's live hold: a 409, except for an admin, who breaks it — on the record
+    (audit `claim.broken`, naming whose hold it was)."""
+    row = live_claim(session, submission.id, now)
+    if row is None or row.claimed_by == caller.key_id:
+        return
+    if caller.role is not Role.ADMIN:
+        raise claimed_by_other(row)
+    audit(
+        session,
+        action="claim.broken",
+        submission=submission,
+        criterion_id=None,
+        before={
+            "claimed_by": row.claimed_by,
+            "claimed_by_name": row.claimed_by_name,
+            "claimed_until": row.claimed_until.isoformat(),
+        },
+        after={"claimed_by": caller.key_id, "claimed_by_name": caller.name}
+        if action == "claim"
+        else None,
+        reason="Diambil alih oleh admin" if action == "claim" else "Dilepas oleh admin",
+        actor=caller.name,
+        actor_key_id=caller.key_id,
+    )
+
+
 def claim_submission(
     session: Session,
     submission: Submission,
@@ -81,10 +111,11 @@ def claim_submission(
     minutes: int = DEFAULT_MINUTES,
     now: datetime | None = None,
 ) -> ClaimOut:
-    """Take (or renew) the hold on a submission. Lock the submission row first (the caller's
-    `require_submission(lock=True)`) so two verifiers claiming at once are serialised."""
+    """Take (or renew) the hold on a submission; an admin takes over someone else's. Lock the
+    submission row first (the caller's `require_submission(lock=True)`) so two verifiers
+    claiming at once are serialised."""
     now = now or utcnow()
-    ensure_not_held_by_other(session, submission.id, caller, now)
+    _held_against(session, submission, caller, now, "claim")
     row = session.get(ReviewClaim, submission.id)
     if row is None:
         row = ReviewClaim(submission_id=submission.id)
@@ -99,8 +130,9 @@ def claim_submission(
 def release_submission(
     session: Session, submission: Submission, caller: Principal, now: datetime | None = None
 ) -> None:
-    """Give the hold back. Releasing what nobody holds is fine; another's live hold is a 409."""
-    ensure_not_held_by_other(session, submission.id, caller, now)
+    """Give the hold back. Releasing what nobody holds is fine; another's live hold is a 409
+    (an admin releases it, on the record)."""
+    _held_against(session, submission, caller, now or utcnow(), "release")
     session.execute(sa.delete(ReviewClaim).where(ReviewClaim.submission_id == submission.id))
 
 

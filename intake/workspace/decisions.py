@@ -17,6 +17,7 @@ from infra.audit import audit
 from infra.events import DecisionRecorded, EventType
 from infra.keys import Principal
 from infra.tables import Decision, Document, Submission, utcnow
+from infra.text import PlainText
 from infra.webhooks import record_event
 from intake.address import Target
 from intake.errors import ApiError, not_found
@@ -49,10 +50,10 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: DecisionKind
-    note: str | None = Field(
+    note: PlainText | None = Field(
         default=None, max_length=4000, description="required unless the decision is accepted"
     )
-    override_reason: str | None = Field(
+    override_reason: PlainText | None = Field(
         default=None,
         max_length=4000,
         description="required when the decision goes against the machine verdict",

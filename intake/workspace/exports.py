@@ -1,5 +1,9 @@
 """Spreadsheet exports with Indonesian headers: the matrix and one unit's findings, as CSV or
-XLSX. CSV is UTF-8 with a byte-order mark so Excel shows Indonesian text right."""
+XLSX. CSV is UTF-8 with a byte-order mark so Excel shows Indonesian text right.
+
+Cells hold what uploaders and verifiers typed (file names, unit names, notes), so every text
+cell is written as text: never a formula (a name like `=HYPERLINK(...)` would leak other cells),
+never a character a worksheet cannot hold (one vertical tab would fail the whole export)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -25,6 +30,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_DECIDED = "Belum diputuskan"
 OUTCOME_LABELS = {"pass": "Lolos", "fail": "Gagal", "warn": "Peringatan", "skip": "Dilewati"}
 LOCATION_WORDS = {"page": "halaman", "exif": "EXIF", "token": "bagian nama", "entry": "entri"}
+
+# What spreadsheets read as the start of a formula or a DDE command (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Word pastes a manual line break as a vertical tab and a page break as a form feed.
+_WORD_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 MATRIX_HEADERS = [
     "Wilayah",
@@ -147,12 +157,40 @@ def findings_rows(view: SubmissionOut) -> list[list[Any]]:
     return rows
 
 
+def sheet_text(text: str) -> str:
+    """Text a worksheet can hold: Word's line and page breaks become newlines, other control
+    characters (illegal in XLSX) are dropped."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text.translate(_WORD_BREAKS)))
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV field that Excel or LibreOffice will not evaluate: formula-like text gets a
+    leading apostrophe (shown as typed, read as text)."""
+    if not isinstance(value, str):
+        return value
+    text = sheet_text(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _put_row(sheet: Any, row: int, values: Sequence[Any]) -> None:
+    """Write one row; text is stored as text (data type 's'), whatever it starts with."""
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, str):
+            # A cell's line break is LF; a CR would come back as CR or LF depending on the XML
+            # library that wrote it.
+            cell.value = sheet_text(value).replace("\r\n", "\n").replace("\r", "\n")
+            cell.data_type = "s"  # openpyxl would make `=...` a formula and `#N/A` an error
+        else:
+            cell.value = value
 
 
 def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
@@ -161,9 +199,9 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
     book.remove(book.active)
     for title, headers, rows in sheets:
         sheet = book.create_sheet(title)
-        sheet.append(list(headers))
-        for row in rows:
-            sheet.append(list(row))
+        _put_row(sheet, 1, headers)
+        for number, row in enumerate(rows, start=2):
+            _put_row(sheet, number, row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

@@ -19,6 +19,7 @@ from intake.workspace.decisions import DecisionOut, decision_out
 ACTION_LABELS = {
     "decision.recorded": "Keputusan verifikator dicatat",
     "criterion.status": "Status pemeriksaan sistem berubah",
+    "claim.broken": "Penanganan verifikator lain diambil alih atau dilepas oleh admin",
 }
 
 

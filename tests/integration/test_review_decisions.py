@@ -263,3 +263,51 @@ def test_a_decision_is_announced_to_webhooks_that_may_see_the_unit(ws: Workspace
         "machine_status": "complete",
         "status_url": f"/v1/submissions/P2HAM/2025/{unit}",
     }
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        pytest.param("note", "Foto buram\x0bulangi", id="vertical-tab-in-note"),
+        pytest.param("note", "Foto\x00buram", id="nul-in-note"),
+        pytest.param("note", "Foto\x1bburam", id="escape-in-note"),
+        pytest.param("override_reason", "Dicek\x0clangsung", id="form-feed-in-reason"),
+        pytest.param("override_reason", "Dicek\x85langsung", id="c1-control-in-reason"),
+    ],
+)
+def test_a_control_character_in_a_note_or_reason_is_refused_naming_the_field(
+    ws: Workspace, field: str, text: str
+) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])  # complete: rejecting it is an override
+    body: dict[str, Any] = {
+        "note": "Bukan ruang laktasi",
+        "override_reason": "Dicek langsung",
+        field: text,
+    }
+    answer = ws.decide(unit, LAKTASI, decision="rejected", **body)
+    assert answer.status_code == 422, answer.text
+    error = answer.json()
+    assert (error["code"], error["detail"]["fields"]) == ("control_character", [field])
+    assert field in error["message"]
+    assert "karakter kendali" in error["message"]
+    assert field in error["message_en"]
+    with ws.sessions() as session:
+        assert (
+            session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Decision)
+                .join(Submission)
+                .where(Submission.unit_code == unit)
+            )
+            == 0
+        )
+
+
+def test_tabs_and_line_breaks_in_a_note_are_kept(ws: Workspace) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "needs_review"])
+    note = "Perbaiki:\r\n\t1. foto kedua buram\n\t2. tanggal"
+    answer = ws.decide(unit, LAKTASI, decision="revision_requested", note=note)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["note"] == note

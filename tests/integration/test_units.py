@@ -78,8 +78,18 @@ def test_import_round_trips_and_is_idempotent(pg_settings: Settings, sessions_fo
         ("BAPASX,Bapas X,penjara,16", "line 4: kind 'penjara'"),
         ("BAPASX,Bapas X,bapas,99", "line 4: region 99 is unknown"),
         ("lppplg,Duplicate,lapas,16", "line 4: code LPPPLG repeats line 2"),
+        ("BAPASX,Bapas\x0bX,bapas,16", "line 4: name contains control characters (U+000B)"),
+        ('BAPASX,"Bapas\tX",bapas,16', "line 4: name contains control characters (U+0009)"),
     ],
-    ids=["bad-code", "empty-name", "unknown-kind", "unknown-region", "duplicate"],
+    ids=[
+        "bad-code",
+        "empty-name",
+        "unknown-kind",
+        "unknown-region",
+        "duplicate",
+        "vertical-tab-in-name",
+        "tab-in-name",
+    ],
 )
 def test_a_bad_row_is_reported_by_line_and_nothing_is_applied(
     sqlite_settings: Settings, sessions_for: Factory, bad_line: str, complaint: str
@@ -211,3 +221,29 @@ def test_intake_refuses_an_inactive_unit_and_matches_codes_case_insensitively(
     )
     assert answer.status_code == 422
     assert answer.json()["code"] == "unit_inactive"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("Bapas\x0bOKU", id="vertical-tab"),
+        pytest.param("Bapas\nOKU", id="newline"),
+        pytest.param("Bapas\x00OKU", id="nul"),
+    ],
+)
+def test_the_units_api_refuses_a_name_with_a_control_character(api: TestClient, name: str) -> None:
+    answer = api.post(
+        "/v1/units", json={"code": "BAPASCTL", "name": name, "kind": "bapas", "region": "16"}
+    )
+    assert answer.status_code == 422, answer.text
+    assert (answer.json()["code"], answer.json()["detail"]["fields"]) == (
+        "control_character",
+        ["name"],
+    )
+    assert "BAPASCTL" not in {u["code"] for u in api.get("/v1/units").json()}
+
+
+def test_a_key_name_with_a_control_character_is_refused(sqlite_settings: Settings) -> None:
+    refused = run_cli(sqlite_settings, "keys", "create", "--role", "admin", "--name", "Ad\x1bmin")
+    assert refused.returncode == 2
+    assert "control characters (U+001B)" in refused.stderr

@@ -7,12 +7,18 @@ import base64
 import json
 import re
 import stat
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from infra.db import transaction
 from infra.keys import Role, revoke_key
+from infra.tables import WebSession
+from infra.web_sessions import token_hash
 from intake.web.session import COOKIE
 from tests.support.workspace import Headers, Workspace
 
@@ -62,15 +68,36 @@ def test_a_page_asks_to_sign_in_first_and_then_comes_back(ws: Workspace) -> None
     assert "Antrean pemeriksaan" in client.get("/ui/antrean").text
 
 
-def test_the_session_cookie_holds_the_key_id_never_the_secret(ws: Workspace) -> None:
+def cookie_of(client: TestClient) -> str:
+    value = next(c.value for c in client.cookies.jar if c.name == COOKIE)
+    assert value is not None
+    return value
+
+
+def payload_of(cookie: str) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(base64.b64decode(cookie.split(".")[0]))
+    return payload
+
+
+def session_row(ws: Workspace, client: TestClient) -> WebSession:
+    with ws.sessions() as session:
+        row = session.get(WebSession, token_hash(payload_of(cookie_of(client))["sid"]))
+    assert row is not None
+    return row
+
+
+def test_the_session_cookie_holds_a_session_token_never_the_key(ws: Workspace) -> None:
     client = ws.client
     sign_in(client, ws.verifier)
     cookie = next(c for c in client.cookies.jar if c.name == COOKIE)
     assert cookie.path == "/ui"
     assert cookie.value
-    payload = json.loads(base64.b64decode(cookie.value.split(".")[0]))
-    assert set(payload) <= {"key_id", "csrf", "flash"}
+    payload = payload_of(cookie.value)
+    assert set(payload) <= {"sid", "csrf", "flash"}
     assert secret_of(ws.verifier) not in json.dumps(payload)
+    row = session_row(ws, client)
+    assert row.id != payload["sid"]  # stored hashed
+    assert row.key_id is not None
     header = client.post(
         "/ui/masuk",
         data={"kunci": secret_of(ws.verifier), "csrf": payload["csrf"]},
@@ -113,10 +140,107 @@ def test_revoking_the_key_ends_its_page_sessions(ws: Workspace) -> None:
     client = ws.client
     sign_in(client, ws.verifier)
     with transaction(ws.sessions) as session:
-        assert revoke_key(session, secret_of(ws.verifier).split("_")[1])
+        revoked = revoke_key(session, secret_of(ws.verifier).split("_")[1])
+    assert revoked is not None
+    assert revoked.sessions_ended == 1
     answer = client.get("/ui/antrean", follow_redirects=False)
     assert answer.status_code == 303
     assert "dicabut" in client.get(answer.headers["location"]).text
+
+
+def _sign_out(ws: Workspace, client: TestClient) -> None:
+    token = csrf_of(client.get("/ui/keluar").text)
+    assert (
+        client.post("/ui/keluar", data={"csrf": token}, follow_redirects=False).status_code == 303
+    )
+
+
+def _age(ws: Workspace, client: TestClient, **moved: timedelta) -> None:
+    """Move the session's clock fields into the past by the given amounts."""
+    row = session_row(ws, client)
+    with transaction(ws.sessions) as session:
+        session.execute(
+            sa.update(WebSession)
+            .where(WebSession.id == row.id)
+            .values({name: getattr(row, name) - by for name, by in moved.items()})
+        )
+
+
+@pytest.mark.parametrize(
+    ("end", "message"),
+    [
+        pytest.param(_sign_out, "Anda sudah keluar", id="signed-out"),
+        pytest.param(
+            lambda ws, c: _age(ws, c, expires_at=timedelta(hours=8, seconds=1)),
+            "8 jam sejak masuk",
+            id="absolute-expiry",
+        ),
+        pytest.param(
+            lambda ws, c: _age(ws, c, last_seen_at=timedelta(minutes=61)),
+            "tidak ada aktivitas selama 60 menit",
+            id="idle-timeout",
+        ),
+    ],
+)
+def test_a_copy_of_the_cookie_is_worth_nothing_once_the_session_ends(
+    ws: Workspace, end: Callable[[Workspace, TestClient], None], message: str
+) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])
+    client = ws.client
+    token = sign_in(client, ws.verifier)
+    copied = cookie_of(client)  # what a thief (or a shared computer) keeps
+    end(ws, client)
+
+    thief = fresh_client(ws)
+    thief.cookies.set(COOKIE, copied, path="/ui")
+    answer = thief.get("/ui/antrean", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/ui/masuk")
+    thief.cookies.set(COOKIE, copied, path="/ui")
+    posted = thief.post(
+        f"/ui/pengajuan/P2HAM/2025/{unit}/keputusan/{LAKTASI}",
+        data={"keputusan": "accepted", "csrf": token},
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303
+    assert ws.client.get(ws.path(unit, "/decisions"), headers=ws.admin).json() == []
+    shown = client.get("/ui/antrean")  # the verifier's own browser is sent to sign in too
+    assert "Masuk" in shown.text
+    assert message in shown.text
+
+
+def test_the_session_lifetime_counts_from_sign_in_and_does_not_slide(ws: Workspace) -> None:
+    client = ws.client
+    sign_in(client, ws.verifier)
+    first = session_row(ws, client)
+    assert first.expires_at - first.created_at == timedelta(hours=8)
+    _age(ws, client, last_seen_at=timedelta(minutes=5))
+    assert client.get("/ui/antrean").status_code == 200
+    again = session_row(ws, client)
+    assert again.expires_at == first.expires_at  # activity never extends it
+    assert again.last_seen_at > first.last_seen_at - timedelta(minutes=5)  # but it counts as seen
+
+
+def test_signing_in_again_starts_a_new_session_and_ends_the_old_one(ws: Workspace) -> None:
+    client = ws.client
+    before = client.get("/ui/masuk")  # a cookie planted before sign-in (session fixation)
+    assert "sid" not in payload_of(cookie_of(client))
+    sign_in(client, ws.verifier)
+    first = session_row(ws, client)
+    assert before.status_code == 200
+    form = client.post(
+        "/ui/masuk",
+        data={"kunci": secret_of(ws.verifier), "csrf": payload_of(cookie_of(client))["csrf"]},
+        follow_redirects=False,
+    )
+    assert form.status_code == 303
+    second = session_row(ws, client)
+    assert second.id != first.id
+    with ws.sessions() as session:
+        old = session.get(WebSession, first.id)
+    assert old is not None
+    assert (old.ended_at is not None, old.end_reason) == (True, "signed_in_again")
 
 
 def test_a_decision_refused_by_the_rules_is_shown_beside_the_form(ws: Workspace) -> None:
@@ -152,6 +276,28 @@ def test_a_decision_refused_by_the_rules_is_shown_beside_the_form(ws: Workspace)
     assert [(d["decision"], d["override_reason"]) for d in history] == [
         ("rejected", "Dicek di lokasi")
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        pytest.param("catatan", "Isian catatan", id="note"),
+        pytest.param("alasan", "Isian alasan", id="reason"),
+    ],
+)
+def test_a_control_character_pasted_into_the_form_is_refused_beside_it(
+    ws: Workspace, field: str, label: str
+) -> None:
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])
+    client = ws.client
+    token = sign_in(client, ws.verifier)
+    sent = {"keputusan": "rejected", "catatan": "Bukan", "alasan": "Dicek", "csrf": token}
+    sent[field] = "Salin\x0bdari Word"
+    answer = client.post(f"/ui/pengajuan/P2HAM/2025/{unit}/keputusan/{LAKTASI}", data=sent)
+    assert answer.status_code == 422
+    assert f"{label} memuat karakter kendali" in answer.text
+    assert ws.client.get(ws.path(unit, "/decisions"), headers=ws.admin).json() == []
 
 
 def test_a_verifier_of_another_region_sees_nothing_of_this_one(ws: Workspace) -> None:

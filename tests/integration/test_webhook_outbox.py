@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
+from absah.run import prepare_database
 from infra.db import transaction
 from infra.keys import Role, create_key, revoke_key
 from infra.queue import DELIVER_WEBHOOK
@@ -25,12 +31,13 @@ from infra.tables import (
     new_id,
     utcnow,
 )
-from infra.webhooks import overdue_deliveries, record_event
+from infra.webhooks import Resolved, overdue_deliveries, record_event, verify_signature
+from intake.app import create_app
 from tests.support.factories import photo_jpeg
-from tests.support.services import make_unit
+from tests.support.services import make_key, make_unit
 from worker.pipeline import Result, RetryLater, verify_document
 from worker.runtime import WorkerRuntime
-from worker.webhooks import Outcome, deliver
+from worker.webhooks import Outcome, Send, deliver, post
 
 Factory = Callable[[Settings], sessionmaker[Session]]
 NOWHERE = "http://127.0.0.1:9/never"  # refused by policy, or a closed port: never the network
@@ -272,3 +279,161 @@ def test_the_sweeper_finds_pending_deliveries_whose_message_was_lost(
         found = set(overdue_deliveries(session, utcnow() - timedelta(minutes=5)))
     assert {lost, overdue_retry} <= found
     assert not {scheduled, fresh, done} & found
+
+
+def test_a_pinned_delivery_reaches_the_checked_address_with_the_original_host_name(
+    tmp_path: Path,
+) -> None:
+    """Over a real socket: the URL names a host nobody can resolve; the checked address is
+    where the bytes go, and the receiver still sees its own name in Host."""
+    heard: list[tuple[str, bytes]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            heard.append(
+                (self.headers["Host"], self.rfile.read(int(self.headers["Content-Length"])))
+            )
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        url = f"http://hooks.invalid:{port}/absah"  # .invalid never resolves (RFC 6761)
+        checked = Resolved(url, "hooks.invalid", ("127.0.0.1",))
+        send = Send("d-1", "document.checked", url, "whsec_x", {"type": "document.checked"}, 1)
+        code, error = post(WorkerRuntime(Settings(data_dir=tmp_path)), send, checked)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+    assert (code, error) == (204, None)
+    assert heard == [(f"hooks.invalid:{port}", b'{"type":"document.checked"}')]
+
+
+class Receiver:
+    """A webhook receiver on loopback that records what it is sent."""
+
+    def __init__(self) -> None:
+        heard: list[tuple[dict[str, str], bytes]] = []
+        self.heard = heard
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                heard.append((dict(self.headers.items()), body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+    def signed_with(self, secret: str) -> bool:
+        (headers, body), *_ = self.heard
+        return verify_signature(
+            secret,
+            headers["X-Absah-Timestamp"],
+            headers["X-Absah-Delivery"],
+            body,
+            headers["X-Absah-Signature"],
+        )
+
+
+def _one_delivery(factory: sessionmaker[Session], endpoint_id: str, unit: str) -> str:
+    with transaction(factory) as session:
+        record_event(session, "document.checked", unit, "16", {"document_id": "d1"})
+    (delivery,) = deliveries_of(factory, endpoint_id)
+    return delivery.id
+
+
+def _stored_secret(factory: sessionmaker[Session], endpoint_id: str) -> str:
+    with factory() as session:
+        row = session.get(WebhookEndpoint, endpoint_id)
+        assert row is not None
+        return row.secret
+
+
+def test_a_webhook_secret_is_stored_sealed_and_still_signs_the_deliveries(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    local = settings.model_copy(update={"webhook_allow_private": True})
+    unit = make_unit(factory)
+    with (
+        Receiver() as receiver,
+        TestClient(create_app(local), headers=make_key(factory, "portal", units=[unit])) as api,
+    ):
+        created = api.post("/v1/webhooks", json={"url": receiver.url})
+        assert created.status_code == 201, created.text
+        secret, endpoint_id = created.json()["secret"], created.json()["id"]
+        stored = _stored_secret(factory, endpoint_id)
+        assert stored.startswith("enc1:")
+        assert secret not in stored
+        delivery = _one_delivery(factory, endpoint_id, unit)
+        assert deliver(WorkerRuntime(local), delivery) is Outcome.DELIVERED
+    assert receiver.signed_with(secret)
+
+
+def test_a_secret_stored_in_plain_text_earlier_still_signs_and_the_upgrade_seals_it(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    local = settings.model_copy(update={"webhook_allow_private": True})
+    unit = make_unit(factory)
+    with Receiver() as receiver:
+        with transaction(factory) as session:
+            key = create_key(session, role=Role.PORTAL, name="lama", units=[unit])
+            row = WebhookEndpoint(api_key_id=key.id, url=receiver.url, secret="whsec_lama")
+            session.add(row)
+            session.flush()
+            endpoint_id = row.id
+        assert deliver(WorkerRuntime(local), _one_delivery(factory, endpoint_id, unit)) is (
+            Outcome.DELIVERED
+        )
+        assert receiver.signed_with("whsec_lama")
+
+        prepare_database(local)  # `absah db upgrade`
+        assert _stored_secret(factory, endpoint_id).startswith("enc1:")
+        receiver.heard.clear()
+        with transaction(factory) as session:
+            session.execute(
+                sa.delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id)
+            )
+        assert deliver(WorkerRuntime(local), _one_delivery(factory, endpoint_id, unit)) is (
+            Outcome.DELIVERED
+        )
+        assert receiver.signed_with("whsec_lama")
+
+
+def test_a_worker_with_another_secret_key_fails_the_delivery_and_never_sends_it(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    api_side = settings.model_copy(
+        update={"webhook_allow_private": True, "secret_key": SecretStr("a" * 48)}
+    )
+    worker_side = api_side.model_copy(update={"secret_key": SecretStr("b" * 48)})
+    unit = make_unit(factory)
+    with (
+        Receiver() as receiver,
+        TestClient(create_app(api_side), headers=make_key(factory, "portal", units=[unit])) as api,
+    ):
+        endpoint_id = api.post("/v1/webhooks", json={"url": receiver.url}).json()["id"]
+        delivery = _one_delivery(factory, endpoint_id, unit)
+        assert deliver(WorkerRuntime(worker_side), delivery) is Outcome.FAILED
+    assert receiver.heard == []
+    (row,) = deliveries_of(factory, endpoint_id)
+    assert "sealed with another key" in (row.last_error or "")

@@ -1,16 +1,28 @@
-"""Webhook signatures (a known answer, the receiver's check) and the target policy, offline."""
+"""Webhook signatures (a known answer, the receiver's check), the target policy and the
+connection to the checked address, offline (a fake resolver and a mock transport)."""
 
 from __future__ import annotations
 
-import pytest
+import socket
+from pathlib import Path
+from typing import Any
 
+import httpx
+import pytest
+from pydantic import ValidationError
+
+from infra.settings import Settings
 from infra.webhooks import (
     TargetRefused,
     check_target,
+    resolve_target,
     signature,
     signed_headers,
     verify_signature,
 )
+from intake.webhooks import WebhookIn
+from worker.runtime import WorkerRuntime
+from worker.webhooks import Send, post
 
 SECRET = "whsec_known-answer"
 DELIVERY = "3f1c2a9e-0000-4000-8000-000000000001"
@@ -116,3 +128,150 @@ def test_public_addresses_are_accepted(url: str) -> None:
 def test_allowing_private_targets_still_requires_http(url: str) -> None:
     with pytest.raises(TargetRefused, match="http"):
         check_target(url, allow_private=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("http://[2002:7f00:1::]/hook", id="6to4-of-loopback"),
+        pytest.param("http://[2002:a00:1::]/hook", id="6to4-of-10.0.0.1"),
+        pytest.param("http://[2002:a9fe:a9fe::]/hook", id="6to4-of-metadata"),
+        pytest.param("http://[64:ff9b::a9fe:a9fe]/hook", id="nat64-of-metadata"),
+        pytest.param("http://[64:ff9b::7f00:1]/hook", id="nat64-of-loopback"),
+        pytest.param("http://[::ffff:127.0.0.1]/hook", id="ipv4-mapped-loopback"),
+        pytest.param("http://[::ffff:a00:1]/hook", id="ipv4-mapped-private"),
+        pytest.param("http://[::7f00:1]/hook", id="ipv4-compatible-loopback"),
+        pytest.param("http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook", id="teredo-doc-client"),
+        pytest.param("http://[2001:0:a00:1:8000:63bf:a2d7:b6cb]/hook", id="teredo-private-server"),
+    ],
+)
+def test_ipv6_addresses_that_embed_a_non_public_ipv4_address_are_refused(url: str) -> None:
+    with pytest.raises(TargetRefused) as refused:
+        check_target(url, allow_private=False)
+    assert refused.value.reason == "private-address"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("http://[2002:5db8:d822::1]/hook", id="6to4-of-a-public-address"),
+        pytest.param("http://[64:ff9b::5db8:d822]/hook", id="nat64-of-a-public-address"),
+    ],
+)
+def test_ipv6_addresses_that_embed_a_public_ipv4_address_are_judged_by_it(url: str) -> None:
+    check_target(url, allow_private=False)
+
+
+class RebindingDns:
+    """A name server that answers a public address once, then the metadata service."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def __call__(self, host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
+        self.asked += 1
+        address = "93.184.216.34" if self.asked == 1 else "169.254.169.254"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+
+def _send(url: str) -> Send:
+    return Send("d-1", "document.checked", url, SECRET, {"type": "document.checked"}, 1)
+
+
+@pytest.mark.parametrize(
+    ("url", "sent_to", "host", "sni"),
+    [
+        pytest.param(
+            "https://hooks.portal.example/absah?x=1",
+            "https://93.184.216.34/absah?x=1",
+            "hooks.portal.example",
+            "hooks.portal.example",
+            id="https",
+        ),
+        pytest.param(
+            "http://hooks.portal.example:8080/absah",
+            "http://93.184.216.34:8080/absah",
+            "hooks.portal.example:8080",
+            None,
+            id="http-with-port",
+        ),
+        pytest.param(
+            "https://bücher.example/h",
+            "https://93.184.216.34/h",
+            "xn--bcher-kva.example",
+            "xn--bcher-kva.example",
+            id="international-name",
+        ),
+    ],
+)
+def test_a_delivery_connects_to_the_address_that_was_checked_not_to_a_new_lookup(
+    tmp_path: Path, url: str, sent_to: str, host: str, sni: str | None
+) -> None:
+    dns = RebindingDns()
+    checked = resolve_target(url, allow_private=False, resolve=dns)
+    seen: list[httpx.Request] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    rt = WorkerRuntime(Settings(data_dir=tmp_path, webhook_allow_private=False))
+    code, error = post(rt, _send(url), checked, transport=httpx.MockTransport(receiver))
+    assert (code, error) == (204, None)
+    assert dns.asked == 1  # the second answer (the metadata service) is never asked for
+    (request,) = seen
+    assert str(request.url) == sent_to
+    assert request.headers["Host"] == host
+    assert request.extensions.get("sni_hostname") == sni
+    assert request.headers["X-Absah-Signature"].startswith("sha256=")
+
+
+def test_the_next_checked_address_is_tried_only_when_a_connection_cannot_be_made(
+    tmp_path: Path,
+) -> None:
+    def two(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2606:4700::1111", port, 0, 0)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+        ]
+
+    tried: list[str] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        tried.append(request.url.host)
+        if request.url.host == "2606:4700::1111":
+            raise httpx.ConnectError("unreachable", request=request)
+        return httpx.Response(200)
+
+    checked = resolve_target("https://hooks.portal.example/h", allow_private=False, resolve=two)
+    rt = WorkerRuntime(Settings(data_dir=tmp_path))
+    code, error = post(rt, _send(checked.url), checked, transport=httpx.MockTransport(receiver))
+    assert (code, error, tried) == (200, None, ["2606:4700::1111", "93.184.216.34"])
+
+
+def test_a_name_that_answers_one_private_address_among_public_ones_is_refused() -> None:
+    def mixed(host: str, port: int, **_: Any) -> list[tuple[Any, ...]]:
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2002:7f00:1::", port, 0, 0)),
+        ]
+
+    with pytest.raises(TargetRefused) as refused:
+        resolve_target("https://hooks.portal.example/h", allow_private=False, resolve=mixed)
+    assert refused.value.reason == "private-address"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://hooks.portal.example/\x0bh", id="vertical-tab"),
+        pytest.param("https://hooks.portal.example/h\n", id="newline"),
+        pytest.param("https://hooks.portal\t.example/h", id="tab"),
+    ],
+)
+def test_a_webhook_url_with_a_control_character_is_refused_at_input(url: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        WebhookIn.model_validate({"url": url})
+    assert [(e["type"], e["loc"]) for e in refused.value.errors()] == [
+        ("control_character", ("url",))
+    ]
