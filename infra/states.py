@@ -5,36 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from infra.statuses import FINAL, WAITING, DocumentStatus
 from infra.tables import Document, FindingRow, utcnow
-
-
-class DocumentStatus(StrEnum):
-    RECEIVED = "received"
-    QUEUED = "queued"
-    CHECKING = "checking"
-    PASSED = "passed"
-    FAILED = "failed"
-    NEEDS_REVIEW = "needs_review"
-    UNABLE_TO_CHECK = "unable_to_check"
-    SUPERSEDED = "superseded"
-
-
-WAITING = (DocumentStatus.RECEIVED, DocumentStatus.QUEUED)
-FINAL = frozenset(
-    {
-        DocumentStatus.PASSED,
-        DocumentStatus.FAILED,
-        DocumentStatus.NEEDS_REVIEW,
-        DocumentStatus.UNABLE_TO_CHECK,
-        DocumentStatus.SUPERSEDED,
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from infra.statuses import DeliveryStatus, UploadStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -234,7 +236,9 @@ class WebhookDelivery(Base):
     endpoint_id: Mapped[str] = mapped_column(sa.ForeignKey("webhook_endpoints.id"), index=True)
     event: Mapped[str] = mapped_column(sa.String(64))
     payload: Mapped[dict[str, Any]] = mapped_column()
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default=DeliveryStatus.PENDING.value, index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text, default=None)
     last_status_code: Mapped[int | None] = mapped_column(default=None)
@@ -260,7 +264,9 @@ class Upload(Base):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     document_id: Mapped[str] = mapped_column(sa.String(36))
     storage_key: Mapped[str] = mapped_column(sa.String(1024))
-    status: Mapped[str] = mapped_column(sa.String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(
+        sa.String(16), default=UploadStatus.PENDING.value, index=True
+    )
     batch_id: Mapped[str | None] = mapped_column(sa.String(36), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()

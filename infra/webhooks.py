@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from infra.encryption import is_sealed, seal
 from infra.keys import Principal, Role
 from infra.queue import send_webhook
+from infra.statuses import DeliveryStatus
 from infra.tables import ApiKey, WebhookDelivery, WebhookEndpoint, new_id, utcnow
 
 log = logging.getLogger(__name__)
@@ -274,7 +275,7 @@ def overdue_deliveries(session: Session, older_than: datetime, limit: int = 500)
     rows = session.scalars(
         sa.select(WebhookDelivery.id)
         .where(
-            WebhookDelivery.status == "pending",
+            WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.created_at < older_than,
             sa.or_(
                 WebhookDelivery.next_attempt_at.is_(None),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -13,7 +12,7 @@ from infra.keys import Principal, Role
 from infra.tables import Unit
 from infra.units import canonical_code
 from intake.auth import ensure_can_submit, ensure_visible
-from intake.errors import ApiError, database_unavailable
+from intake.errors import ApiError
 from intake.runtime import ApiRuntime
 from rules.catalog import Catalog
 from rules.catalogs import NoCatalogForYear, UnknownProgramme
@@ -108,7 +107,4 @@ async def find_target(
         with transaction(rt.sessions) as session:
             return resolve_target(session, rt, programme, period, unit_code, caller)
 
-    try:
-        return await run_in_threadpool(_resolve)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    return await run_in_threadpool(_resolve)

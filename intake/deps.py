@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from intake.errors import database_unavailable
+from infra.db import transaction
 from intake.runtime import ApiRuntime
 
 
@@ -22,11 +21,9 @@ Runtime = Annotated[ApiRuntime, Depends(get_runtime)]
 
 
 def get_session(rt: Runtime) -> Iterator[Session]:
-    try:
-        with rt.sessions() as session, session.begin():
-            yield session
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    """The request's one transaction (a database that went away is the app's 503 handler's)."""
+    with transaction(rt.sessions) as session:
+        yield session
 
 
 DbSession = Annotated[Session, Depends(get_session)]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from infra.states import WAITING, DocumentStatus
+from infra.statuses import WAITING, DocumentStatus
 from infra.tables import Document, WebhookDelivery, utcnow
 from intake.runtime import ApiRuntime
 

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from infra.db import transaction
 from infra.encryption import seal, secret_key
 from infra.events import EventType
 from infra.keys import Principal
+from infra.statuses import DeliveryStatus
 from infra.tables import WebhookDelivery, WebhookEndpoint, new_id
 from infra.text import OneLine
 from infra.webhooks import TargetRefused, check_target, new_secret, send_deliveries
-from intake.errors import ApiError, database_unavailable, not_found
+from intake.errors import ApiError, not_found
 from intake.runtime import ApiRuntime
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
 
 
 class WebhookIn(BaseModel):
@@ -89,16 +80,6 @@ def delivery_out(row: WebhookDelivery) -> DeliveryOut:
     )
 
 
-@contextmanager
-def committed(rt: ApiRuntime) -> Iterator[Session]:
-    """A write committed before the answer (a secret shown once must exist; a send follows)."""
-    try:
-        with transaction(rt.sessions) as session:
-            yield session
-    except OperationalError as exc:
-        raise database_unavailable() from exc
-
-
 def target_refused(exc: TargetRefused) -> ApiError:
     return ApiError(
         422,
@@ -119,7 +100,7 @@ def create_endpoint(rt: ApiRuntime, caller: Principal, body: WebhookIn) -> Webho
     events = [e.value for e in EventType if e in chosen]  # stored in a stable order
     endpoint_id, secret = new_id(), new_secret()
     sealed = seal(secret_key(rt.settings), secret, endpoint_id)  # stored sealed, shown once
-    with committed(rt) as session:
+    with transaction(rt.sessions) as session:  # committed before the answer
         row = WebhookEndpoint(
             id=endpoint_id, api_key_id=caller.key_id, url=url, secret=sealed, events=events
         )
@@ -146,7 +127,7 @@ def list_endpoints(session: Session, caller: Principal) -> list[WebhookOut]:
 
 def deactivate_endpoint(rt: ApiRuntime, caller: Principal, endpoint_id: str) -> WebhookOut:
     """Stop sending to it; pending deliveries end `failed` when their turn comes."""
-    with committed(rt) as session:
+    with transaction(rt.sessions) as session:  # committed before the answer
         row = own_endpoint(session, caller, endpoint_id)
         row.active = False
         session.flush()
@@ -170,7 +151,7 @@ def list_deliveries(
 
 def redeliver(rt: ApiRuntime, caller: Principal, delivery_id: str) -> DeliveryOut:
     """Back to pending (attempts kept), committed, then enqueued; the sweeper covers a lost send."""
-    with committed(rt) as session:
+    with transaction(rt.sessions) as session:  # committed before the answer
         row = session.get(WebhookDelivery, delivery_id)
         endpoint = session.get(WebhookEndpoint, row.endpoint_id) if row else None
         if row is None or endpoint is None or endpoint.api_key_id != caller.key_id:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from infra.events import BatchCompleted, DocumentChecked, EventType, SubmissionEvaluated
-from infra.states import FINAL
+from infra.statuses import FINAL
 from infra.tables import Batch, Document, Submission, Unit, utcnow
 from infra.webhooks import record_event, send_deliveries
 from rules.completeness import CriterionVerdict

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
-from infra.states import Claim, DocumentStatus
+from infra.states import Claim
+from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Submission, Unit
 from rules.catalog import Catalog

@@ -9,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from infra.db import transaction
+from infra.statuses import UploadStatus
 from infra.storage import StorageUnavailable
 from infra.tables import IdempotencyRecord, Upload, utcnow
 from worker.runtime import WorkerRuntime
@@ -26,7 +27,7 @@ def expire_uploads(rt: WorkerRuntime, limit: int = 200) -> int:
     with rt.sessions() as session:
         rows = session.execute(
             sa.select(Upload.id, Upload.storage_key)
-            .where(Upload.status == "pending", Upload.expires_at < cutoff)
+            .where(Upload.status == UploadStatus.PENDING, Upload.expires_at < cutoff)
             .limit(limit)
         ).all()
     expired = 0
@@ -39,8 +40,8 @@ def expire_uploads(rt: WorkerRuntime, limit: int = 200) -> int:
         with transaction(rt.sessions) as session:
             result = session.execute(
                 sa.update(Upload)
-                .where(Upload.id == upload_id, Upload.status == "pending")
-                .values(status="expired")
+                .where(Upload.id == upload_id, Upload.status == UploadStatus.PENDING)
+                .values(status=UploadStatus.EXPIRED)
             )
             expired += int(result.rowcount)  # type: ignore[attr-defined]
     if expired:

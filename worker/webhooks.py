@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from infra.db import transaction
 from infra.encryption import SecretUnreadable, secret_key, unseal
+from infra.statuses import DeliveryStatus
 from infra.tables import ApiKey, WebhookDelivery, WebhookEndpoint, utcnow
 from infra.webhooks import (
     Resolved,
@@ -59,7 +60,9 @@ def backoff(rt: WorkerRuntime, attempts: int) -> float:
 
 
 def _pending(delivery_id: str) -> Any:
-    return sa.and_(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending")
+    return sa.and_(
+        WebhookDelivery.id == delivery_id, WebhookDelivery.status == DeliveryStatus.PENDING
+    )
 
 
 def load_target(rt: WorkerRuntime, delivery_id: str) -> tuple[str, str | None] | None:
@@ -85,7 +88,7 @@ def end(rt: WorkerRuntime, delivery_id: str, error: str) -> Outcome:
         session.execute(
             sa.update(WebhookDelivery)
             .where(_pending(delivery_id))
-            .values(status="failed", last_error=error[:2000], next_attempt_at=None)
+            .values(status=DeliveryStatus.FAILED, last_error=error[:2000], next_attempt_at=None)
         )
     log.warning("webhook delivery %s failed without sending: %s", delivery_id, error)
     return Outcome.FAILED
@@ -205,9 +208,9 @@ def settle(rt: WorkerRuntime, send: Send, code: int | None, error: str | None) -
     values: dict[str, Any] = {"last_status_code": code}
     countdown = 0.0
     if error is None:
-        values.update(status="delivered", delivered_at=now, next_attempt_at=None)
+        values.update(status=DeliveryStatus.DELIVERED, delivered_at=now, next_attempt_at=None)
     elif send.attempts >= rt.settings.webhook_max_attempts:
-        values.update(status="failed", last_error=error[:2000], next_attempt_at=None)
+        values.update(status=DeliveryStatus.FAILED, last_error=error[:2000], next_attempt_at=None)
     else:
         countdown = backoff(rt, send.attempts)
         values.update(last_error=error[:2000], next_attempt_at=now + timedelta(seconds=countdown))
@@ -218,7 +221,7 @@ def settle(rt: WorkerRuntime, send: Send, code: int | None, error: str | None) -
     if error is None:
         log.info("webhook %s %s delivered (%s)", send.event, send.delivery_id, code)
         return Outcome.DELIVERED
-    if values.get("status") == "failed":
+    if values.get("status") == DeliveryStatus.FAILED:
         log.warning(
             "webhook %s %s failed after %d attempts: %s",
             send.event,

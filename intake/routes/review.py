@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from infra.db import transaction
@@ -14,8 +12,7 @@ from infra.keys import Principal
 from infra.webhooks import send_deliveries
 from intake.auth import Caller
 from intake.deps import DbSession, Runtime
-from intake.errors import ApiError, ErrorBody, database_unavailable
-from intake.runtime import ApiRuntime
+from intake.errors import ApiError, ErrorBody
 from intake.scope import (
     ReviewTarget,
     ensure_reviewer,
@@ -44,16 +41,6 @@ SUBMISSION = "/v1/submissions/{programme}/{period}/{unit}"
 # Bounds that keep a query parameter inside SQL BIGINT and datetime arithmetic.
 MAX_OFFSET = 1_000_000_000
 MAX_HOURS = 24 * 366 * 100  # a century
-T = TypeVar("T")
-
-
-def _committed(rt: ApiRuntime, work: Callable[[Session], T]) -> T:
-    """Run `work` in one transaction and return once it is committed."""
-    try:
-        with transaction(rt.sessions) as session:
-            return work(session)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
 
 
 def _claimer(caller: Caller) -> Principal:
@@ -147,7 +134,8 @@ def post_decision(
         target = review_target(session, rt, caller, programme, period, unit)
         return record_decision(session, target, caller, criterion, body)
 
-    recorded = _committed(rt, work)
+    with transaction(rt.sessions) as session:  # committed before the deliveries are sent
+        recorded = work(session)
     send_deliveries(rt.sender, recorded.deliveries)
     return recorded.decision
 

@@ -12,12 +12,12 @@ from infra.events import (
     DocumentCheckedEvent,
     SubmissionEvaluatedEvent,
 )
+from infra.statuses import DeliveryStatus
 from intake.auth import Caller
 from intake.deps import DbSession, Runtime
 from intake.errors import API_ERRORS, ErrorBody
 from intake.webhooks import (
     DeliveryOut,
-    DeliveryStatus,
     WebhookCreated,
     WebhookIn,
     WebhookOut,

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from infra.db import transaction
 from infra.keys import Principal
+from infra.statuses import UploadStatus
 from infra.storage import (
     S3Store,
     StorageUnavailable,
@@ -67,7 +68,7 @@ def upload_out(rt: ApiRuntime, row: Upload, base_url: str) -> UploadOut:
     post = None
     url: str | None = None
     ttl = max(60, int((row.expires_at - utcnow()).total_seconds()))
-    if row.status != "pending" or row.expires_at < utcnow():
+    if row.status != UploadStatus.PENDING or row.expires_at < utcnow():
         headers = {}  # no URL once completed or expired: the checked bytes stay the checked bytes
     elif isinstance(rt.store, S3Store):
         url = rt.store.presign_put(row.storage_key, row.content_type, ttl)
@@ -76,7 +77,7 @@ def upload_out(rt: ApiRuntime, row: Upload, base_url: str) -> UploadOut:
     else:  # the local store has no presigning: absah takes the bytes itself, with the API key
         url = f"{base_url}/v1/uploads/{row.id}/content"
         headers["Authorization"] = "Bearer <your API key>"
-    done = row.status == "completed"
+    done = row.status == UploadStatus.COMPLETED
     return UploadOut(
         id=row.id,
         status=row.status,
@@ -135,7 +136,7 @@ def _claim(rt: ApiRuntime, row: Upload) -> bool:
     with transaction(rt.sessions) as session:
         result = session.execute(
             sa.update(Upload)
-            .where(Upload.id == row.id, Upload.status == "pending")
+            .where(Upload.id == row.id, Upload.status == UploadStatus.PENDING)
             .values(status="completing")
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -143,7 +144,7 @@ def _claim(rt: ApiRuntime, row: Upload) -> bool:
 
 def _set_status(rt: ApiRuntime, row: Upload, status: str, batch_id: str | None = None) -> None:
     values: dict[str, Any] = {"status": status}
-    if status == "completed":
+    if status == UploadStatus.COMPLETED:
         values |= {"completed_at": utcnow(), "batch_id": batch_id}
     with transaction(rt.sessions) as session:
         session.execute(sa.update(Upload).where(Upload.id == row.id).values(**values))
@@ -152,9 +153,9 @@ def _set_status(rt: ApiRuntime, row: Upload, status: str, batch_id: str | None =
 async def complete_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> Upload:
     """Check the stored object, then record and queue it. Repeating it is harmless."""
     row = await run_in_threadpool(visible_upload, rt, caller, upload_id)
-    if row.status == "completed":
+    if row.status == UploadStatus.COMPLETED:
         return row
-    if row.status == "expired" or row.expires_at < utcnow():
+    if row.status == UploadStatus.EXPIRED or row.expires_at < utcnow():
         raise ApiError(
             410,
             "upload_expired",
@@ -185,9 +186,9 @@ async def complete_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> 
             record_documents, rt, target, [planned], "upload", []
         )
     except BaseException:
-        await run_in_threadpool(_set_status, rt, row, "pending")
+        await run_in_threadpool(_set_status, rt, row, UploadStatus.PENDING)
         raise
-    await run_in_threadpool(_set_status, rt, row, "completed", batch_id)
+    await run_in_threadpool(_set_status, rt, row, UploadStatus.COMPLETED, batch_id)
     if key != row.storage_key:
         await run_in_threadpool(remove_objects, rt, row.storage_key)  # the staged copy has served
     await run_in_threadpool(enqueue_documents, rt, [d.id for d in docs])
@@ -196,7 +197,7 @@ async def complete_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> 
 
 def _pending(rt: ApiRuntime, caller: Principal, upload_id: str) -> Upload:
     row = visible_upload(rt, caller, upload_id)
-    if row.status != "pending" or row.expires_at < utcnow():
+    if row.status != UploadStatus.PENDING or row.expires_at < utcnow():
         raise ApiError(
             409,
             "upload_not_pending",

@@ -14,7 +14,7 @@ from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
 from infra.queue import send_verify
-from infra.states import DocumentStatus
+from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable, document_key, safe_file_name
 from infra.tables import Batch, Document, Submission, new_id
 from intake.address import Target
@@ -257,10 +257,7 @@ async def accept_files(
         if files or not rejected
         else []
     )
-    try:
-        planned, duplicates = await run_in_threadpool(split_duplicates, rt, target, planned)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    planned, duplicates = await run_in_threadpool(split_duplicates, rt, target, planned)
     refused = [*(rejected or []), *duplicates]
     await run_in_threadpool(store_bytes, rt, planned)
     batch_id, docs = await run_in_threadpool(record_documents, rt, target, planned, source, refused)

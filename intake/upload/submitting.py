@@ -11,10 +11,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
+from infra.db import transaction
 from infra.keys import Principal
 from infra.tables import Batch
 from intake.address import Target, find_target
-from intake.errors import database_unavailable
 from intake.runtime import ApiRuntime
 from intake.upload import idempotency
 from intake.upload.batches import BatchOut, batch_out
@@ -28,7 +28,7 @@ Receiver = Callable[[Request, ApiRuntime, Target], Awaitable[Received]]
 
 
 def _answer(rt: ApiRuntime, batch_id: str) -> BatchOut:
-    with rt.sessions() as session:
+    with transaction(rt.sessions) as session:
         batch = session.get(Batch, batch_id)
         assert batch is not None
         return batch_out(session, batch)
@@ -56,12 +56,9 @@ async def submit(
     try:
         if key is not None:
             fingerprint = idempotency.fingerprint(request.method, request.url.path, received)
-            try:
-                token, replay = await run_in_threadpool(
-                    idempotency.begin, rt, caller.key_id, key, fingerprint
-                )
-            except OperationalError as exc:
-                raise database_unavailable() from exc
+            token, replay = await run_in_threadpool(
+                idempotency.begin, rt, caller.key_id, key, fingerprint
+            )
             if replay is not None:
                 return JSONResponse(
                     replay.body,

@@ -8,12 +8,12 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy.exc import OperationalError
 
+from infra.db import transaction
 from infra.storage import ObjectMissing, StorageUnavailable
 from intake.content import download, visible_document
 from intake.deps import DbSession, Runtime
-from intake.errors import database_unavailable, storage_unavailable
+from intake.errors import storage_unavailable
 from intake.web.session import Viewer
 from intake.workspace.preview import (
     MAX_SIDE,
@@ -31,12 +31,9 @@ router = APIRouter(include_in_schema=False)
 def preview(request: Request, document_id: str, viewer: Viewer, rt: Runtime) -> Response:
     """An image: the photo downscaled; a PDF: its first page. Documents never change their
     bytes (a new file is a new document), so the browser may keep a preview for a day."""
-    try:
-        with rt.sessions() as session:  # closed before rendering: no lock held meanwhile
-            doc = visible_document(session, viewer, document_id)
-            key, mime, sha = doc.storage_key, doc.detected_mime, doc.sha256
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:  # closed before rendering: no lock held then
+        doc = visible_document(session, viewer, document_id)
+        key, mime, sha = doc.storage_key, doc.detected_mime, doc.sha256
     tag = f'"{sha[:32]}-{MAX_SIDE}"'
     cached = {"Cache-Control": "private, max-age=86400", "ETag": tag}
     if request.headers.get("if-none-match") == tag:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from infra.db import transaction
 from infra.keys import Principal
+from infra.statuses import DecisionKind
 from infra.text import CONTROL_CHARACTER
 from infra.webhooks import send_deliveries
 from intake.deps import DbSession, Runtime
@@ -24,7 +25,7 @@ from intake.web.render import page, redirect
 from intake.web.session import Viewer, check_csrf, flash
 from intake.workspace.claims import claim_out, live_claim
 from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
-from intake.workspace.decisions import DecisionIn, DecisionKind, overrides, record_decision
+from intake.workspace.decisions import DecisionIn, overrides, record_decision
 from intake.workspace.preview import previewable
 from intake.workspace.reading import CriterionOut, submission_view
 from rules.catalog import Catalog

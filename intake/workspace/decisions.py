@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +15,7 @@ from infra.assessment import submission_verdicts
 from infra.audit import audit
 from infra.events import DecisionRecorded, EventType
 from infra.keys import Principal
+from infra.statuses import DecisionKind
 from infra.tables import Decision, Document, Submission, utcnow
 from infra.text import PlainText
 from infra.webhooks import record_event
@@ -25,13 +25,6 @@ from intake.scope import ensure_reviewer, require_submission
 from intake.workspace.claims import ensure_not_held_by_other
 from rules.catalog import Catalog
 from rules.completeness import CriterionStatus
-
-
-class DecisionKind(StrEnum):
-    ACCEPTED = "accepted"  # Memenuhi
-    REVISION_REQUESTED = "revision_requested"  # Perlu Perbaikan
-    REJECTED = "rejected"  # Tidak Memenuhi
-
 
 LABELS_ID = {
     DecisionKind.ACCEPTED: "Memenuhi",

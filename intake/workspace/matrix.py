@@ -13,18 +13,13 @@ from sqlalchemy.orm import Session
 
 from infra.assessment import stored_rows, verdicts_of
 from infra.keys import Principal
+from infra.statuses import DecisionKind
 from infra.tables import Decision, Document, Region, Submission, Unit
 from intake.address import select_catalog
 from intake.runtime import ApiRuntime
 from intake.scope import visible_region, visible_units
 from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
-from intake.workspace.decisions import (
-    READY_LABELS,
-    DecisionKind,
-    is_ready,
-    is_resubmitted,
-    latest_decisions,
-)
+from intake.workspace.decisions import READY_LABELS, is_ready, is_resubmitted, latest_decisions
 from rules.catalog import Catalog
 from rules.completeness import LABELS_ID, CriterionStatus, CriterionVerdict
 

@@ -14,10 +14,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, aliased
 
 from infra.keys import Principal
+from infra.statuses import DecisionKind
 from infra.tables import CriterionState, Decision, Document, Submission, Unit, UtcDateTime, utcnow
 from intake.scope import visible_units
 from intake.workspace.claims import ClaimOut, claim_out, live_claims
-from intake.workspace.decisions import DecisionKind
 from rules.catalog import Catalog
 from rules.catalogs import CatalogSet
 from rules.completeness import IN_PROGRESS, LABELS_ID, CriterionStatus

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from infra import states
 from infra.db import transaction
 from infra.settings import Settings
+from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable, create_store
 from infra.tables import CriterionState, Document, FindingRow, utcnow
 from tests.support.factories import decree_pdf
@@ -85,7 +86,7 @@ def test_a_stale_worker_cannot_overwrite_the_verdict_of_a_newer_claim(
         assert not states.finish(
             session,
             old,
-            status=states.DocumentStatus.FAILED,
+            status=DocumentStatus.FAILED,
             reason="x",
             kind=None,
             detected_mime=None,
@@ -95,7 +96,7 @@ def test_a_stale_worker_cannot_overwrite_the_verdict_of_a_newer_claim(
         assert states.finish(
             session,
             new,
-            status=states.DocumentStatus.PASSED,
+            status=DocumentStatus.PASSED,
             reason=None,
             kind=None,
             detected_mime=None,

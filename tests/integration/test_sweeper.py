@@ -16,6 +16,7 @@ from infra import states
 from infra.db import transaction
 from infra.queue import VERIFY_DOCUMENT
 from infra.settings import Settings
+from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable
 from infra.tables import Document, utcnow
 from tests.support.factories import decree_pdf
@@ -108,7 +109,7 @@ def test_a_document_whose_worker_died_is_queued_again_and_the_dead_claim_cannot_
         assert not states.finish(
             session,
             dead,
-            status=states.DocumentStatus.PASSED,
+            status=DocumentStatus.PASSED,
             reason=None,
             kind=None,
             detected_mime=None,
