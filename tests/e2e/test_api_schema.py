@@ -82,16 +82,30 @@ def api_settings(
 
 
 @pytest.fixture(scope="module")
-def admin(api_settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
-    """An admin key, and the address of a real submission (its unit and row made here)."""
+def keys(api_settings: Settings) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """A key of every role (the unit and portal keys scoped to the unit made here, the
+    verifier to its region), and the address of a real submission (its unit and row)."""
     engine = create_db_engine(api_settings)
     sessions = create_session_factory(engine)
     unit = make_unit(sessions)
-    headers = make_key(sessions)
+    headers = {
+        "admin": make_key(sessions),
+        "verifier": make_key(sessions, "verifier", region="16"),
+        "portal": make_key(sessions, "portal", units=[unit]),
+        "unit": make_key(sessions, "unit", units=[unit]),
+    }
     with transaction(sessions) as session:
         session.add(Submission(programme="P2HAM", period="2025", unit_code=unit))
     engine.dispose()
     return headers, {"programme": "P2HAM", "period": "2025", "unit": unit}
+
+
+@pytest.fixture(scope="module")
+def admin(
+    keys: tuple[dict[str, dict[str, str]], dict[str, str]],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The admin key and the real submission's address."""
+    return keys[0]["admin"], keys[1]
 
 
 @pytest.fixture(scope="module")
@@ -111,12 +125,24 @@ def cases(
     return st.one_of(variants)
 
 
+@pytest.mark.parametrize(
+    ("role", "examples"),
+    [
+        pytest.param("admin", EXAMPLES_PER_OPERATION, id="admin"),
+        pytest.param("verifier", EXAMPLES_PER_OPERATION // 4, id="verifier"),
+        pytest.param("portal", EXAMPLES_PER_OPERATION // 4, id="portal"),
+        pytest.param("unit", EXAMPLES_PER_OPERATION // 4, id="unit"),
+    ],
+)
 def test_no_operation_answers_with_a_server_error_or_outside_its_schema(
     api_schema: BaseSchema,
-    admin: tuple[dict[str, str], dict[str, str]],
+    keys: tuple[dict[str, dict[str, str]], dict[str, str]],
     subtests: pytest.Subtests,
+    role: str,
+    examples: int,
 ) -> None:
-    headers, real = admin
+    """Every role: the admin sees everything; the others meet 403s and 404s, never a 5xx."""
+    headers, real = keys[0][role], keys[1]
     operations = list(api_schema.get_all_operations())
     assert len(operations) > 20
     for result in operations:
@@ -127,7 +153,7 @@ def test_no_operation_answers_with_a_server_error_or_outside_its_schema(
 
             @given(case=cases(operation, real))
             @settings(
-                max_examples=EXAMPLES_PER_OPERATION,
+                max_examples=examples,
                 deadline=None,
                 database=None,
                 suppress_health_check=list(HealthCheck),
