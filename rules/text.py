@@ -27,11 +27,16 @@ class SearchText:
             return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", self.spaced) is not None
         return phrase in self.spaced or phrase.replace(" ", "") in self.compact
 
-    def find(self, phrase: str, threshold: float = 1.0, start: int = 0) -> Match | None:
+    def find(
+        self, phrase: str, threshold: float = 1.0, start: int = 0, max_edits: int | None = None
+    ) -> Match | None:
         """Where `phrase` (or, below 1.0, something within the threshold's edits of it) first
         stands in the compact text from `start`; spaces never count (OCR drops and adds them)."""
         compact = normalise(phrase).replace(" ", "")
-        found = find_approx(self.compact[start:], compact, allowed_edits(compact, threshold))
+        edits = allowed_edits(compact, threshold)
+        if max_edits is not None:
+            edits = min(edits, max_edits)
+        found = find_approx(self.compact[start:], compact, edits)
         if found is None:
             return None
         return Match(found.start + start, found.end + start, found.edits)

@@ -64,7 +64,8 @@ def month_of(word: str, threshold: float = 1.0) -> int | None:
     if word in MONTHS:
         return MONTHS[word]
     for name, number in MONTHS.items():
-        edits = allowed_edits(name, threshold)
+        # month names are short: below an exact threshold, one misread letter of 5 or more
+        edits = max(allowed_edits(name, threshold), int(threshold < 1.0 and len(name) >= 5))
         if edits and abs(len(word) - len(name)) <= edits:
             found = find_approx(word, name, edits)
             if found is not None and found.start == 0:

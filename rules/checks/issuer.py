@@ -21,6 +21,9 @@ class IssuerParams(Params):
     fuzzy_threshold: float = Field(default=0.85, ge=0.5, le=1.0)
     head_chars: int = Field(default=1500, ge=100)  # the heading ends at Menimbang, or here
     sign_chars: int = Field(default=700, ge=100)  # the signature block after "Ditetapkan di"
+    # a long name would allow many edits at the threshold: "LEMBAGA PEMASYARAKATAN …" in the
+    # letterhead is 6 edits from "KEPALA LEMBAGA PEMASYARAKATAN …" and must not count
+    max_edits: int = Field(default=2, ge=0)
 
 
 def _regions(text: SearchText, params: IssuerParams) -> list[SearchText]:
@@ -44,7 +47,7 @@ def named_issuers(
     for index, region in enumerate(_regions(text, params)):
         for code, names in ctx.issuers.items():
             for name in names:
-                found = region.find(name, threshold)
+                found = region.find(name, threshold, max_edits=params.max_edits)
                 if found is not None:
                     hits.append((index, found, code, name))
     kept: dict[str, str] = {}

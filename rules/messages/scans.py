@@ -69,8 +69,10 @@ SCANS: dict[str, tuple[str, str]] = {
         "person will check. Upload the signed original, unchanged.",
     ),
     "esign-invalid": (
-        "Tanda tangan elektronik tidak sah ({detail}); petugas akan memeriksa.",
-        "The electronic signature does not verify ({detail}); a person will check.",
+        "Tanda tangan elektronik {signer} ({signed_at}) tidak sah ({detail}); petugas akan "
+        "memeriksa.",
+        "The electronic signature of {signer} ({signed_at}) does not verify ({detail}); a "
+        "person will check.",
     ),
     # the issuing unit
     "decree-issuer-ok": (
