@@ -25,7 +25,7 @@ class ScanStyle:
     seed: int = 0
 
 
-def scan_of(source: bytes, style: ScanStyle = ScanStyle(), pages: int = 1) -> bytes:  # noqa: B008
+def scan_of(source: bytes, style: ScanStyle = ScanStyle(), pages: int = 1) -> bytes:
     """The first `pages` pages of the PDF `source` as a scan in `style`."""
     document = pdfium.PdfDocument(source)
     images = []
@@ -49,7 +49,7 @@ def _age(image: Image.Image, style: ScanStyle, index: int) -> Image.Image:
     if style.skew_degrees:
         fill = (250, 244, 225) if style.colour else (255, 255, 255)
         image = image.rotate(
-            style.skew_degrees, expand=True, fillcolor=fill, resample=Image.BICUBIC
+            style.skew_degrees, expand=True, fillcolor=fill, resample=Image.Resampling.BICUBIC
         )
     if style.noise:
         speckle = Image.effect_noise(image.size, style.noise).convert("RGB")

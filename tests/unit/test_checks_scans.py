@@ -108,7 +108,8 @@ def test_a_decree_must_be_issued_by_the_submitting_unit(
 def test_the_wrong_issuer_finding_names_the_other_unit() -> None:
     context = ctx(unit_code="1672", issuers=ISSUERS, unit_names=NAMES)
     finding = run("decree-issuer", facts(pdf=pdf(decree_by(KOTA))), context)
-    assert "Kota Palembang" in finding.message_id and "Kota Prabumulih" in finding.message_id
+    assert "Kota Palembang" in finding.message_id
+    assert "Kota Prabumulih" in finding.message_id
 
 
 SIGNED: dict[str, Any] = {
