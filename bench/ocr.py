@@ -1,6 +1,6 @@
 """OCR seconds per page on generated scans (A4, 200 dpi, grey, skewed), one thread per process.
 
-    .venv/bin/python -m bench.ocr [--pages 3] [--dpi 200]
+.venv/bin/python -m bench.ocr [--pages 3] [--dpi 200]
 """
 
 from __future__ import annotations
