@@ -6,9 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     ABSAH_DATA_DIR=/var/lib/absah
 
-# libmagic1: python-magic sniffs upload types from their bytes.
+# libmagic1: python-magic sniffs upload types from their bytes. ocrmypdf + tesseract-ocr-ind:
+# OCR of scanned pages (the ocr-worker service; the same image runs every service).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 \
+    && apt-get install -y --no-install-recommends libmagic1 ocrmypdf tesseract-ocr \
+       tesseract-ocr-ind \
     && rm -rf /var/lib/apt/lists/*
 
 # Copy only what the package build needs (keeps a local .venv, .git and data out of the image

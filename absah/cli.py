@@ -72,10 +72,18 @@ def api(host: str | None, port: int | None, workers: int) -> None:
 @main.command()
 @click.option("--concurrency", "-c", default=None, type=int, help="Worker processes.")
 @click.option("--beat", is_flag=True, help="Also run the periodic sweeper in this worker.")
+@click.option(
+    "--queues",
+    type=click.Choice(["all", "checks", "ocr"]),
+    default="all",
+    show_default=True,
+    help="checks: documents, webhooks and the sweeper; ocr: scanned pages only (its own "
+    "workers, so photos never wait behind OCR); all: both, for a single worker.",
+)
 @click.option("--loglevel", default="INFO", show_default=True)
-def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
+def worker(concurrency: int | None, beat: bool, queues: str, loglevel: str) -> None:
     """A Celery worker (prefork) that checks documents."""
-    from infra.queue import sweep_queue
+    from infra.queue import ocr_queue, sweep_queue
     from worker.app import create_celery
 
     settings = _settings()
@@ -88,11 +96,18 @@ def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
         f"--loglevel={loglevel}",
         "--pool=prefork",
         "-Q",
-        f"{settings.queue_name},{sweep_queue(settings)}",
+        ",".join(
+            {
+                "checks": [settings.queue_name, sweep_queue(settings)],
+                "ocr": [ocr_queue(settings)],
+                "all": [settings.queue_name, sweep_queue(settings), ocr_queue(settings)],
+            }[queues]
+        ),
         "--without-gossip",
         "--without-mingle",
     ]
-    workers = concurrency or settings.worker_concurrency
+    workers = concurrency or (settings.ocr_concurrency if queues == "ocr" else None)
+    workers = workers or settings.worker_concurrency
     if workers:
         argv.append(f"--concurrency={workers}")
     if beat:
@@ -301,8 +316,11 @@ def verify(
     from infra.archives import ArchiveError
     from rules.catalogs import NoCatalogForYear, UnknownProgramme, load_catalogs
     from rules.periods import PeriodError
+    from worker.extract import ExtractLimits
     from worker.offline import verify_offline
+    from worker.scans import ocr_options
 
+    settings = _settings()
     try:
         report = verify_offline(
             load_catalogs(),
@@ -312,6 +330,8 @@ def verify(
             unit=unit,
             unit_kind=unit_kind,
             criterion=criterion,
+            limits=ExtractLimits(signature_trust_roots=settings.signature_trust_roots),
+            ocr=ocr_options(settings),  # OCR in this process, as the OCR worker would
         )
     except (UnknownProgramme, PeriodError, NoCatalogForYear) as exc:
         _fail(str(exc), code=2)

@@ -86,7 +86,13 @@ def run_all(settings: Settings) -> None:
         click.echo(f"absah: private Redis started at {url}", err=True)
         settings = settings.model_copy(update={"broker_url": url})
         env["ABSAH_BROKER_URL"] = url
-    worker = subprocess.Popen([sys.executable, "-m", "absah.cli", "worker", "--beat"], env=env)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "absah.cli", "worker", "--beat", "--queues", "checks"], env=env
+    )
+    # OCR in its own worker: a backlog of scans never holds up photos and born-digital PDFs
+    ocr_worker = subprocess.Popen(
+        [sys.executable, "-m", "absah.cli", "worker", "--queues", "ocr"], env=env
+    )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise SystemExit(128 + signum)
@@ -110,10 +116,12 @@ def run_all(settings: Settings) -> None:
             **server_options(settings),
         )
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for process in (worker, ocr_worker):
+            process.terminate()
+        for process in (worker, ocr_worker):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         if redis is not None:
             redis.stop()

@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 VERIFY_DOCUMENT = "absah.verify_document"
 SWEEP = "absah.sweep"
 DELIVER_WEBHOOK = "absah.deliver_webhook"
+OCR_DOCUMENT = "absah.ocr_document"
 
-TASK_NAMES = frozenset({VERIFY_DOCUMENT, SWEEP, DELIVER_WEBHOOK})
+TASK_NAMES = frozenset({VERIFY_DOCUMENT, SWEEP, DELIVER_WEBHOOK, OCR_DOCUMENT})
 
 
 class DeliverWebhook(BaseModel):
@@ -25,6 +26,14 @@ class DeliverWebhook(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     delivery_id: str
+
+
+class OcrDocument(BaseModel):
+    """OCR the textless pages of one claimed-then-handed-over document and finish its check."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document_id: str
 
 
 class VerifyDocument(BaseModel):
@@ -40,6 +49,16 @@ def sweep_queue(settings: Settings) -> str:
     return f"{settings.queue_name}.sweep"
 
 
+def ocr_queue(settings: Settings) -> str:
+    """OCR's own queue: photos and born-digital PDFs never wait behind a backlog of scans."""
+    return f"{settings.queue_name}.ocr"
+
+
+def ocr_time_limit(settings: Settings) -> int:
+    """The OCR task's hard limit: the OCR run's own bound plus the checks around it."""
+    return int(settings.ocr_timeout_seconds) + settings.task_time_limit
+
+
 class BrokerNotConfigured(RuntimeError):
     pass
 
@@ -49,7 +68,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         raise BrokerNotConfigured("ABSAH_BROKER_URL is not set (absah run starts a private Redis)")
     # Redis redelivers an unacknowledged message after the visibility timeout: it must exceed
     # the hard time limit, or a long check would be handed to a second worker mid-flight.
-    visibility = max(3600, settings.task_time_limit * 4)
+    visibility = max(3600, settings.task_time_limit * 4, ocr_time_limit(settings) * 2)
     return {
         "broker_url": settings.broker_url,
         "broker_connection_retry_on_startup": True,
@@ -62,7 +81,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "task_default_queue": settings.queue_name,
-        "task_routes": {SWEEP: {"queue": sweep_queue(settings)}},
+        "task_routes": {
+            SWEEP: {"queue": sweep_queue(settings)},
+            OCR_DOCUMENT: {"queue": ocr_queue(settings)},
+        },
         "task_soft_time_limit": settings.task_soft_time_limit,
         "task_time_limit": settings.task_time_limit,
         "worker_max_memory_per_child": settings.worker_max_memory_mb * 1024,  # KiB
@@ -91,6 +113,11 @@ def _send(sender: Celery, task: str, message: BaseModel) -> None:
 def send_verify(sender: Celery, document_id: str) -> None:
     """Enqueue one document's check."""
     _send(sender, VERIFY_DOCUMENT, VerifyDocument(document_id=document_id))
+
+
+def send_ocr(sender: Celery, document_id: str) -> None:
+    """Enqueue the OCR of one document's textless pages (on the OCR queue, by route)."""
+    _send(sender, OCR_DOCUMENT, OcrDocument(document_id=document_id))
 
 
 def send_webhook(sender: Celery, delivery_id: str) -> None:

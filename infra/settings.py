@@ -105,6 +105,20 @@ class Settings(BaseSettings):
     worker_max_memory_mb: int = Field(default=1024, gt=0)
     worker_memory_limit_mb: int = Field(default=2048, ge=0)
     worker_concurrency: int | None = None
+    # OCR of PDF pages without a text layer: OCRmyPDF over Tesseract, on its own queue and
+    # workers, one thread per process (OpenMP threads made it 2–5x slower on shared cores).
+    ocr_enabled: bool = True
+    ocr_command: str = "ocrmypdf"
+    ocr_languages: str = "ind"
+    ocr_max_pages: int = Field(default=10, gt=0)  # pages past this are left to a person
+    ocr_page_timeout_seconds: float = Field(default=60.0, gt=0)
+    # the whole run; keep it under the lease so no second worker takes the document mid-OCR
+    ocr_timeout_seconds: float = Field(default=240.0, gt=0)
+    ocr_memory_limit_mb: int = Field(default=1024, ge=0)  # RLIMIT_DATA of the OCR process
+    ocr_concurrency: int = Field(default=1, gt=0)  # processes of an OCR worker
+    # Electronic signatures (PAdES/CMS): PEM/DER root certificates (a file or a folder) the
+    # signer's certificate must chain to; unset, a signature is checked but "not verified".
+    signature_trust_roots: Path | None = None
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
     # A document that ended unable_to_check after its attempts (storage down, a crash) is
     # re-checked by the sweeper once storage answers again, after a cool-down, at most N rounds.

@@ -242,3 +242,21 @@ def recheck(session: Session, document_id: str, *, automatic: bool) -> bool:
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def hand_over(session: Session, claim_: Claim, reason: str) -> bool:
+    """checking → queued for another queue's task (OCR), the attempt given back: handing over
+    is not a failed attempt, so a document waiting on a long OCR backlog never runs out."""
+    result = session.execute(
+        sa.update(Document)
+        .where(_owned(claim_.document_id, claim_.token))
+        .values(
+            status=DocumentStatus.QUEUED,
+            status_reason=reason,
+            attempts=sa.case((Document.attempts > 0, Document.attempts - 1), else_=0),
+            claim_token=None,
+            lease_expires_at=None,
+            updated_at=utcnow(),
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

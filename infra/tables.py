@@ -72,6 +72,9 @@ class Unit(Base):
     kind: Mapped[str] = mapped_column(sa.String(32))
     region_code: Mapped[str] = mapped_column(sa.ForeignKey("regions.code"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # how the unit names itself on a decree ("WALI KOTA PALEMBANG") and other spellings of it
+    issuer: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+    issuer_aliases: Mapped[list[Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

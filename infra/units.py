@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -62,6 +63,8 @@ class UnitRow:
     region: str
     region_name: str | None = None
     active: bool = True
+    issuer: str | None = None  # None: not given, the registry's value stays
+    issuer_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,13 @@ def parse_units_csv(text: str, known_regions: set[str]) -> list[UnitRow]:
         region = (raw.get("region") or "").strip()
         region_name = (raw.get("region_name") or "").strip() or None
         active_text = (raw.get("active") or "true").strip().lower()
+        issuer = " ".join((raw.get("issuer") or "").split()).upper() or None
+        aliases = tuple(
+            " ".join(a.split()).upper() for a in (raw.get("issuer_aliases") or "").split("|")
+        )
+        aliases = tuple(a for a in aliases if a)
+        if aliases and not issuer:
+            problems.append(f"line {line}: issuer_aliases given without an issuer")
         if not valid_code(code):
             problems.append(
                 f"line {line}: code {code!r} is not a 2/4-digit area code or a "
@@ -127,7 +137,14 @@ def parse_units_csv(text: str, known_regions: set[str]) -> list[UnitRow]:
             problems.append(f"line {line}: active {active_text!r} is not true/false")
         rows.append(
             UnitRow(
-                code, name, kind, region, region_name, active_text in {"true", "1", "yes", "ya"}
+                code,
+                name,
+                kind,
+                region,
+                region_name,
+                active_text in {"true", "1", "yes", "ya"},
+                issuer,
+                aliases,
             )
         )
     if problems:
@@ -145,6 +162,7 @@ def apply_units(session: Session, rows: list[UnitRow]) -> ImportResult:
             session.add(Region(code=row.region, name=row.region_name))
             session.flush()
         unit = session.get(Unit, row.code)
+        aliases = list(row.issuer_aliases) or None
         if unit is None:
             session.add(
                 Unit(
@@ -153,6 +171,8 @@ def apply_units(session: Session, rows: list[UnitRow]) -> ImportResult:
                     kind=row.kind,
                     region_code=row.region,
                     active=row.active,
+                    issuer=row.issuer,
+                    issuer_aliases=aliases,
                 )
             )
             created += 1
@@ -161,6 +181,8 @@ def apply_units(session: Session, rows: list[UnitRow]) -> ImportResult:
             row.kind,
             row.region,
             row.active,
+        ) or (
+            row.issuer is not None and (unit.issuer, unit.issuer_aliases) != (row.issuer, aliases)
         ):
             unit.name, unit.kind, unit.region_code, unit.active = (
                 row.name,
@@ -168,6 +190,8 @@ def apply_units(session: Session, rows: list[UnitRow]) -> ImportResult:
                 row.region,
                 row.active,
             )
+            if row.issuer is not None:
+                unit.issuer, unit.issuer_aliases = row.issuer, aliases
             unit.updated_at = utcnow()
             updated += 1
         else:
@@ -192,6 +216,45 @@ def seed_registry(session: Session) -> bool:
     session.flush()
     import_units_csv(session, (SEED_DIR / "units.csv").read_text(encoding="utf-8"))
     return True
+
+
+def issuer_names(
+    name: str, kind: str, issuer: str | None, aliases: list[Any] | tuple[str, ...] | None
+) -> tuple[str, ...]:
+    """How a unit names itself on a decree: the registry's issuer and aliases, else, for a
+    regional government, what its name implies (Kota X → WALI KOTA X, Kabupaten X → BUPATI X)."""
+    if issuer:
+        return (issuer, *(str(a) for a in aliases or ()))
+    place = name.split(" ", 1)[-1].upper()
+    derived = {
+        "kota": ("WALI KOTA", "WALIKOTA"),
+        "kabupaten": ("BUPATI",),
+        "provinsi": ("GUBERNUR",),
+    }.get(kind, ())
+    return tuple(f"{title} {place}" for title in derived)
+
+
+def seed_issuer_registry() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """`issuer_registry` of the shipped seed, for offline checks without a database."""
+    rows = parse_units_csv((SEED_DIR / "units.csv").read_text(encoding="utf-8"), {"16"})
+    names: dict[str, str] = {}
+    issuers: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        if row.active and (
+            found := issuer_names(row.name, row.kind, row.issuer, row.issuer_aliases)
+        ):
+            names[row.code], issuers[row.code] = row.name, found
+    return names, issuers
+
+
+def issuer_registry(session: Session) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """(unit code → name, unit code → issuer names) of every active unit that has issuers."""
+    names: dict[str, str] = {}
+    issuers: dict[str, tuple[str, ...]] = {}
+    for unit in session.scalars(sa.select(Unit).where(Unit.active.is_(True))):
+        if found := issuer_names(unit.name, unit.kind, unit.issuer, unit.issuer_aliases):
+            names[unit.code], issuers[unit.code] = unit.name, found
+    return names, issuers
 
 
 def list_units(

@@ -27,3 +27,7 @@ class CheckContext(BaseModel):
     naming: NamingConvention  # of the catalog set in force: which programmes and periods exist
     # sha256 -> criteria of the submission's other live documents with those bytes
     sibling_hashes: dict[str, list[str]] = Field(default_factory=dict)
+    # the unit registry's issuers: unit code -> how that unit names itself on a decree
+    # ("WALI KOTA PALEMBANG", aliases); and unit code -> its name, for messages
+    issuers: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    unit_names: dict[str, str] = Field(default_factory=dict)

@@ -9,6 +9,46 @@ from pydantic import BaseModel, ConfigDict, Field
 # The reason codes extraction may record; checks pass them on, so they are declared by them too.
 PdfError = Literal["pdf-broken", "pdf-encrypted", "pdf-too-many-pages"]
 ImageError = Literal["image-broken", "image-too-many-pixels"]
+# What became of the OCR of a PDF's textless pages.
+OcrStatus = Literal["done", "no-text", "unavailable", "failed", "timeout"]
+
+
+class OcrFacts(BaseModel):
+    """The OCR of the pages that had no text layer (OCRmyPDF + Tesseract)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: OcrStatus
+    pages: list[int] = Field(default_factory=list)  # 1-based pages whose text came from OCR
+    pages_over_cap: int = 0  # textless pages past the OCR page cap, left unread
+    mean_confidence: float | None = None  # Tesseract's mean word confidence, 0–100
+    seconds: float | None = None
+    detail: str | None = None
+
+
+class SignatureFacts(BaseModel):
+    """One PDF signature (PAdES/CMS) as pyHanko validated it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str | None = None
+    signer: str | None = None  # the signing certificate's common name
+    signed_at: str | None = None  # ISO time the signer claims (or the timestamp token's)
+    intact: bool = False  # the signed bytes still hash to the signed digest
+    valid: bool = False  # the signature verifies over them
+    covers_whole_file: bool = False  # nothing was added to the file after this signature
+    trusted: bool | None = None  # chains to a configured root; None: no trust store given
+    error: str | None = None
+
+
+class MarkFacts(BaseModel):
+    """Traces of a wet signature on a scanned page's signature area (advisory)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    page: int
+    stamp: bool  # a round coloured stamp (cap dinas)
+    ink: bool  # coloured ink strokes (a wet signature)
 
 
 class PdfFacts(BaseModel):
@@ -27,6 +67,10 @@ class PdfFacts(BaseModel):
     has_launch_action: bool = False
     has_embedded_files: bool = False
     has_appended_data: bool = False  # another file after the end, e.g. a PDF/ZIP polyglot
+    textless_pages: list[int] = Field(default_factory=list)  # 1-based, among the pages read
+    ocr: OcrFacts | None = None  # None: no page needed OCR (or it was not attempted)
+    signatures: list[SignatureFacts] = Field(default_factory=list)
+    marks: list[MarkFacts] = Field(default_factory=list)
 
 
 class ImageFacts(BaseModel):

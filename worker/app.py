@@ -10,11 +10,14 @@ from celery.signals import worker_process_init
 
 from infra.queue import (
     DELIVER_WEBHOOK,
+    OCR_DOCUMENT,
     SWEEP,
     VERIFY_DOCUMENT,
     DeliverWebhook,
+    OcrDocument,
     VerifyDocument,
     celery_config,
+    ocr_time_limit,
 )
 from infra.settings import Settings
 from worker.pipeline import RetryLater, verify_document
@@ -57,6 +60,19 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
         message = VerifyDocument(document_id=document_id)
         try:
             return verify_document(rt, message.document_id).value
+        except RetryLater as exc:
+            raise self.retry(countdown=exc.countdown, max_retries=None) from exc
+
+    @app.task(  # type: ignore[untyped-decorator]
+        name=OCR_DOCUMENT,
+        bind=True,
+        soft_time_limit=ocr_time_limit(settings) - 30,
+        time_limit=ocr_time_limit(settings),
+    )
+    def ocr(self: Task, document_id: str) -> str:
+        message = OcrDocument(document_id=document_id)
+        try:
+            return verify_document(rt, message.document_id, ocr=True).value
         except RetryLater as exc:
             raise self.retry(countdown=exc.countdown, max_retries=None) from exc
 

@@ -9,6 +9,7 @@ from rules.catalog import Catalog
 from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict, evaluate_document
 from worker.extract import ExtractLimits, extract_facts
+from worker.scans import ScanStep
 
 
 def check_path(
@@ -22,11 +23,17 @@ def check_path(
     ctx: CheckContext,
     declared_kind: str | None,
     limits: ExtractLimits,
+    scan: ScanStep | None = None,
 ) -> tuple[DocumentVerdict, str]:
-    """The verdict and sniffed MIME type of one file; shared by the worker and `absah verify`."""
+    """The verdict and sniffed MIME type of one file; shared by the worker and `absah verify`.
+
+    `scan` sees the facts first: it OCRs pages without text, or defers them to the OCR queue.
+    """
     facts = extract_facts(
         path, name=name, size=size, sha256=sha256, declared_mime=declared_mime, limits=limits
     )
+    if scan is not None:
+        facts = scan(path, facts)
     # Only the name's kind code is taken here: a kind that does not fit is a finding of the
     # evaluation (evidence-kind), not a refusal as at intake.
     bound = bind_file(catalog, ctx.naming, criterion=ctx.criterion_id, kind=None, name=name)

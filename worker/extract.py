@@ -16,6 +16,8 @@ from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from rules.facts import FileFacts, ImageFacts, PdfFacts
+from worker.pdftext import pages_text, textless_pages
+from worker.signatures import has_signature_fields, read_signatures
 
 _log = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ class ExtractLimits:
     max_pdf_pages: int = 2000
     max_text_pages: int = 30
     max_text_chars_per_page: int = 20_000
+    signature_trust_roots: Path | None = None  # what a PDF signer must chain to; None: unchecked
 
 
 def sniff_mime(path: Path) -> str:
@@ -55,7 +58,7 @@ def extract_facts(
     pdf = image = None
     with path.open("rb") as stream:  # an OSError here is the storage's problem: let it rise
         if mime == "application/pdf":
-            pdf = _pdf_facts(stream, limits)
+            pdf = _pdf_facts(stream, limits, path)
         elif mime.startswith("image/"):
             image = _image_facts(stream, limits)
     return FileFacts(
@@ -73,7 +76,7 @@ def _detail(exc: BaseException) -> str:
     return (str(exc) or type(exc).__name__)[:200]
 
 
-def _pdf_facts(stream: IO[bytes], limits: ExtractLimits) -> PdfFacts:
+def _pdf_facts(stream: IO[bytes], limits: ExtractLimits, path: Path) -> PdfFacts:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pypdf's complaints about sloppy files are not failures
         try:
@@ -94,14 +97,17 @@ def _pdf_facts(stream: IO[bytes], limits: ExtractLimits) -> PdfFacts:
             return PdfFacts(
                 opened=False, error="pdf-too-many-pages", encrypted=encrypted, page_count=page_count
             )
-        pages_text = _pages_text(reader, limits)
+        texts = pages_text(path, reader, limits.max_text_pages, limits.max_text_chars_per_page)
+        signed = has_signature_fields(reader)
         return PdfFacts(
             opened=True,
             encrypted=encrypted,
             page_count=page_count,
-            pages_text=pages_text,
-            text_chars=sum(len(text.strip()) for text in pages_text),
+            pages_text=texts,
+            text_chars=sum(len(text.strip()) for text in texts),
+            textless_pages=textless_pages(texts),
             has_appended_data=_has_appended_data(stream),
+            signatures=read_signatures(path, limits.signature_trust_roots) if signed else [],
             **_risky_content(reader),
         )
 
@@ -132,19 +138,6 @@ def _decrypts_without_password(reader: PdfReader) -> bool:
         return reader.decrypt("") != PasswordType.NOT_DECRYPTED
     except Exception:  # unsupported handler or algorithm: as unreadable as a wrong password
         return False
-
-
-def _pages_text(reader: PdfReader, limits: ExtractLimits) -> list[str]:
-    texts = []
-    for page in reader.pages[: limits.max_text_pages]:
-        try:
-            text = page.extract_text()
-        except MemoryError:
-            raise
-        except Exception:  # one unreadable page must not hide the others
-            text = ""
-        texts.append(text[: limits.max_text_chars_per_page])
-    return texts
 
 
 def _risky_content(reader: PdfReader) -> dict[str, bool]:

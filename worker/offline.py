@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.archives import ArchiveLimits, expand_zip
-from infra.units import SEED_DIR, canonical_code
+from infra.units import SEED_DIR, canonical_code, seed_issuer_registry
 from rules.binding import Binding, bind_file
 from rules.catalog import Catalog
 from rules.catalogs import CatalogSet
@@ -22,6 +22,8 @@ from rules.naming import NamingConvention
 from rules.periods import Period
 from worker.checking import check_path
 from worker.extract import ExtractLimits
+from worker.ocr import OcrOptions
+from worker.scans import read_scans
 
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -125,8 +127,10 @@ def _check_all(
     criterion: str | None,
     limits: ExtractLimits,
     naming: NamingConvention,
+    ocr: OcrOptions | None,
 ) -> None:
     catalog = report.catalog
+    unit_names, issuers = seed_issuer_registry()
     docs = []
     for f in files:
         crit, problem = criterion_of(f.name, catalog, naming, criterion)
@@ -150,6 +154,8 @@ def _check_all(
             window_end=period.end,
             naming=naming,
             sibling_hashes=siblings,
+            issuers=issuers,
+            unit_names=unit_names,
         )
         doc.verdict, doc.mime = check_path(
             file.path,
@@ -161,6 +167,7 @@ def _check_all(
             ctx=ctx,
             declared_kind=None,
             limits=limits,
+            scan=read_scans(ocr),  # OCR in this process: no queue offline
         )
     report.documents = docs
     report.criteria = evaluate_submission(
@@ -184,6 +191,7 @@ def verify_offline(
     unit_kind: str | None = None,
     criterion: str | None = None,
     limits: ExtractLimits | None = None,
+    ocr: OcrOptions | None = OcrOptions(),  # noqa: B008 - frozen, shared safely
 ) -> OfflineReport:
     """Check every file of a folder or ZIP as the worker would, then completeness per criterion.
 
@@ -200,7 +208,13 @@ def verify_offline(
     limits = limits or ExtractLimits()
     if path.is_dir():
         _check_all(
-            report, list(walk_folder(path)), parsed_period, criterion, limits, catalogs.naming
+            report,
+            list(walk_folder(path)),
+            parsed_period,
+            criterion,
+            limits,
+            catalogs.naming,
+            ocr,
         )
         return report
     with tempfile.TemporaryDirectory(prefix="absah-verify-") as tmp:
@@ -212,5 +226,5 @@ def verify_offline(
         files = [
             LocalFile(e.name, e.path) for e in entries if Path(e.name).name not in SKIPPED_NAMES
         ]
-        _check_all(report, files, parsed_period, criterion, limits, catalogs.naming)
+        _check_all(report, files, parsed_period, criterion, limits, catalogs.naming, ocr)
     return report

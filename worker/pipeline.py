@@ -14,10 +14,12 @@ import sqlalchemy as sa
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.queue import send_ocr
 from infra.states import Claim
 from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Submission, Unit
+from infra.units import issuer_registry
 from rules.catalog import Catalog
 from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
@@ -26,6 +28,7 @@ from worker.checking import check_path
 from worker.fetching import ObjectChanged, fetch_object
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
+from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ class Result(StrEnum):
     CHECKED = "checked"
     SKIPPED = "skipped"  # not claimable: already final, or another worker holds a live lease
     GAVE_UP = "gave_up"
+    OCR_QUEUED = "ocr_queued"  # pages without text: the check goes on in the OCR task
 
 
 class RetryLater(Exception):
@@ -113,8 +117,10 @@ def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
 
 
 def check_file(
-    rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period
+    rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period, scan: ScanStep
 ) -> tuple[DocumentVerdict, str]:
+    with transaction(rt.sessions) as session:
+        unit_names, issuers = issuer_registry(session)
     ctx = CheckContext(
         programme=job.programme,
         period=job.period,
@@ -125,6 +131,8 @@ def check_file(
         window_end=period.end,
         naming=rt.catalogs.naming,
         sibling_hashes=sibling_hashes(rt, job),
+        issuers=issuers,
+        unit_names=unit_names,
     )
     return check_path(
         path,
@@ -137,7 +145,17 @@ def check_file(
         # the kind intake bound (form field or name); a kind the worker found is found again
         declared_kind=job.declared_kind if job.kind_source else None,
         limits=rt.limits,
+        scan=scan,
     )
+
+
+def hand_over_to_ocr(rt: WorkerRuntime, claim: Claim, job: Job) -> Result:
+    """Back to queued for the OCR queue, the attempt given back: a hand-over is not a failure."""
+    with transaction(rt.sessions) as session:
+        handed = states.hand_over(session, claim, "ocr-queued")
+    if handed:  # after commit; a lost message is re-sent by the sweeper like any other
+        send_ocr(rt.sender, job.document_id)
+    return Result.OCR_QUEUED if handed else Result.SKIPPED
 
 
 def record(
@@ -206,8 +224,12 @@ def give_up(
     return Result.GAVE_UP
 
 
-def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
-    """Check one document to a final status; idempotent, safe to run twice."""
+def verify_document(rt: WorkerRuntime, document_id: str, *, ocr: bool = False) -> Result:
+    """Check one document to a final status; idempotent, safe to run twice.
+
+    The verify task (`ocr=False`) hands a PDF with pages without text over to the OCR task,
+    which runs the same steps with OCR (`ocr=True`).
+    """
     claim = claim_document(rt, document_id)
     if claim is None:
         return Result.SKIPPED
@@ -223,7 +245,10 @@ def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
         path = Path(tmp) / "object"
         try:
             fetch_object(rt.store, job.storage_key, job.size, job.sha256, path)
-            verdict, mime = check_file(rt, job, path, catalog, period)
+            scan = read_scans(ocr_options(rt.settings)) if ocr else defer_scans
+            verdict, mime = check_file(rt, job, path, catalog, period, scan)
+        except OcrQueued:
+            return hand_over_to_ocr(rt, claim, job)
         except ObjectMissing:
             return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
         except ObjectChanged as exc:  # replaced after intake: never a verdict on other bytes

@@ -52,6 +52,7 @@ class WorkerRuntime:
             max_pdf_pages=s.max_pdf_pages,
             max_text_pages=s.max_text_pages,
             max_text_chars_per_page=s.max_text_chars_per_page,
+            signature_trust_roots=s.signature_trust_roots,
         )
 
     def warm_up(self) -> None:

@@ -7,8 +7,10 @@ from typing import Any
 
 from rules.checks.base import CheckSpec
 from rules.checks.decree import DECREE_DATE, DECREE_STRUCTURE
+from rules.checks.esign import PDF_SIGNATURE
 from rules.checks.filetype import EXTENSION_MATCHES, MIME_ALLOWED
 from rules.checks.image import DUPLICATE_IN_SUBMISSION, EXIF_DATE, IMAGE_DECODES, IMAGE_RESOLUTION
+from rules.checks.issuer import DECREE_ISSUER
 from rules.checks.keywords import KEYWORDS
 from rules.checks.letter import LETTER_STRUCTURE, SIGNATURE_BLOCK
 from rules.checks.naming import FILE_NAME
@@ -28,6 +30,8 @@ CHECKS: dict[str, CheckSpec[Any]] = {
         PDF_RISKY_CONTENT,
         DECREE_STRUCTURE,
         DECREE_DATE,
+        DECREE_ISSUER,
+        PDF_SIGNATURE,
         REGULATION_STRUCTURE,
         LETTER_STRUCTURE,
         SIGNATURE_BLOCK,

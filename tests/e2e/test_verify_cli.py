@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from infra.units import seed_issuer_registry
 from rules.catalogs import load_catalogs
 from tests.support.factories import decree_pdf, photo_jpeg, text_pdf
 from tests.support.stack import ROOT
@@ -38,7 +39,9 @@ def complete_folder(root: Path, unit: str = "1671") -> Path:
                     name = f"{unit}_P2HAM_2025_{cid}_PERNYATAAN_{n + 1:02d}.pdf"
                     (root / name).write_bytes(text_pdf(DECLARATION))
                 elif req.kind == "sk_decree_pdf":
-                    (root / f"{unit}_P2HAM_2025_{cid}_SK_{n + 1:02d}.pdf").write_bytes(decree_pdf())
+                    (root / f"{unit}_P2HAM_2025_{cid}_SK_{n + 1:02d}.pdf").write_bytes(
+                        decree_pdf(office=seed_issuer_registry()[1][unit][0])  # its own decree
+                    )
     return root
 
 

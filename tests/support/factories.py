@@ -138,7 +138,7 @@ def _blocks(template: str, omit: Set[str], **fields: str) -> list[Block]:
     blocks = []
     for key, style, text in zip(parts[::3], parts[1::3], parts[2::3], strict=True):
         if key not in omit:
-            text = text.rstrip("\n").replace("\n  ", " ").format(**_FIELDS, **fields)
+            text = text.rstrip("\n").replace("\n  ", " ").format(**(_FIELDS | fields))
             for word in omit & _REWORDS.keys():
                 text = re.sub(rf"\b{word}\b", _REWORDS[word], text, flags=re.IGNORECASE)
             blocks.append((style, text))
@@ -182,11 +182,13 @@ def decree_pdf(
     omit: Set[str] = frozenset(),
     letter_spaced_title: bool = False,
     pages: int = 2,
+    office: str = _FIELDS["office"],
 ) -> bytes:
     """An SK Tim: the decree on page 1, then `pages - 1` LAMPIRAN pages with the member table.
 
     `omit` names markers from OMITTABLE, in any case: their blocks go, and so does their word
     elsewhere (KEPUTUSAN, NOMOR, TENTANG, MENETAPKAN, LAMPIRAN are reworded; NIP leaves the table).
+    `office` is the issuing office of the heading and the signature block.
     """
     wanted = {key.upper() for key in omit}
     if unknown := wanted - OMITTABLE:
@@ -196,12 +198,15 @@ def decree_pdf(
     pdf = _new_pdf()
     pdf.set_auto_page_break(auto=False)  # the layout is fixed: one page of decree, then annexes
     pdf.add_page()
-    _write(pdf, _blocks(_DECREE, wanted, topic=title_topic, date=date_text, decide=decide))
+    _write(
+        pdf,
+        _blocks(_DECREE, wanted, topic=title_topic, date=date_text, decide=decide, office=office),
+    )
     if pdf.get_y() > pdf.h - 10:
         raise ValueError("the decree overflows its page: shorten title_topic")
     for _ in range(pages - 1):
         pdf.add_page()
-        _write(pdf, _blocks(_ANNEX, wanted, topic=title_topic, day=day))
+        _write(pdf, _blocks(_ANNEX, wanted, topic=title_topic, day=day, office=office))
         _member_table(pdf, with_nip="NIP" not in wanted)
     return bytes(pdf.output())
 

@@ -118,9 +118,14 @@ def start_api(settings: Settings, log_dir: Path) -> tuple[Process, str]:
 
 
 def start_worker(
-    settings: Settings, log_dir: Path, *, beat: bool = False, concurrency: int = 2
+    settings: Settings,
+    log_dir: Path,
+    *,
+    beat: bool = False,
+    concurrency: int = 2,
+    queues: str = "all",
 ) -> Process:
-    args = ["worker", "--concurrency", str(concurrency)]
+    args = ["worker", "--concurrency", str(concurrency), "--queues", queues]
     if beat:
         args.append("--beat")
     proc = Process(args, settings_env(settings), log_dir / f"worker-{time.monotonic_ns()}.log")

@@ -17,10 +17,11 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from rules.facts import FileFacts
 from tests.support import factories
+from worker import pdftext
 from worker.extract import ExtractLimits, extract_facts, sniff_mime
 
 
-def _facts(tmp_path: Path, data: bytes, name: str = "berkas.pdf", **limits: int) -> FileFacts:
+def _facts(tmp_path: Path, data: bytes, name: str = "berkas.pdf", **limits: Any) -> FileFacts:
     path = tmp_path / name
     path.write_bytes(data)
     return extract_facts(
@@ -181,12 +182,13 @@ def test_a_pdf_over_the_page_limit_is_refused_without_reading_its_text(
     )
 
 
-def test_a_page_whose_text_cannot_be_extracted_gives_empty_text(
+def test_a_page_whose_text_neither_reader_can_extract_gives_empty_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def fail(*_: object, **__: object) -> str:
         raise ValueError("bad content stream")
 
+    monkeypatch.setattr(pdftext, "_pdfium_text", fail)  # pypdfium2 first, then pypdf
     monkeypatch.setattr(PageObject, "extract_text", fail)
     pdf = _facts(tmp_path, factories.decree_pdf()).pdf
     assert pdf is not None
