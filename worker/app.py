@@ -43,6 +43,8 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
     rt = runtime or WorkerRuntime(settings)
     app = Celery("absah", set_as_current=False)
     app.conf.update(celery_config(settings))
+    # one scheduler per deployment (a lock in the broker), its schedule in memory
+    app.conf.beat_scheduler = "worker.schedule:SingleScheduler"
     app.conf.beat_schedule = {
         # a sweep not started within its interval is dropped: busy workers never face a pile
         "sweep": {
@@ -56,7 +58,10 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
     def verify(self: Task, document_id: str) -> str:
         message = VerifyDocument(document_id=document_id)
         try:
-            return verify_document(rt, message.document_id).value
+            result = verify_document(
+                rt, message.document_id, task_id=self.request.id, retries=self.request.retries
+            )
+            return result.value
         except RetryLater as exc:
             raise self.retry(countdown=exc.countdown, max_retries=None) from exc
 

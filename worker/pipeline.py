@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.holders import Holder
 from infra.states import Claim, DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Submission, Unit
@@ -22,6 +23,7 @@ from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
 from rules.periods import Period
 from worker.checking import check_path
+from worker.heartbeat import Heartbeat
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
 
@@ -62,9 +64,26 @@ class Job:
     declared_mime: str | None
 
 
-def claim_document(rt: WorkerRuntime, document_id: str) -> Claim | None:
+# The database went away (stopped, restarting, connections cut): the message is kept and sent
+# again later; nothing is decided about the document while its source of truth is away.
+DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def claim_document(rt: WorkerRuntime, document_id: str, task_id: str | None) -> Claim | None:
     with transaction(rt.sessions) as session:
-        return states.claim(session, document_id, rt.settings.lease_seconds)
+        holder = Holder.here(task_id)
+        return states.claim(session, document_id, rt.settings.lease_seconds, holder)
+
+
+def heartbeat(rt: WorkerRuntime, claim: Claim) -> Heartbeat:
+    s = rt.settings
+    return Heartbeat(
+        rt.sessions,
+        claim,
+        lease_seconds=s.lease_seconds,
+        interval=s.heartbeat_interval(),
+        max_seconds=s.task_time_limit,
+    )
 
 
 def load_job(rt: WorkerRuntime, document_id: str) -> Job:
@@ -202,11 +221,29 @@ def give_up(
     return Result.GAVE_UP
 
 
-def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
+def verify_document(
+    rt: WorkerRuntime, document_id: str, *, task_id: str | None = None, retries: int = 0
+) -> Result:
     """Check one document to a final status; idempotent, safe to run twice."""
-    claim = claim_document(rt, document_id)
+    try:
+        return check_document(rt, document_id, task_id)
+    except DATABASE_DOWN as exc:
+        detail = f"database unavailable: {type(exc).__name__}"
+        log.warning("document %s waits for the database (%s)", document_id, exc)
+        raise RetryLater(backoff(rt, retries + 1), detail) from exc
+
+
+def check_document(rt: WorkerRuntime, document_id: str, task_id: str | None) -> Result:
+    claim = claim_document(rt, document_id, task_id)
     if claim is None:
         return Result.SKIPPED
+    with heartbeat(rt, claim):
+        return check_claimed(rt, claim)
+
+
+def check_claimed(rt: WorkerRuntime, claim: Claim) -> Result:
+    """The claimed document through the pipeline, its lease kept alive by the caller."""
+    document_id = claim.document_id
     if claim.attempts > rt.settings.max_attempts:
         # no attempt finished (each worker died or lost its lease): this claim is not one more
         max_attempts = rt.settings.max_attempts
@@ -222,6 +259,8 @@ def verify_document(rt: WorkerRuntime, document_id: str) -> Result:
             verdict, mime = check_file(rt, job, path, catalog, period)
         except ObjectMissing:
             return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
+        except DATABASE_DOWN:
+            raise
         except Exception as exc:  # storage down or a bug: never a "failed" verdict
             transient = isinstance(exc, StorageUnavailable)
             detail = f"{type(exc).__name__}: {exc}"

@@ -4,6 +4,7 @@ re-check documents the system gave up on once what stopped it (storage) answers 
 from __future__ import annotations
 
 import logging
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,8 @@ import sqlalchemy as sa
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.holders import this_host
+from infra.liveness import SWEEPER, record_beat
 from infra.queue import send_verify
 from infra.states import due_rechecks, stuck_documents
 from infra.storage import StorageUnavailable
@@ -24,15 +27,19 @@ log = logging.getLogger(__name__)
 
 
 def sweep(rt: WorkerRuntime, sender: Any) -> int:
-    """Re-enqueue documents waiting longer than the lease, or checking past an expired lease.
+    """Re-enqueue documents received (never sent) longer than a lease ago, queued longer than
+    `requeue_after_seconds` ago (a message the broker may have lost), or checking past an
+    expired lease (a holder that stopped its heartbeat); then stamp the sweep as done.
 
     A re-sent message for a document already being checked is harmless: the claim is a
     compare-and-set, so the second delivery finds nothing to claim. The same holds for
     pending webhook deliveries that were due more than a lease ago (a lost or failed send).
     """
-    older_than = utcnow() - timedelta(seconds=rt.settings.lease_seconds)
+    now = utcnow()
+    older_than = now - timedelta(seconds=rt.settings.lease_seconds)
+    queued_before = now - timedelta(seconds=rt.settings.requeue_after_seconds)
     with transaction(rt.sessions) as session:
-        ids = stuck_documents(session, older_than)
+        ids = stuck_documents(session, older_than, queued_before=queued_before)
     for document_id in ids:
         send_verify(sender, document_id)
     if ids:
@@ -41,7 +48,10 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
         deliveries = overdue_deliveries(session, older_than)
     if deliveries:
         log.info("sweeper re-sent %d webhook deliveries", send_deliveries(sender, deliveries))
-    return len(ids) + len(deliveries) + len(recheck_due(rt, sender)) + expire_uploads(rt)
+    done = len(ids) + len(deliveries) + len(recheck_due(rt, sender)) + expire_uploads(rt)
+    with transaction(rt.sessions) as session:  # what /readyz and /metrics read
+        record_beat(session, SWEEPER, f"{this_host()} pid {os.getpid()}")
+    return done
 
 
 def recheck_due(rt: WorkerRuntime, sender: Any) -> list[str]:
