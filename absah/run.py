@@ -1,20 +1,18 @@
-"""`absah run`: migrate, seed, start a private Redis if needed, a worker with beat, and the API."""
+"""`absah run`: migrate, seed, then supervise a private Redis if needed, a worker, the
+scheduler and the API."""
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-from types import FrameType
 
 import click
-import uvicorn
 
-from absah.embedded import EmbeddedRedis
+from absah.embedded import EmbeddedRedis, free_port
+from absah.supervise import Part, Supervisor
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role, create_key, has_admin_key
-from infra.logs import configure_logging
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.units import seed_registry
@@ -38,45 +36,42 @@ def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> No
         engine.dispose()
 
 
+def part(name: str, args: list[str], env: dict[str, str]) -> Part:
+    """An `absah ...` child process."""
+    command = [sys.executable, "-m", "absah.cli", *args]
+    return Part(name, lambda: subprocess.Popen(command, env=env))
+
+
 def run_all(settings: Settings) -> None:
+    """Everything on one machine, supervised: a part that dies is started again."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     prepare_database(settings, first_admin_key=True)
     env = dict(os.environ)
     env["ABSAH_DATA_DIR"] = str(settings.data_dir.resolve())
     if "ABSAH_LOG_FORMAT" not in os.environ:  # a person at a terminal: text, not JSON
-        settings = settings.model_copy(update={"log_format": "text"})
         env["ABSAH_LOG_FORMAT"] = "text"
-    redis: EmbeddedRedis | None = None
+    parts: list[Part] = []
     if not settings.broker_url:
         redis = EmbeddedRedis(settings.data_dir / "redis")
-        url = redis.start()
-        click.echo(f"absah: private Redis started at {url}", err=True)
-        settings = settings.model_copy(update={"broker_url": url})
-        env["ABSAH_BROKER_URL"] = url
-    worker = subprocess.Popen([sys.executable, "-m", "absah.cli", "worker", "--beat"], env=env)
 
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
+        def start_redis() -> subprocess.Popen[bytes]:
+            url = redis.start()  # the same port and data again on a restart
+            click.echo(f"absah: private Redis started at {url}", err=True)
+            assert redis.process is not None
+            return redis.process
 
-    signal.signal(signal.SIGTERM, stop)
+        parts.append(Part("redis", start_redis, stop_timeout=10))
+        redis.port = free_port()
+        env["ABSAH_BROKER_URL"] = redis.url
+    parts.append(part("worker", ["worker"], env))
+    parts.append(part("scheduler", ["beat"], env))
+    host, port = settings.api_host, str(settings.api_port)
+    parts.append(part("api", ["api", "--host", host, "--port", port], env))
     store = f"S3 bucket {settings.s3_bucket}" if settings.uses_s3() else str(settings.objects_dir())
     click.echo(
-        f"absah: API on http://{settings.api_host}:{settings.api_port}  "
-        f"(database {settings.resolved_database_url().split('://')[0]}, storage {store})",
+        f"absah: API on http://{host}:{port}  "
+        f"(database {settings.resolved_database_url().split('://')[0]}, storage {store}); "
+        "redis, worker, scheduler and API are restarted if they stop",
         err=True,
     )
-    try:
-        from intake.app import create_app
-
-        configure_logging(settings, process="api")
-        uvicorn.run(
-            create_app(settings), host=settings.api_host, port=settings.api_port, log_config=None
-        )
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        if redis is not None:
-            redis.stop()
+    Supervisor(parts).run()

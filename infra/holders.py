@@ -51,6 +51,15 @@ class Holder:
     def here(cls, task_id: str | None = None) -> Holder:
         return cls(this_host(), os.getpid(), task_id)
 
+    def replaces(self, host: str | None, pid: int | None, task_id: str | None) -> bool:
+        """Whether a claim recorded by (host, pid, task_id) is provably abandoned for this
+        holder: the same message delivered again (a message is redelivered only once its
+        earlier run ended: a retry, a lost worker, or a visibility timeout far above the hard
+        time limit), or a holder that is gone."""
+        if task_id is not None and task_id == self.task_id:
+            return True
+        return holder_gone(host, pid)
+
 
 def holder_gone(host: str | None, pid: int | None) -> bool:
     """Provably gone: recorded on this machine and its process is not alive — or it is this

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from infra.holders import Holder, holder_gone
+from infra.holders import Holder
 from infra.tables import Document, FindingRow, utcnow
 
 
@@ -59,7 +59,7 @@ def claim(
     session: Session, document_id: str, lease_seconds: int, holder: Holder | None = None
 ) -> Claim | None:
     """Take a document for checking: waiting, checking with an expired lease, or checking by
-    a holder that is provably gone (its process dead on this host): taken over at once."""
+    a holder that is provably gone (`Holder.replaces`): taken over at once."""
     now = utcnow()
     token = str(uuid.uuid4())
     claimable = sa.or_(
@@ -82,11 +82,16 @@ def claim(
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         held = session.execute(
-            sa.select(Document.claim_token, Document.claim_host, Document.claim_pid).where(
-                Document.id == document_id, Document.status == DocumentStatus.CHECKING
-            )
+            sa.select(
+                Document.claim_token,
+                Document.claim_host,
+                Document.claim_pid,
+                Document.claim_task_id,
+            ).where(Document.id == document_id, Document.status == DocumentStatus.CHECKING)
         ).first()
-        if held is None or held.claim_token is None or not holder_gone(*held[1:]):
+        if held is None or held.claim_token is None or holder is None:
+            return None
+        if not holder.replaces(held.claim_host, held.claim_pid, held.claim_task_id):
             return None
         # compare-and-set on the dead holder's token: of two takers, one wins
         result = session.execute(
