@@ -54,7 +54,10 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
         },
     }
 
-    @app.task(name=VERIFY_DOCUMENT, bind=True)  # type: ignore[untyped-decorator]
+    # max_retries=None on the task: retries are bounded by attempts counted in the database
+    # (Celery's own default of 3 drops the message after a short outage; `retry(max_retries=
+    # None)` does not lift it)
+    @app.task(name=VERIFY_DOCUMENT, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
     def verify(self: Task, document_id: str) -> str:
         message = VerifyDocument(document_id=document_id)
         try:
@@ -63,15 +66,15 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
             )
             return result.value
         except RetryLater as exc:
-            raise self.retry(countdown=exc.countdown, max_retries=None) from exc
+            raise self.retry(countdown=exc.countdown) from exc
 
-    @app.task(name=DELIVER_WEBHOOK, bind=True)  # type: ignore[untyped-decorator]
+    @app.task(name=DELIVER_WEBHOOK, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
     def deliver_webhook(self: Task, delivery_id: str) -> str:
         message = DeliverWebhook(delivery_id=delivery_id)
         try:
             return deliver(rt, message.delivery_id).value
         except RetryLater as exc:
-            raise self.retry(countdown=exc.countdown, max_retries=None) from exc
+            raise self.retry(countdown=exc.countdown) from exc
 
     @app.task(name=SWEEP)  # type: ignore[untyped-decorator]
     def sweep_task() -> int:
