@@ -9,14 +9,15 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
-from infra.holders import this_host
+from infra.holders import holder_gone, this_host
 from infra.liveness import SWEEPER, record_beat
 from infra.queue import send_verify
-from infra.states import due_rechecks, stuck_documents
+from infra.states import Claim, DocumentStatus, due_rechecks, stuck_documents
 from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
@@ -39,7 +40,8 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
     older_than = now - timedelta(seconds=rt.settings.lease_seconds)
     queued_before = now - timedelta(seconds=rt.settings.requeue_after_seconds)
     with transaction(rt.sessions) as session:
-        ids = stuck_documents(session, older_than, queued_before=queued_before)
+        ids = abandoned_here(session)
+        ids += stuck_documents(session, older_than, queued_before=queued_before)
     for document_id in ids:
         send_verify(sender, document_id)
     if ids:
@@ -52,6 +54,27 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
     with transaction(rt.sessions) as session:  # what /readyz and /metrics read
         record_beat(session, SWEEPER, f"{this_host()} pid {os.getpid()}")
     return done
+
+
+def abandoned_here(session: Session) -> list[str]:
+    """Claims held on this host by a process that is gone (a whole worker killed, its
+    messages not redelivered before the visibility timeout): queued again at once instead of
+    when their lease runs out. Each is a compare-and-set on the dead holder's token."""
+    held = session.execute(
+        sa.select(Document.id, Document.claim_token, Document.claim_pid).where(
+            Document.status == DocumentStatus.CHECKING, Document.claim_host == this_host()
+        )
+    ).all()
+    freed = [
+        doc_id
+        for doc_id, token, pid in held
+        if token is not None
+        and holder_gone(this_host(), pid)
+        and states.release(session, Claim(doc_id, token, 0), "its worker process is gone")
+    ]
+    if freed:
+        log.info("sweeper freed %d document(s) whose worker process is gone", len(freed))
+    return freed
 
 
 def recheck_due(rt: WorkerRuntime, sender: Any) -> list[str]:

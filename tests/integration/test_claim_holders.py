@@ -21,16 +21,20 @@ from infra.tables import Document
 from tests.conftest import make_unit
 from tests.factories import decree_pdf
 from tests.integration.test_pipeline import add_document
+from tests.integration.test_sweeper import Sender
 from tests.stack import wait_until
 from worker.heartbeat import Heartbeat
+from worker.runtime import WorkerRuntime
+from worker.sweeper import sweep
 
 Factory = Callable[[Settings], sessionmaker[Session]]
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
 def settings(request: pytest.FixtureRequest) -> Settings:
+    # a database of the test's own: a sweep acts on every document of its database
     value: Settings = request.getfixturevalue(
-        "pg_settings" if request.param == "postgres" else "sqlite_settings"
+        "own_pg_settings" if request.param == "postgres" else "sqlite_settings"
     )
     return value
 
@@ -145,3 +149,17 @@ def test_a_heartbeat_stops_renewing_when_its_check_ends(
     with beat:
         pass
     assert not beat._thread.is_alive()
+
+
+def test_the_sweeper_frees_at_once_a_claim_whose_process_died_on_its_host(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    factory = sessions_for(settings)
+    doc_id = claimed(settings, factory, Holder(this_host(), dead_pid(), "task-1"))
+    sender = Sender()
+    sweep(WorkerRuntime(settings), sender)  # the lease (60 s) is far from over
+    assert sender.sent == [doc_id]
+    with factory() as session:
+        doc = session.get(Document, doc_id)
+        assert doc is not None
+        assert (doc.status, doc.claim_token, doc.attempts) == ("queued", None, 1)
