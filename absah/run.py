@@ -1,23 +1,21 @@
-"""`absah run`: migrate, seed, start a private Redis if needed, a worker with beat, and the API."""
+"""`absah run`: migrate, seed, then supervise a private Redis if needed, a checks worker, an
+OCR worker, the scheduler and the API."""
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
-import uvicorn
 
-from absah.embedded import EmbeddedRedis
+from absah.embedded import EmbeddedRedis, free_port
+from absah.supervise import Part, Supervisor
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.encryption import secret_key
 from infra.keys import Role, create_key, has_admin_key
-from infra.logs import configure_logging
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.units import seed_registry
@@ -71,57 +69,44 @@ def save_first_key(settings: Settings, secret: str) -> Path:
     return path
 
 
+def part(name: str, args: list[str], env: dict[str, str]) -> Part:
+    """An `absah ...` child process."""
+    command = [sys.executable, "-m", "absah.cli", *args]
+    return Part(name, lambda: subprocess.Popen(command, env=env))
+
+
 def run_all(settings: Settings) -> None:
+    """Everything on one machine, supervised: a part that dies is started again."""
     settings.ensure_data_dir()
     prepare_database(settings, first_admin_key=True)
     env = dict(os.environ)
     env["ABSAH_DATA_DIR"] = str(settings.data_dir.resolve())
     if "ABSAH_LOG_FORMAT" not in os.environ:  # a person at a terminal: text, not JSON
-        settings = settings.model_copy(update={"log_format": "text"})
         env["ABSAH_LOG_FORMAT"] = "text"
-    redis: EmbeddedRedis | None = None
+    parts: list[Part] = []
     if not settings.broker_url:
         redis = EmbeddedRedis(settings.data_dir / "redis")
-        url = redis.start()
-        click.echo(f"absah: private Redis started at {url}", err=True)
-        settings = settings.model_copy(update={"broker_url": url})
-        env["ABSAH_BROKER_URL"] = url
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "absah.cli", "worker", "--beat", "--queues", "checks"], env=env
-    )
+
+        def start_redis() -> subprocess.Popen[bytes]:
+            url = redis.start()  # the same port and data again on a restart
+            click.echo(f"absah: private Redis started at {url}", err=True)
+            assert redis.process is not None
+            return redis.process
+
+        parts.append(Part("redis", start_redis, stop_timeout=10))
+        redis.port = free_port()
+        env["ABSAH_BROKER_URL"] = redis.url
+    parts.append(part("worker", ["worker", "--queues", "checks"], env))
     # OCR in its own worker: a backlog of scans never holds up photos and born-digital PDFs
-    ocr_worker = subprocess.Popen(
-        [sys.executable, "-m", "absah.cli", "worker", "--queues", "ocr"], env=env
-    )
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
+    parts.append(part("ocr-worker", ["worker", "--queues", "ocr"], env))
+    parts.append(part("scheduler", ["beat"], env))
+    host, port = settings.api_host, str(settings.api_port)
+    parts.append(part("api", ["api", "--host", host, "--port", port], env))
     store = f"S3 bucket {settings.s3_bucket}" if settings.uses_s3() else str(settings.objects_dir())
     click.echo(
-        f"absah: API on http://{settings.api_host}:{settings.api_port}  "
-        f"(database {settings.resolved_database_url().split('://')[0]}, storage {store})",
+        f"absah: API on http://{host}:{port}  "
+        f"(database {settings.resolved_database_url().split('://')[0]}, storage {store}); "
+        "redis, workers, scheduler and API are restarted if they stop",
         err=True,
     )
-    try:
-        from intake.app import create_app
-
-        configure_logging(settings, process="api")
-        uvicorn.run(
-            create_app(settings),
-            host=settings.api_host,
-            port=settings.api_port,
-            log_config=None,
-            **server_options(settings),
-        )
-    finally:
-        for process in (worker, ocr_worker):
-            process.terminate()
-        for process in (worker, ocr_worker):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if redis is not None:
-            redis.stop()
+    Supervisor(parts).run()

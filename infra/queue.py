@@ -80,6 +80,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
+        # take a message only when a child is free: none waits, unstarted, in a worker that may
+        # die whole (it would come back only after the visibility timeout or a re-send)
+        "worker_disable_prefetch": True,
         "task_default_queue": settings.queue_name,
         "task_routes": {
             SWEEP: {"queue": sweep_queue(settings)},

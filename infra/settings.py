@@ -96,7 +96,12 @@ class Settings(BaseSettings):
     max_attempts: int = Field(default=5, ge=1)
     retry_backoff_seconds: float = Field(default=2.0, ge=0)
     retry_backoff_max_seconds: float = Field(default=120.0, ge=0)
-    lease_seconds: int = Field(default=300, ge=5)
+    # A check holds its document by a lease that its heartbeat renews every `heartbeat_seconds`
+    # (at most a third of the lease) while it runs, however long; a claim whose holder stopped
+    # renewing is taken over once the lease runs out, and at once when the holder is provably
+    # gone (same host, its process dead).
+    lease_seconds: int = Field(default=30, ge=5)
+    heartbeat_seconds: float = Field(default=5.0, gt=0)
     task_soft_time_limit: int = Field(default=120, ge=1)
     task_time_limit: int = Field(default=180, ge=1)
     # Memory per worker child: past `worker_max_memory_mb` resident after a task, Celery replaces
@@ -120,6 +125,12 @@ class Settings(BaseSettings):
     # signer's certificate must chain to; unset, a signature is checked but "not verified".
     signature_trust_roots: Path | None = None
     sweep_interval_seconds: float = Field(default=30.0, gt=0)
+    # A queued document whose message may have been lost (a broker restarted without its data)
+    # is sent again after this long without news; a received one (never sent) after a lease.
+    requeue_after_seconds: float = Field(default=300.0, gt=0)
+    # One scheduler at a time: the holder renews a lock in the broker; a standby takes over
+    # when the holder is provably gone (same host) or its lock ran out after this long.
+    scheduler_lock_seconds: float = Field(default=30.0, ge=3)
     # A document that ended unable_to_check after its attempts (storage down, a crash) is
     # re-checked by the sweeper once storage answers again, after a cool-down, at most N rounds.
     recheck_cooldown_seconds: float = Field(default=900.0, ge=0)
@@ -150,6 +161,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'absah.sqlite3').resolve()}"
+
+    def heartbeat_interval(self) -> float:
+        """How often a running check renews its lease: never less than three times a lease."""
+        return min(self.heartbeat_seconds, self.lease_seconds / 3)
 
     def objects_dir(self) -> Path:
         return (self.data_dir / "objects").resolve()

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from infra.holders import Holder
 from infra.statuses import FINAL, WAITING, DocumentStatus
 from infra.tables import Document, FindingRow, utcnow
 
@@ -31,33 +32,63 @@ def mark_queued(session: Session, document_id: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def claim(session: Session, document_id: str, lease_seconds: int) -> Claim | None:
-    """Take a document for checking: waiting, or checking with an expired lease (a dead worker)."""
+def claim(
+    session: Session, document_id: str, lease_seconds: int, holder: Holder | None = None
+) -> Claim | None:
+    """Take a document for checking: waiting, checking with an expired lease, or checking by
+    a holder that is provably gone (`Holder.replaces`): taken over at once."""
     now = utcnow()
     token = str(uuid.uuid4())
+    claimable = sa.or_(
+        Document.status.in_(list(WAITING)),
+        sa.and_(Document.status == DocumentStatus.CHECKING, Document.lease_expires_at < now),
+    )
+    values: dict[str, Any] = {
+        "status": DocumentStatus.CHECKING,
+        "claim_token": token,
+        "lease_expires_at": now + timedelta(seconds=lease_seconds),
+        "attempts": Document.attempts + 1,
+        "updated_at": now,
+        "claim_host": holder.host if holder else None,
+        "claim_pid": holder.pid if holder else None,
+        "claim_task_id": holder.task_id if holder else None,
+        "heartbeat_at": now,
+    }
     result = session.execute(
-        sa.update(Document)
-        .where(
-            Document.id == document_id,
-            sa.or_(
-                Document.status.in_(list(WAITING)),
-                sa.and_(
-                    Document.status == DocumentStatus.CHECKING, Document.lease_expires_at < now
-                ),
-            ),
-        )
-        .values(
-            status=DocumentStatus.CHECKING,
-            claim_token=token,
-            lease_expires_at=now + timedelta(seconds=lease_seconds),
-            attempts=Document.attempts + 1,
-            updated_at=now,
-        )
+        sa.update(Document).where(Document.id == document_id, claimable).values(**values)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
-        return None
+        held = session.execute(
+            sa.select(
+                Document.claim_token,
+                Document.claim_host,
+                Document.claim_pid,
+                Document.claim_task_id,
+            ).where(Document.id == document_id, Document.status == DocumentStatus.CHECKING)
+        ).first()
+        if held is None or held.claim_token is None or holder is None:
+            return None
+        if not holder.replaces(held.claim_host, held.claim_pid, held.claim_task_id):
+            return None
+        # compare-and-set on the dead holder's token: of two takers, one wins
+        result = session.execute(
+            sa.update(Document).where(_owned(document_id, held.claim_token)).values(**values)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
     attempts = session.scalar(sa.select(Document.attempts).where(Document.id == document_id))
     return Claim(document_id, token, int(attempts or 0))
+
+
+def renew(session: Session, claim_: Claim, lease_seconds: int) -> bool:
+    """The heartbeat: extend the lease, only while the claim is still this holder's."""
+    now = utcnow()
+    result = session.execute(
+        sa.update(Document)
+        .where(_owned(claim_.document_id, claim_.token))
+        .values(lease_expires_at=now + timedelta(seconds=lease_seconds), heartbeat_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _owned(document_id: str, token: str) -> Any:
@@ -162,16 +193,27 @@ def give_up(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def stuck_documents(session: Session, older_than: datetime, limit: int = 500) -> list[str]:
-    """Documents the sweeper must re-send: waiting since before `older_than`, or checking with
-    an expired lease (a dead worker: its claim is dropped, the document is queued again).
+def stuck_documents(
+    session: Session,
+    older_than: datetime,
+    limit: int = 500,
+    *,
+    queued_before: datetime | None = None,
+) -> list[str]:
+    """Documents the sweeper must re-send: received since before `older_than`, queued since
+    before `queued_before` (default the same), or checking with an expired lease (a dead
+    worker: its claim is dropped, the document is queued again).
 
     Each is stamped as it is picked, so a document is re-sent at most once a lease, not on
     every sweep while it waits its turn behind a long queue.
     """
     now = utcnow()
     stuck = sa.or_(
-        sa.and_(Document.status.in_(list(WAITING)), Document.updated_at < older_than),
+        sa.and_(Document.status == DocumentStatus.RECEIVED, Document.updated_at < older_than),
+        sa.and_(
+            Document.status == DocumentStatus.QUEUED,
+            Document.updated_at < (queued_before or older_than),
+        ),
         sa.and_(Document.status == DocumentStatus.CHECKING, Document.lease_expires_at < now),
     )
     ids = list(

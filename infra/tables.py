@@ -134,6 +134,11 @@ class Document(Base):
     rechecks: Mapped[int] = mapped_column(default=0, server_default="0")  # automatic rounds
     claim_token: Mapped[str | None] = mapped_column(sa.String(36))
     lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    # who holds the claim, to take it over at once when that process is provably gone
+    claim_host: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    claim_pid: Mapped[int | None] = mapped_column(default=None)
+    claim_task_id: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
     ruleset_version: Mapped[str | None] = mapped_column(sa.String(64))
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -333,3 +338,12 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column()  # absolute: sign-in + session_max_hours
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
     end_reason: Mapped[str | None] = mapped_column(sa.String(32), default=None)
+
+
+class ServiceBeat(Base):
+    """When a background part last did its round (the sweeper), for readiness and metrics."""
+
+    __tablename__ = "service_beats"
+    name: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    at: Mapped[datetime] = mapped_column()
+    holder: Mapped[str | None] = mapped_column(sa.String(300), default=None)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
+from infra.liveness import sweeper_health
 from infra.statuses import WAITING, DocumentStatus
 from infra.tables import Document, WebhookDelivery, utcnow
 from intake.runtime import ApiRuntime
@@ -24,6 +25,7 @@ class AbsahCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         with self.rt.sessions() as session:
             yield from self._documents(session)
+            yield from self._sweeper(session)
             yield from self._durations(session)
             yield from self._webhooks(session)
         yield self._queue_depth()
@@ -59,6 +61,27 @@ class AbsahCollector(Collector):
             "absah_oldest_unverified_seconds",
             "Age of the oldest document without a final status",
             value=age,
+        )
+
+    def _sweeper(self, session: Any) -> Iterator[Metric]:
+        health = sweeper_health(
+            session, self.rt.settings.sweep_interval_seconds, self.rt.started_at
+        )
+        last = health.last_run_at.timestamp() if health.last_run_at else float("nan")
+        yield GaugeMetricFamily(
+            "absah_sweeper_last_run_timestamp_seconds",
+            "When the sweeper last finished a round (Unix time; NaN before the first)",
+            value=last,
+        )
+        yield GaugeMetricFamily(
+            "absah_sweeper_silent_seconds",
+            "Seconds since the sweeper last ran (since the API started, before the first run)",
+            value=health.silent_seconds,
+        )
+        yield GaugeMetricFamily(
+            "absah_oldest_checking_seconds",
+            "Age of the oldest claim on a document being checked",
+            value=health.oldest_checking_seconds,
         )
 
     def _durations(self, session: Any) -> Iterator[Metric]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -12,6 +13,7 @@ from infra.db import create_db_engine, create_session_factory
 from infra.queue import create_sender
 from infra.settings import Settings
 from infra.storage import ObjectStore, create_store
+from infra.tables import utcnow
 from rules.catalogs import CatalogSet, load_catalogs
 
 
@@ -23,6 +25,7 @@ class ApiRuntime:
     store: ObjectStore
     catalogs: CatalogSet
     sender: Any  # a Celery app that sends by task name
+    started_at: datetime = field(default_factory=utcnow)  # readiness before the first sweep
 
     @classmethod
     def build(cls, settings: Settings) -> ApiRuntime:

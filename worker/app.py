@@ -46,6 +46,8 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
     rt = runtime or WorkerRuntime(settings)
     app = Celery("absah", set_as_current=False)
     app.conf.update(celery_config(settings))
+    # one scheduler per deployment (a lock in the broker), its schedule in memory
+    app.conf.beat_scheduler = "worker.schedule:SingleScheduler"
     app.conf.beat_schedule = {
         # a sweep not started within its interval is dropped: busy workers never face a pile
         "sweep": {
@@ -55,34 +57,48 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
         },
     }
 
-    @app.task(name=VERIFY_DOCUMENT, bind=True)  # type: ignore[untyped-decorator]
+    # max_retries=None on the task: retries are bounded by attempts counted in the database
+    # (Celery's own default of 3 drops the message after a short outage; `retry(max_retries=
+    # None)` does not lift it)
+    @app.task(name=VERIFY_DOCUMENT, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
     def verify(self: Task, document_id: str) -> str:
         message = VerifyDocument(document_id=document_id)
         try:
-            return verify_document(rt, message.document_id).value
+            result = verify_document(
+                rt, message.document_id, task_id=self.request.id, retries=self.request.retries
+            )
+            return result.value
         except RetryLater as exc:
-            raise self.retry(countdown=exc.countdown, max_retries=None) from exc
+            raise self.retry(countdown=exc.countdown) from exc
 
     @app.task(  # type: ignore[untyped-decorator]
         name=OCR_DOCUMENT,
         bind=True,
+        max_retries=None,
         soft_time_limit=ocr_time_limit(settings) - 30,
         time_limit=ocr_time_limit(settings),
     )
     def ocr(self: Task, document_id: str) -> str:
         message = OcrDocument(document_id=document_id)
         try:
-            return verify_document(rt, message.document_id, ocr=True).value
+            result = verify_document(
+                rt,
+                message.document_id,
+                task_id=self.request.id,
+                retries=self.request.retries,
+                ocr=True,
+            )
+            return result.value
         except RetryLater as exc:
-            raise self.retry(countdown=exc.countdown, max_retries=None) from exc
+            raise self.retry(countdown=exc.countdown) from exc
 
-    @app.task(name=DELIVER_WEBHOOK, bind=True)  # type: ignore[untyped-decorator]
+    @app.task(name=DELIVER_WEBHOOK, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
     def deliver_webhook(self: Task, delivery_id: str) -> str:
         message = DeliverWebhook(delivery_id=delivery_id)
         try:
             return deliver(rt, message.delivery_id).value
         except RetryLater as exc:
-            raise self.retry(countdown=exc.countdown, max_retries=None) from exc
+            raise self.retry(countdown=exc.countdown) from exc
 
     @app.task(name=SWEEP)  # type: ignore[untyped-decorator]
     def sweep_task() -> int:

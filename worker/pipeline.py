@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
-from infra.queue import send_ocr
+from infra.holders import Holder
+from infra.queue import ocr_time_limit, send_ocr
 from infra.states import Claim
 from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
@@ -26,6 +27,7 @@ from rules.evaluation import DocumentVerdict
 from rules.periods import Period
 from worker.checking import check_path
 from worker.fetching import ObjectChanged, fetch_object
+from worker.heartbeat import Heartbeat
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
 from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
@@ -68,9 +70,27 @@ class Job:
     declared_mime: str | None
 
 
-def claim_document(rt: WorkerRuntime, document_id: str) -> Claim | None:
+# The database went away (stopped, restarting, connections cut): the message is kept and sent
+# again later; nothing is decided about the document while its source of truth is away.
+DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def claim_document(rt: WorkerRuntime, document_id: str, task_id: str | None) -> Claim | None:
     with transaction(rt.sessions) as session:
-        return states.claim(session, document_id, rt.settings.lease_seconds)
+        holder = Holder.here(task_id)
+        return states.claim(session, document_id, rt.settings.lease_seconds, holder)
+
+
+def heartbeat(rt: WorkerRuntime, claim: Claim, ocr: bool) -> Heartbeat:
+    """Keeps the lease alive while the check runs, at most as long as its task may run."""
+    s = rt.settings
+    return Heartbeat(
+        rt.sessions,
+        claim,
+        lease_seconds=s.lease_seconds,
+        interval=s.heartbeat_interval(),
+        max_seconds=ocr_time_limit(s) if ocr else s.task_time_limit,
+    )
 
 
 def load_job(rt: WorkerRuntime, document_id: str) -> Job:
@@ -224,15 +244,38 @@ def give_up(
     return Result.GAVE_UP
 
 
-def verify_document(rt: WorkerRuntime, document_id: str, *, ocr: bool = False) -> Result:
+def verify_document(
+    rt: WorkerRuntime,
+    document_id: str,
+    *,
+    task_id: str | None = None,
+    retries: int = 0,
+    ocr: bool = False,
+) -> Result:
     """Check one document to a final status; idempotent, safe to run twice.
 
     The verify task (`ocr=False`) hands a PDF with pages without text over to the OCR task,
     which runs the same steps with OCR (`ocr=True`).
     """
-    claim = claim_document(rt, document_id)
+    try:
+        return check_document(rt, document_id, task_id, ocr)
+    except DATABASE_DOWN as exc:
+        detail = f"database unavailable: {type(exc).__name__}"
+        log.warning("document %s waits for the database (%s)", document_id, exc)
+        raise RetryLater(backoff(rt, retries + 1), detail) from exc
+
+
+def check_document(rt: WorkerRuntime, document_id: str, task_id: str | None, ocr: bool) -> Result:
+    claim = claim_document(rt, document_id, task_id)
     if claim is None:
         return Result.SKIPPED
+    with heartbeat(rt, claim, ocr):
+        return check_claimed(rt, claim, ocr)
+
+
+def check_claimed(rt: WorkerRuntime, claim: Claim, ocr: bool) -> Result:
+    """The claimed document through the pipeline, its lease kept alive by the caller."""
+    document_id = claim.document_id
     if claim.attempts > rt.settings.max_attempts:
         # no attempt finished (each worker died or lost its lease): this claim is not one more
         max_attempts = rt.settings.max_attempts
@@ -253,6 +296,8 @@ def verify_document(rt: WorkerRuntime, document_id: str, *, ocr: bool = False) -
             return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
         except ObjectChanged as exc:  # replaced after intake: never a verdict on other bytes
             return give_up(rt, job, "object-changed", str(exc))
+        except DATABASE_DOWN:
+            raise
         except Exception as exc:  # storage down or a bug: never a "failed" verdict
             transient = isinstance(exc, StorageUnavailable)
             detail = f"{type(exc).__name__}: {exc}"

@@ -4,16 +4,21 @@ re-check documents the system gave up on once what stopped it (storage) answers 
 from __future__ import annotations
 
 import logging
+import os
 from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.holders import holder_gone, this_host
+from infra.liveness import SWEEPER, record_beat
 from infra.queue import send_verify
-from infra.states import due_rechecks, stuck_documents
+from infra.states import Claim, due_rechecks, stuck_documents
+from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
@@ -24,15 +29,20 @@ log = logging.getLogger(__name__)
 
 
 def sweep(rt: WorkerRuntime, sender: Any) -> int:
-    """Re-enqueue documents waiting longer than the lease, or checking past an expired lease.
+    """Re-enqueue documents received (never sent) longer than a lease ago, queued longer than
+    `requeue_after_seconds` ago (a message the broker may have lost), or checking past an
+    expired lease (a holder that stopped its heartbeat); then stamp the sweep as done.
 
     A re-sent message for a document already being checked is harmless: the claim is a
     compare-and-set, so the second delivery finds nothing to claim. The same holds for
     pending webhook deliveries that were due more than a lease ago (a lost or failed send).
     """
-    older_than = utcnow() - timedelta(seconds=rt.settings.lease_seconds)
+    now = utcnow()
+    older_than = now - timedelta(seconds=rt.settings.lease_seconds)
+    queued_before = now - timedelta(seconds=rt.settings.requeue_after_seconds)
     with transaction(rt.sessions) as session:
-        ids = stuck_documents(session, older_than)
+        ids = abandoned_here(session)
+        ids += stuck_documents(session, older_than, queued_before=queued_before)
     for document_id in ids:
         send_verify(sender, document_id)
     if ids:
@@ -42,9 +52,32 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
     if deliveries:
         log.info("sweeper re-sent %d webhook deliveries", send_deliveries(sender, deliveries))
     rechecked = len(recheck_due(rt, sender))
-    return (
-        len(ids) + len(deliveries) + rechecked + expire_uploads(rt) + expire_idempotency_records(rt)
-    )
+    done = len(ids) + len(deliveries) + rechecked + expire_uploads(rt)
+    done += expire_idempotency_records(rt)
+    with transaction(rt.sessions) as session:  # what /readyz and /metrics read
+        record_beat(session, SWEEPER, f"{this_host()} pid {os.getpid()}")
+    return done
+
+
+def abandoned_here(session: Session) -> list[str]:
+    """Claims held on this host by a process that is gone (a whole worker killed, its
+    messages not redelivered before the visibility timeout): queued again at once instead of
+    when their lease runs out. Each is a compare-and-set on the dead holder's token."""
+    held = session.execute(
+        sa.select(Document.id, Document.claim_token, Document.claim_pid).where(
+            Document.status == DocumentStatus.CHECKING, Document.claim_host == this_host()
+        )
+    ).all()
+    freed = [
+        doc_id
+        for doc_id, token, pid in held
+        if token is not None
+        and holder_gone(this_host(), pid)
+        and states.release(session, Claim(doc_id, token, 0), "its worker process is gone")
+    ]
+    if freed:
+        log.info("sweeper freed %d document(s) whose worker process is gone", len(freed))
+    return freed
 
 
 def recheck_due(rt: WorkerRuntime, sender: Any) -> list[str]:

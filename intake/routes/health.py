@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from infra.liveness import sweeper_health
 from infra.storage import StorageUnavailable
 from intake.deps import Runtime
 
@@ -20,7 +23,8 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(rt: Runtime) -> JSONResponse:
-    """Database, storage and broker reachable: 200 when all are, 503 naming what is not."""
+    """Database, storage and broker reachable, the sweeper running (silent at most three
+    intervals): 200 when all hold, 503 naming what does not."""
     checks: dict[str, str] = {}
     try:
         with rt.engine.connect() as conn:
@@ -39,8 +43,17 @@ def readyz(rt: Runtime) -> JSONResponse:
         checks["broker"] = "ok"
     except Exception as exc:
         checks["broker"] = f"unavailable: {type(exc).__name__}"
+    sweeper: dict[str, Any] = {}
+    if checks["database"] == "ok":
+        try:
+            with rt.sessions() as session:
+                health = sweeper_health(session, rt.settings.sweep_interval_seconds, rt.started_at)
+            sweeper = health.describe()
+            checks["sweeper"] = "ok" if health.ok else f"silent: {sweeper['message_en']}"
+        except Exception as exc:
+            checks["sweeper"] = f"unknown: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse(
-        {"status": "ready" if ready else "not_ready", "checks": checks},
+        {"status": "ready" if ready else "not_ready", "checks": checks, "sweeper": sweeper},
         status_code=200 if ready else 503,
     )

@@ -45,7 +45,7 @@ Factory = Callable[[Settings], sessionmaker[Session]]
 PHOTO_ITEMS = ["P2H-01-PARKIR", "P2H-01-RAMP", "P2H-02-LOKET", "P2H-02-TOILET", "P2H-02-LAKTASI"]
 # unable_to_check is acceptable only with a reason that says why the system could not check
 EXPLAINED = {"attempts-exhausted", "object-missing"}
-FAST = {"lease_seconds": 5, "sweep_interval_seconds": 1}
+FAST = {"lease_seconds": 5, "requeue_after_seconds": 5, "sweep_interval_seconds": 1}
 
 
 # ---------------------------------------------------------------- processes and servers

@@ -1,7 +1,7 @@
 """idempotency_records.token and an index on created_at: reservations with a lease, expiry
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01 20:15:00.000000
 
 Numbered 0004 because another branch may add 0003; when both are merged, re-chain this one
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
