@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.naming import NamingConvention
+from rules.similar import PhotoMatch
 
 
 class CheckContext(BaseModel):
@@ -27,3 +28,5 @@ class CheckContext(BaseModel):
     naming: NamingConvention  # of the catalog set in force: which programmes and periods exist
     # sha256 -> criteria of the submission's other live documents with those bytes
     sibling_hashes: dict[str, list[str]] = Field(default_factory=dict)
+    # other live documents of the region whose photo looks like this one (worker: infra/photos.py)
+    photo_matches: tuple[PhotoMatch, ...] = ()

@@ -24,6 +24,7 @@ from rules.periods import Period
 from worker.checking import check_path
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
+from worker.similar import region_search
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,13 @@ def check_file(
         # the kind intake bound (form field or name); a kind the worker found is found again
         declared_kind=job.declared_kind if job.kind_source else None,
         limits=rt.limits,
+        similar=region_search(
+            rt,
+            document_id=job.document_id,
+            submission_id=job.submission_id,
+            criterion_id=job.criterion_id,
+            sha256=job.sha256,
+        ),
     )
 
 

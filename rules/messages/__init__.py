@@ -8,13 +8,15 @@ from rules.messages.documents import DOCUMENTS
 from rules.messages.files import FILES
 from rules.messages.photos import PHOTOS
 from rules.messages.render import fill
+from rules.messages.tables import TABLES
 
 # The families are disjoint (a test says so), so merging them loses no template.
-MESSAGES: dict[str, tuple[str, str]] = {**FILES, **DOCUMENTS, **PHOTOS}
+MESSAGES: dict[str, tuple[str, str]] = {**FILES, **DOCUMENTS, **PHOTOS, **TABLES}
 FAMILIES: dict[str, dict[str, tuple[str, str]]] = {
     "files": FILES,
     "documents": DOCUMENTS,
     "photos": PHOTOS,
+    "tables": TABLES,
 }
 
 
