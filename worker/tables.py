@@ -95,6 +95,8 @@ def _sheet(name: str, rows: Any, limits: TableLimits) -> SheetFacts:
     truncated = False
     for number, row in enumerate(rows, start=1):
         cells = [_cell(v, limits) for v in row]
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()  # openpyxl pads a row to max_col
         if not any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
             continue
         total += 1

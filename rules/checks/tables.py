@@ -95,10 +95,13 @@ _EXPECTED_EN = {
 }
 
 
-def _where(facts_format: str, sheet: str, row: int, column: str) -> tuple[str, str]:
-    """Where a cell is, in Bahasa Indonesia and English; a CSV has no sheet to name."""
+def _where(fmt: str, problem: dict[str, Any]) -> tuple[str, str]:
+    """Where a cell is, in Bahasa Indonesia and English; a CSV has no sheet or letters to name."""
+    sheet, row, column = problem["sheet"], problem["row"], problem["column"]
+    if fmt == "xlsx":
+        column = f"{column} ({problem['letter']})"
     at_id, at_en = f"baris {row}, kolom {column}", f"row {row}, column {column}"
-    if facts_format == "xlsx":
+    if fmt == "xlsx":
         return f"lembar {sheet}, {at_id}", f"sheet {sheet}, {at_en}"
     return at_id, at_en
 
@@ -134,13 +137,13 @@ def _problems(header: _Header, fmt: str, nihil: list[str]) -> tuple[list[dict[st
             value = row[col] if col < len(row) else None
             code = _cell_problem(value, fields[name], nihil)
             if code is not None:
-                column = f"{labels[col]} ({_column_letter(col)})" if fmt == "xlsx" else labels[col]
                 problems.append(
                     {
                         "code": code,
                         "sheet": sheet.name,
                         "row": number,
-                        "column": str(column),
+                        "column": str(labels[col]).strip(),
+                        "letter": _column_letter(col),
                         "value": None if value is None else str(value)[:60],
                         "type": fields[name].type,
                     }
@@ -188,7 +191,7 @@ def table_schema(facts: FileFacts, ctx: CheckContext, params: TableSchemaParams)
         )
     code = min((p["code"] for p in problems), key=_ORDER.index)
     first = next(p for p in problems if p["code"] == code)
-    where, where_en = _where(table.format, first["sheet"], first["row"], first["column"])
+    where, where_en = _where(table.format, first)
     return result(
         Outcome.FAIL,
         code,
