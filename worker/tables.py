@@ -129,12 +129,14 @@ def _read_xlsx(path: Path, limits: TableLimits) -> TableFacts:
         expanded = sum(info.file_size for info in archive.infolist())
     if expanded > limits.max_xlsx_expanded_bytes:
         raise ValueError(f"isi buku kerja terlalu besar ({expanded // (1024 * 1024)} MB)")
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheets = [
-            _sheet(ws.title, ws.iter_rows(max_col=limits.max_cols, values_only=True), limits)
-            for ws in book.worksheets[: limits.max_sheets]
-        ]
-    finally:
-        book.close()
+    # a handle, not the path: openpyxl refuses a path without .xlsx (the worker's is "object")
+    with path.open("rb") as handle:
+        book = load_workbook(handle, read_only=True, data_only=True)
+        try:
+            sheets = [
+                _sheet(ws.title, ws.iter_rows(max_col=limits.max_cols, values_only=True), limits)
+                for ws in book.worksheets[: limits.max_sheets]
+            ]
+        finally:
+            book.close()
     return TableFacts(format="xlsx", sheets=sheets)
