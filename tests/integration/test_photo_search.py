@@ -8,7 +8,9 @@ import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, cast
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -105,10 +107,11 @@ def _corpus(settings: Settings, n: int, planted: list[int]) -> tuple[int, str]:
     rng = random.Random(13)
     now = datetime.now(UTC).replace(tzinfo=None)
     raw = engine.raw_connection()
+    pg = cast(psycopg.Connection[Any], raw.driver_connection)
     try:
         with (
-            raw.cursor() as cur,
-            cur.copy(  # type: ignore[attr-defined]
+            pg.cursor() as cur,
+            cur.copy(
                 "COPY documents (id, submission_id, criterion_id, original_name, storage_key, size,"
                 " sha256, status, attempts, rechecks, created_at, updated_at, phash) FROM STDIN"
             ) as copy,
@@ -120,7 +123,7 @@ def _corpus(settings: Settings, n: int, planted: list[int]) -> tuple[int, str]:
                      f"k/{i}", 1000, hashlib.sha256(str(i).encode()).hexdigest(), "passed",
                      1, 0, now, now, phash)
                 )  # fmt: skip
-        raw.commit()
+        pg.commit()
     finally:
         raw.close()
     with engine.begin() as conn:

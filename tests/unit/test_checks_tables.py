@@ -206,3 +206,31 @@ def test_the_template_converts_to_a_frictionless_table_schema() -> None:
         "constraints": {"required": True},
     }
     assert schema["fields"][4]["constraints"]["enum"] == ["Pelatihan", "Bantuan Modal"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "errors"),
+    [
+        pytest.param(["Lahat", "12"], [], id="clean"),
+        pytest.param(["Lahat", "nihil"], [("type-error", 2, "Jumlah")], id="nihil"),
+    ],
+)
+def test_frictionless_reads_the_catalog_schema_the_same_way(
+    cells: list[str], errors: list[tuple[str, int, str]]
+) -> None:
+    from frictionless import Resource, Schema
+
+    from rules.checks.tables import TableSchemaParams
+
+    fields = [{"name": "Kecamatan"}, {"name": "Jumlah", "type": "integer"}]
+    template = TableSchemaParams.model_validate(
+        {"templates": [{"template": "uji", "title": "Uji", "fields": fields}]}
+    ).templates[0]
+    data = ("Kecamatan,Jumlah\n" + ",".join(cells) + "\n").encode()
+    schema = Schema.from_descriptor(template.to_table_schema())
+    report = Resource(data=data, format="csv", schema=schema).validate()
+    found = [
+        (e.type, getattr(e, "row_number", None), getattr(e, "field_name", None))
+        for e in report.tasks[0].errors
+    ]
+    assert found == errors
