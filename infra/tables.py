@@ -145,6 +145,8 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     checked_at: Mapped[datetime | None] = mapped_column(default=None)
     check_ms: Mapped[int | None] = mapped_column(default=None)  # the last check's duration
+    # a photo's 64-bit perceptual hash (signed), for the near-duplicate search (infra/photos.py)
+    phash: Mapped[int | None] = mapped_column(sa.BigInteger, default=None, index=True)
 
     submission: Mapped[Submission] = relationship(back_populates="documents")
     findings: Mapped[list[FindingRow]] = relationship(

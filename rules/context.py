@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.naming import NamingConvention
+from rules.similar import PhotoMatch
 
 
 class CheckContext(BaseModel):
@@ -31,3 +32,5 @@ class CheckContext(BaseModel):
     # ("WALI KOTA PALEMBANG", aliases); and unit code -> its name, for messages
     issuers: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     unit_names: dict[str, str] = Field(default_factory=dict)
+    # other live documents of the region whose photo looks like this one (worker: infra/photos.py)
+    photo_matches: tuple[PhotoMatch, ...] = ()

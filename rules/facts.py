@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.tabular import TableFacts
+
 # The reason codes extraction may record; checks pass them on, so they are declared by them too.
 PdfError = Literal["pdf-broken", "pdf-encrypted", "pdf-too-many-pages"]
 ImageError = Literal["image-broken", "image-too-many-pixels"]
@@ -89,6 +91,8 @@ class ImageFacts(BaseModel):
     exif_datetime_raw: str | None = None
     # a PDF or ZIP riding after the JPEG's end (EOI): a JPEG/PDF or JPEG/ZIP polyglot
     appended_file: str | None = None  # "PDF" or "ZIP"
+    orientation: int | None = None  # EXIF Orientation; width and height are after applying it
+    phash: int | None = None  # 64-bit perceptual hash (imagehash pHash), as a signed integer
 
 
 class FileFacts(BaseModel):
@@ -103,6 +107,7 @@ class FileFacts(BaseModel):
     declared_mime: str | None = None
     pdf: PdfFacts | None = None
     image: ImageFacts | None = None
+    table: TableFacts | None = None  # CSV and XLSX data tables
 
     @property
     def extension(self) -> str:

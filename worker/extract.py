@@ -17,7 +17,9 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from rules.facts import FileFacts, ImageFacts, PdfFacts
 from worker.pdftext import pages_text, textless_pages
+from worker.photos import photo_print
 from worker.signatures import has_signature_fields, read_signatures
+from worker.tables import is_table, read_table
 
 _log = logging.getLogger(__name__)
 
@@ -55,12 +57,14 @@ def extract_facts(
 ) -> FileFacts:
     """Everything the checks may know about the file at `path`; bad content never raises."""
     mime = sniff_mime(path)
-    pdf = image = None
+    pdf = image = table = None
     with path.open("rb") as stream:  # an OSError here is the storage's problem: let it rise
         if mime == "application/pdf":
             pdf = _pdf_facts(stream, limits, path)
         elif mime.startswith("image/"):
             image = _image_facts(stream, limits)
+    if is_table(mime, name):
+        table = read_table(path, mime, name)
     return FileFacts(
         name=name,
         size=size,
@@ -69,6 +73,7 @@ def extract_facts(
         declared_mime=declared_mime,
         pdf=pdf,
         image=image,
+        table=table,
     )
 
 
@@ -221,14 +226,17 @@ def _decode_image(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
         img.verify()  # checksums and structure; leaves this image object unusable
     stream.seek(0)
     with Image.open(stream) as img:
-        img.load()  # decodes every pixel: catches data cut short that verify() lets through
         present, parsed, raw = _exif_datetime(img)
+        # decodes every byte (reduced in size): catches data cut short that verify() lets through
+        printed = photo_print(img)
     return ImageFacts(
         decoded=True,
         appended_file=_appended_to_jpeg(stream) if kind == "JPEG" else None,
         format=kind,
-        width=width,
-        height=height,
+        width=printed.width,
+        height=printed.height,
+        orientation=printed.orientation,
+        phash=printed.phash,
         exif_present=present,
         exif_datetime=parsed,
         exif_datetime_raw=raw,

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import mimetypes
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,8 +18,10 @@ from rules.catalogs import CatalogSet
 from rules.completeness import CriterionVerdict, DocState, evaluate_submission
 from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
+from rules.facts import FileFacts
 from rules.naming import NamingConvention
 from rules.periods import Period
+from rules.similar import MAX_SEARCH_DISTANCE, PhotoMatch, hamming
 from worker.checking import check_path
 from worker.extract import ExtractLimits
 from worker.ocr import OcrOptions
@@ -41,6 +43,7 @@ class OfflineDocument:
     size: int
     sha256: str
     mime: str | None = None
+    phash: int | None = None  # a photo's, once checked: the later look-alikes point to it
     verdict: DocumentVerdict | None = None
     problem: str | None = None  # why it could not be bound to a criterion
 
@@ -120,6 +123,40 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _folder_search(
+    report: OfflineReport, docs: list[OfflineDocument], doc: OfflineDocument
+) -> Callable[[FileFacts], list[PhotoMatch]]:
+    """Near-duplicates among the photos of the folder checked before this one (the worker
+    likewise flags the later of two look-alikes), under another criterion."""
+
+    def search(facts: FileFacts) -> list[PhotoMatch]:
+        doc.phash = facts.image.phash if facts.image else None
+        if doc.phash is None:
+            return []
+        found = []
+        for other in docs:
+            if other is doc or other.phash is None or other.criterion_id == doc.criterion_id:
+                continue
+            distance = hamming(other.phash, doc.phash)
+            if distance <= MAX_SEARCH_DISTANCE and other.criterion_id is not None:
+                found.append(
+                    PhotoMatch(
+                        document_id=other.name,
+                        unit_code=report.unit,
+                        programme=report.programme,
+                        period=report.period,
+                        criterion_id=other.criterion_id,
+                        original_name=other.name,
+                        distance=distance,
+                        same_bytes=other.sha256 == doc.sha256,
+                        same_submission=True,
+                    )
+                )
+        return sorted(found, key=lambda m: m.distance)
+
+    return search
+
+
 def _check_all(
     report: OfflineReport,
     files: list[LocalFile],
@@ -168,6 +205,7 @@ def _check_all(
             declared_kind=None,
             limits=limits,
             scan=read_scans(ocr),  # OCR in this process: no queue offline
+            similar=_folder_search(report, docs, doc),
         )
     report.documents = docs
     report.criteria = evaluate_submission(

@@ -31,6 +31,7 @@ from worker.heartbeat import Heartbeat
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
 from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
+from worker.similar import region_search
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,13 @@ def check_file(
         declared_kind=job.declared_kind if job.kind_source else None,
         limits=rt.limits,
         scan=scan,
+        similar=region_search(
+            rt,
+            document_id=job.document_id,
+            submission_id=job.submission_id,
+            criterion_id=job.criterion_id,
+            sha256=job.sha256,
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from intake.views import DocumentOut, FindingOut
 from intake.web.queue import SUBMISSION, submission_page
 from intake.web.render import page, redirect
 from intake.web.session import Viewer, check_csrf, flash
+from intake.web.twins import Twin, twins_of
 from intake.workspace.claims import claim_out, live_claim
 from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
 from intake.workspace.decisions import DecisionIn, overrides, record_decision
@@ -63,6 +64,7 @@ class DocumentCard:
     problems: list[FindingOut]  # fail, needs review, warn: shown
     passed: list[FindingOut]  # pass, skip: folded away
     previewable: bool
+    twins: list[Twin] = field(default_factory=list)  # look-alike photos of other documents
 
 
 @dataclass
@@ -85,6 +87,7 @@ def document_card(catalog: Catalog, doc: DocumentOut) -> DocumentCard:
         problems=[f for f in ranked if f.outcome in {"fail", "warn"} or f.needs_review],
         passed=[f for f in ranked if f.outcome in {"pass", "skip"} and not f.needs_review],
         previewable=previewable(doc.detected_mime) and doc.status != "superseded",
+        twins=twins_of(doc),
     )
 
 

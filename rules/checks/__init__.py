@@ -15,8 +15,10 @@ from rules.checks.keywords import KEYWORDS
 from rules.checks.letter import LETTER_STRUCTURE, SIGNATURE_BLOCK
 from rules.checks.naming import FILE_NAME
 from rules.checks.pdf import PDF_OPENS, PDF_RISKY_CONTENT, PDF_TEXT_LAYER
+from rules.checks.photos import PHOTO_NEAR_DUPLICATE
 from rules.checks.regulation import REGULATION_STRUCTURE
 from rules.checks.size import FILE_SIZE
+from rules.checks.tables import TABLE_SCHEMA
 
 CHECKS: dict[str, CheckSpec[Any]] = {
     spec.id: spec
@@ -40,5 +42,7 @@ CHECKS: dict[str, CheckSpec[Any]] = {
         IMAGE_RESOLUTION,
         EXIF_DATE,
         DUPLICATE_IN_SUBMISSION,
+        PHOTO_NEAR_DUPLICATE,
+        TABLE_SCHEMA,
     )
 }

@@ -31,8 +31,8 @@ def image_decodes(facts: FileFacts, ctx: CheckContext, _: NoParams) -> CheckResu
 
 
 class ResolutionParams(Params):
-    min_side: int = Field(default=400, ge=1)
-    warn_below: int = Field(default=800, ge=1)
+    min_side: int = Field(default=400, ge=1)  # below: failed (the reject threshold)
+    warn_below: int = Field(default=800, ge=1)  # below: needs_review (the warn threshold)
 
     @model_validator(mode="after")
     def _ordered(self) -> ResolutionParams:
@@ -54,9 +54,11 @@ def image_resolution(facts: FileFacts, ctx: CheckContext, params: ResolutionPara
             min_side=params.min_side,
         )
     if short < params.warn_below:
+        # a person must look whether the facility can be made out at this size
         return result(
             Outcome.WARN,
             "image-resolution-low",
+            needs_review=True,
             short_side=short,
             warn_below=params.warn_below,
         )
@@ -126,7 +128,8 @@ IMAGE_RESOLUTION = CheckSpec(
     ),
     params=ResolutionParams,
     check=image_resolution,
-    summary="the shorter side reaches the minimum; warn below the advised size",
+    summary="the shorter side (after EXIF orientation) under the minimum fails; under the advised "
+    "size a person looks",
 )
 EXIF_DATE = CheckSpec(
     id="exif-date",

@@ -9,14 +9,16 @@ from rules.messages.files import FILES
 from rules.messages.photos import PHOTOS
 from rules.messages.render import fill
 from rules.messages.scans import SCANS
+from rules.messages.tables import TABLES
 
 # The families are disjoint (a test says so), so merging them loses no template.
-MESSAGES: dict[str, tuple[str, str]] = {**FILES, **DOCUMENTS, **PHOTOS, **SCANS}
+MESSAGES: dict[str, tuple[str, str]] = {**FILES, **DOCUMENTS, **PHOTOS, **SCANS, **TABLES}
 FAMILIES: dict[str, dict[str, tuple[str, str]]] = {
     "files": FILES,
     "documents": DOCUMENTS,
     "photos": PHOTOS,
     "scans": SCANS,
+    "tables": TABLES,
 }
 
 

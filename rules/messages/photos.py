@@ -29,8 +29,10 @@ PHOTOS: dict[str, tuple[str, str]] = {
         "The photo's resolution is sufficient (shorter side {short_side} px).",
     ),
     "image-resolution-low": (
-        "Resolusi foto rendah (sisi terpendek {short_side} px, disarankan ≥ {warn_below} px).",
-        "The photo's resolution is low (shorter side {short_side} px, {warn_below} px advised).",
+        "Resolusi foto rendah (sisi terpendek {short_side} px, disarankan minimal {warn_below} "
+        "px). Verifikator akan memeriksa apakah fasilitas terlihat jelas.",
+        "The photo's resolution is low (shorter side {short_side} px, {warn_below} px advised). "
+        "A verifier will look whether the facility can be seen.",
     ),
     "image-resolution-too-low": (
         "Resolusi foto terlalu rendah (sisi terpendek {short_side} px, minimal {min_side} px). "
@@ -54,5 +56,23 @@ PHOTOS: dict[str, tuple[str, str]] = {
     "duplicate-in-submission": (
         "Berkas yang sama persis sudah diunggah untuk {other_criteria} pada pengajuan ini.",
         "The exact same file was already uploaded for {other_criteria} in this submission.",
+    ),
+    "photo-unique": (
+        "Foto ini tidak mirip foto lain yang sudah diunggah.",
+        "This photo does not look like any other photo already uploaded.",
+    ),
+    "photo-near-duplicate": (
+        "Foto ini sangat mirip dengan foto dari {other_unit} untuk {other_criterion} "
+        "periode {other_period} (diunggah {other_date}). Verifikator akan memeriksa apakah "
+        "foto yang sama dipakai ulang.",
+        "This photo looks like a photo from {other_unit} for {other_criterion}, period "
+        "{other_period} (uploaded {other_date}). A verifier will check whether the same photo "
+        "was re-used.",
+    ),
+    "photo-exact-duplicate": (
+        "Berkas foto yang sama persis sudah diunggah oleh {other_unit} untuk {other_criterion} "
+        "periode {other_period} (diunggah {other_date}). Verifikator akan memeriksanya.",
+        "The very same photo file was uploaded by {other_unit} for {other_criterion}, period "
+        "{other_period} (uploaded {other_date}). A verifier will look at it.",
     ),
 }

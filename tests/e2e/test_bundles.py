@@ -44,8 +44,9 @@ def evidence_zip(unit: str) -> bytes:
     entries = {f"{unit}_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf": decree_pdf()}
     for i in range(44):
         item = PHOTO_ITEMS[i % len(PHOTO_ITEMS)]
+        # at least 800 px on the shorter side: a smaller photo goes to a person (needs_review)
         entries[f"bukti/{item}/foto-{i:02d}.jpg"] = photo_jpeg(
-            640 + i, 480, seed=100 + i, exif_datetime=None
+            1066 + i, 800, seed=100 + i, exif_datetime=None
         )
     entries["bukti/P2H-02-LAKTASI/bukan-foto.jpg"] = b"%PDF-1.4 not really a photo"
     entries["tanpa-kriteria.pdf"] = decree_pdf()

@@ -186,10 +186,10 @@ def zip_of(entries: dict[str, bytes]) -> bytes:
 
 
 def photos(count: int, seed: int) -> dict[str, bytes]:
-    """Small, distinct photos spread over photo criteria, named by criterion folder."""
+    """Distinct photos (800 px: a smaller one goes to a person) over photo criteria, by folder."""
     return {
         f"{PHOTO_ITEMS[i % len(PHOTO_ITEMS)]}/foto-{seed}-{i:03d}.jpg": photo_jpeg(
-            640 + i % 64, 480, seed=seed * 1000 + i, exif_datetime=None, quality=60
+            1066 + i % 64, 800, seed=seed * 1000 + i, exif_datetime=None, quality=60
         )
         for i in range(count)
     }

@@ -427,3 +427,51 @@ def jpeg_with_huge_exif() -> bytes:
 def jpeg_with_long_exif_date(length: int = 30_000) -> bytes:
     """A photo whose DateTimeOriginal is a valid date followed by `length` more digits."""
     return photo_jpeg(seed=43, exif_datetime="2025:03:10 09:30:00" + "9" * length)
+
+
+def reworked_photo(
+    original: bytes, *, scale: float = 0.5, brighten: float = 1.2, quality: int = 60
+) -> bytes:
+    """The same photo as someone re-sends it: resized, brightened and recompressed."""
+    from PIL import ImageEnhance
+
+    img = Image.open(io.BytesIO(original)).convert("RGB")
+    size = (int(img.width * scale), int(img.height * scale))
+    img = ImageEnhance.Brightness(img.resize(size, Image.Resampling.LANCZOS)).enhance(brighten)
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def rotated_photo(width: int = 1600, height: int = 1200, *, seed: int = 0) -> bytes:
+    """A JPEG stored lying on its side with EXIF Orientation 6 (turn 90° clockwise to view)."""
+    img = _picture(width, height, seed).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=85, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def table_csv(rows: list[list[str]], *, delimiter: str = ";", encoding: str = "utf-8") -> bytes:
+    """A CSV data table as Excel writes it (";" in Indonesian settings)."""
+    text = "\r\n".join(delimiter.join(cell for cell in row) for row in rows) + "\r\n"
+    return text.encode(encoding)
+
+
+def table_xlsx(rows: list[list[object]], *, sheet: str = "Data", title: str | None = None) -> bytes:
+    """An XLSX workbook with `rows` on one sheet, under an optional title row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    if title:
+        ws.append([title])
+        ws.append([])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

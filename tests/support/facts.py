@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from rules.catalogs import load_catalogs
 from rules.checks import CHECKS
@@ -12,10 +12,13 @@ from rules.context import CheckContext
 from rules.facts import FileFacts, ImageFacts, PdfFacts
 from rules.findings import Finding
 from rules.naming import NameProblem, NamingConvention, ParsedName
+from rules.similar import PhotoMatch
+from rules.tabular import Cell, SheetFacts, TableFacts
 
 MB = 1024 * 1024
 SHA_A = "a" * 64
 SHA_B = "b" * 64
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The text pypdf extracts from tests.support.factories.decree_pdf(): an SK Tim P2HAM of a Lapas,
 # the decree on page 1 and the LAMPIRAN with the member table on page 2.
@@ -131,8 +134,49 @@ def facts(
     sha256: str = SHA_A,
     pdf: PdfFacts | None = None,
     image: ImageFacts | None = None,
+    table: TableFacts | None = None,
 ) -> FileFacts:
-    return FileFacts(name=name, size=size, sha256=sha256, mime=mime, pdf=pdf, image=image)
+    return FileFacts(
+        name=name, size=size, sha256=sha256, mime=mime, pdf=pdf, image=image, table=table
+    )
+
+
+def table_file(
+    *rows: list[Cell], fmt: Literal["csv", "xlsx"] = "csv", sheet: str = "Data"
+) -> FileFacts:
+    """A data table whose sheet holds `rows` from row 1 (blank rows keep their number)."""
+    kept = [(n, r) for n, r in enumerate(rows, start=1) if any(c not in (None, "") for c in r)]
+    name = "1604_AKSIHAM_2025-B04_A1_DATA_01." + fmt
+    table = TableFacts(
+        format=fmt,
+        sheets=[
+            SheetFacts(
+                name=name if fmt == "csv" else sheet,
+                rows=[list(r) for _, r in kept],
+                row_numbers=[n for n, _ in kept],
+                total_rows=len(kept),
+            )
+        ],
+    )
+    mime = "text/csv" if fmt == "csv" else XLSX
+    return facts(name, mime=mime, size=2_000, table=table)
+
+
+def match(**overrides: Any) -> PhotoMatch:
+    """Another unit's photo that looks like the one checked."""
+    fields: dict[str, Any] = {
+        "document_id": "doc-other",
+        "unit_code": "1671",
+        "unit_name": "Kota Palembang",
+        "programme": "P2HAM",
+        "period": "2024",
+        "criterion_id": "P2H-02-LAKTASI",
+        "uploaded_at": "2024-05-02",
+        "original_name": "laktasi.jpg",
+        "distance": 3,
+    }
+    fields.update(overrides)
+    return PhotoMatch(**fields)
 
 
 def sk_file(*pages: str, name: str = "LPPPLG_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf") -> FileFacts:

@@ -56,6 +56,8 @@ def upload_evidence(client: httpx.Client, unit: str) -> dict[str, str]:
     """The issue's scenario: a valid SK Tim, two lactation-room photos, a JPEG named .pdf."""
     base = f"/v1/submissions/P2HAM/2025/{unit}/documents"
     ids: dict[str, str] = {}
+    # photos of this unit's own: the same photo from two units of a region is a re-used photo
+    seed = int(hashlib.sha256(unit.encode()).hexdigest()[:8], 16)
     answer = client.post(
         base,
         files={
@@ -68,8 +70,8 @@ def upload_evidence(client: httpx.Client, unit: str) -> dict[str, str]:
         base,
         data={"criterion": "P2H-02-LAKTASI"},
         files=[
-            ("files", ("laktasi-1.jpg", photo_jpeg(seed=1), "image/jpeg")),
-            ("files", ("laktasi-2.jpg", photo_jpeg(seed=2), "image/jpeg")),
+            ("files", ("laktasi-1.jpg", photo_jpeg(seed=seed), "image/jpeg")),
+            ("files", ("laktasi-2.jpg", photo_jpeg(seed=seed + 1), "image/jpeg")),
         ],
     )
     assert answer.status_code == 202, answer.text

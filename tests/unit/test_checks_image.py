@@ -151,7 +151,8 @@ def test_the_shorter_side_decides_the_resolution(
     assert (finding.outcome, finding.reason_code) == (outcome, reason)
     assert finding.details is not None
     assert finding.details["short_side"] == min(width, height)
-    assert not finding.needs_review
+    # under the warn threshold a person must look whether the facility is visible
+    assert finding.needs_review is (reason == "image-resolution-low")
 
 
 def test_resolution_parameters_must_be_ordered() -> None:

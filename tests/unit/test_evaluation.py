@@ -340,9 +340,9 @@ WRONG_TOPIC = sk_file(SK_MAKLUMAT)
         pytest.param(
             photo_file(width=640, height=480),
             "P2H-02-LAKTASI",
-            Verdict.PASSED,
-            None,
-            id="small-photo-only-warns",
+            Verdict.NEEDS_REVIEW,
+            "image-resolution-low",
+            id="small-photo-goes-to-a-person",
         ),
         pytest.param(
             photo_file(exif_datetime=None),

@@ -16,7 +16,19 @@ from rules.evaluation import EVIDENCE_KIND, UNABLE_TO_CHECK_CODES
 from rules.facts import FileFacts, ImageError, ImageFacts, PdfError, PdfFacts
 from rules.findings import CheckResult, Emitter, Outcome, UndeclaredReason, result
 from rules.messages import FAMILIES, MESSAGES, render
-from tests.support.facts import SK_PAGES, ctx, facts, image, pdf, photo_file, run, sk_file
+from rules.tabular import TableError, TableFacts
+from tests.support.facts import (
+    SK_PAGES,
+    ctx,
+    facts,
+    image,
+    match,
+    pdf,
+    photo_file,
+    run,
+    sk_file,
+    table_file,
+)
 
 EMITTERS: list[Emitter] = [*CHECKS.values(), EVIDENCE_KIND]
 # Codes that are no finding's but still reach the uploader with a message.
@@ -84,6 +96,13 @@ def test_each_pdf_error_the_worker_may_record_is_declared_by_pdf_opens(code: str
     assert (finding.outcome, finding.reason_code) == (Outcome.FAIL, code)
 
 
+@pytest.mark.parametrize("code", get_args(TableError))
+def test_each_table_error_the_worker_may_record_is_declared_by_table_schema(code: str) -> None:
+    table = TableFacts(format="csv", error=code, error_detail="bukan teks")
+    finding = run("table-schema", facts("t.csv", mime="text/csv", table=table), **TABLE_PARAMS)
+    assert (finding.outcome, finding.reason_code) == (Outcome.FAIL, code)
+
+
 @pytest.mark.parametrize("code", get_args(ImageError))
 def test_each_image_error_the_worker_may_record_is_declared_by_image_decodes(code: str) -> None:
     finding = run("image-decodes", facts(image=ImageFacts(decoded=False, error=code)))
@@ -107,7 +126,8 @@ def test_each_template_is_well_formed_in_both_languages(code: str) -> None:
 
 
 def _sample(field: str) -> Any:
-    return ["a", "b"] if field in {"allowed", "missing", "features", "other_criteria"} else 7
+    lists = {"allowed", "missing", "features", "other_criteria", "columns"}
+    return ["a", "b"] if field in lists else 7
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
@@ -145,9 +165,33 @@ CORPUS = [
     photo_file(width=600, height=600, exif_datetime="2019-01-01T00:00:00"),
     facts("f.jpg", mime="image/jpeg", image=ImageFacts(decoded=False, error="image-broken")),
     facts("f.jpg", mime="image/jpeg", image=image(decoded=False, error="image-too-many-pixels")),
+    photo_file(phash=12345),
+    table_file(["Kecamatan", "Jumlah"], ["Lahat", 12]),
+    table_file(["Kecamatan", "Jumlah"], ["Lahat", "nihil"], fmt="xlsx"),
+    table_file(["Kecamatan", "Jumlah"], ["Lahat", "dua belas"]),
+    table_file(["Kecamatan", "Jumlah"], ["Lahat", None]),
+    table_file(["Kecamatan", "Jumlah"], ["", 4]),
+    table_file(["Kecamatan", "Jumlah"]),
+    table_file(["Wilayah"], ["Lahat"]),
+    table_file(),
 ]
-CONTEXTS = [ctx(**WINDOW), ctx(kind=None), ctx(sibling_hashes={"a" * 64: ["P2H-01-RAMP"]})]
+CONTEXTS = [
+    ctx(**WINDOW),
+    ctx(kind=None),
+    ctx(sibling_hashes={"a" * 64: ["P2H-01-RAMP"]}),
+    ctx(photo_matches=(match(), match(same_bytes=True, distance=0))),
+]
+TABLE_PARAMS: dict[str, Any] = {
+    "templates": [
+        {
+            "template": "contoh",
+            "title": "Contoh",
+            "fields": [{"name": "Kecamatan"}, {"name": "Jumlah", "type": "integer"}],
+        }
+    ]
+}
 PARAMS: dict[str, list[dict[str, Any]]] = {
+    "table-schema": [TABLE_PARAMS],
     "keywords": [{"all": ["TIM"]}, {"any": ["X"], "on_missing": "review"}],
     "decree-structure": [{}, {"min_soft": 8}],
     "file-name": [{}, {"require_canonical": True}],

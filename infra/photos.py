@@ -1,0 +1,116 @@
+"""Photos that look alike across a region: store a document's pHash, find its near-duplicates.
+
+On PostgreSQL the distance is bit_count((a # b)::bit(64)) over the BIGINT hashes, computed in
+the database (one pass over the region's photos, no rows sent back but the matches); SQLite,
+the embedded default for one machine, scans the region's hashes in Python.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import BIT
+from sqlalchemy.orm import Session
+
+from infra.statuses import DocumentStatus
+from infra.tables import Document, Submission, Unit
+from rules.similar import MAX_SEARCH_DISTANCE, PhotoMatch, hamming
+
+MAX_MATCHES = 20
+
+
+def store_phash(session: Session, document_id: str, phash: int | None) -> None:
+    """Record the pHash before searching, so two look-alikes checked at once meet each other."""
+    session.execute(sa.update(Document).where(Document.id == document_id).values(phash=phash))
+
+
+def _region_of(submission_id: int) -> sa.ScalarSelect[Any]:
+    return (
+        sa.select(Unit.region_code)
+        .join(Submission, Submission.unit_code == Unit.code)
+        .where(Submission.id == submission_id)
+        .scalar_subquery()
+    )
+
+
+def find_similar(
+    session: Session,
+    *,
+    document_id: str,
+    submission_id: int,
+    criterion_id: str,
+    sha256: str,
+    phash: int,
+    within: int = MAX_SEARCH_DISTANCE,
+    limit: int = MAX_MATCHES,
+) -> list[PhotoMatch]:
+    """Live photos of the same region within `within` bits of `phash`, nearest first.
+
+    Leaves out the document itself, superseded documents and the same criterion of the same
+    submission (the photos a criterion asks for are its own business): it finds re-use across
+    units, periods, programmes and, within one submission, across criteria.
+    """
+    columns = (
+        Document.id,
+        Document.criterion_id,
+        Document.created_at,
+        Document.original_name,
+        Document.sha256,
+        Document.submission_id,
+        Document.phash,
+        Submission.programme,
+        Submission.period,
+        Submission.unit_code,
+        Unit.name,
+    )
+    query = (
+        sa.select(*columns)
+        .join(Submission, Submission.id == Document.submission_id)
+        .join(Unit, Unit.code == Submission.unit_code)
+        .where(
+            Unit.region_code == _region_of(submission_id),
+            Document.phash.is_not(None),
+            Document.id != document_id,
+            Document.status != DocumentStatus.SUPERSEDED,
+            sa.not_(
+                sa.and_(
+                    Document.submission_id == submission_id,
+                    Document.criterion_id == criterion_id,
+                )
+            ),
+        )
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        distance = sa.func.bit_count(
+            sa.cast(Document.phash.op("#", return_type=sa.BigInteger)(phash), BIT(64))
+        )
+        query = (
+            query.add_columns(distance.label("distance"))
+            .where(distance <= within)
+            .order_by(distance, Document.created_at)
+            .limit(limit)
+        )
+        rows: list[tuple[Any, int]] = [(r, int(r.distance)) for r in session.execute(query)]
+    else:
+        scanned = ((row, hamming(row.phash, phash)) for row in session.execute(query))
+        rows = sorted(
+            ((row, d) for row, d in scanned if d <= within),
+            key=lambda pair: (pair[1], pair[0].created_at),
+        )[:limit]
+    return [
+        PhotoMatch(
+            document_id=row.id,
+            unit_code=row.unit_code,
+            unit_name=row.name,
+            programme=row.programme,
+            period=row.period,
+            criterion_id=row.criterion_id,
+            uploaded_at=row.created_at.date().isoformat() if row.created_at else None,
+            original_name=row.original_name,
+            distance=d,
+            same_bytes=row.sha256 == sha256,
+            same_submission=row.submission_id == submission_id,
+        )
+        for row, d in rows
+    ]

@@ -1,0 +1,58 @@
+"""Look-alike photos side by side: the other document a near-duplicate finding names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.views import DocumentOut
+from intake.web.queue import submission_page
+
+DUPLICATE_CODES = ("photo-near-duplicate", "photo-exact-duplicate")
+
+
+@dataclass(frozen=True)
+class Twin:
+    """The other photo, as the verifier compares it with this one."""
+
+    document_id: str
+    unit: str
+    unit_name: str | None
+    programme: str
+    period: str
+    criterion: str
+    uploaded_at: str | None
+    name: str | None
+    same_bytes: bool
+    distance: int
+
+    @property
+    def link(self) -> str:
+        page = submission_page(self.programme, self.period, self.unit)
+        return f"{page}#d-{self.document_id}"
+
+
+def twins_of(doc: DocumentOut) -> list[Twin]:
+    """The documents this one's photo was found to look like, nearest first."""
+    found: list[Twin] = []
+    for finding in doc.findings:
+        if finding.reason_code not in DUPLICATE_CODES or not finding.details:
+            continue
+        for match in finding.details.get("matches") or []:
+            try:
+                found.append(
+                    Twin(
+                        document_id=str(match["document_id"]),
+                        unit=str(match["unit"]),
+                        unit_name=match.get("unit_name"),
+                        programme=str(match["programme"]),
+                        period=str(match["period"]),
+                        criterion=str(match["criterion"]),
+                        uploaded_at=match.get("uploaded_at"),
+                        name=match.get("name"),
+                        same_bytes=bool(match.get("same_bytes")),
+                        distance=int(match.get("distance", 0)),
+                    )
+                )
+            except (KeyError, TypeError, ValueError):  # a finding of another shape: not shown
+                continue
+    return found

@@ -1,0 +1,33 @@
+"""Photos that look alike: the other document a near-duplicate points to, and the distance."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+HASH_BITS = 64
+# The farthest a catalog may set its near-duplicate threshold; the worker searches this far so
+# that the check, not the query, applies the catalog's number.
+MAX_SEARCH_DISTANCE = 16
+
+
+def hamming(a: int, b: int) -> int:
+    """Bits that differ between two 64-bit perceptual hashes (signed or unsigned alike)."""
+    return ((a ^ b) & ((1 << HASH_BITS) - 1)).bit_count()
+
+
+class PhotoMatch(BaseModel):
+    """Another live document whose photo is within the search distance of this one's."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document_id: str
+    unit_code: str
+    unit_name: str | None = None
+    programme: str
+    period: str
+    criterion_id: str
+    uploaded_at: str | None = None  # ISO date (YYYY-MM-DD) the other file was received
+    original_name: str | None = None
+    distance: int  # Hamming distance of the two 64-bit pHashes, 0 = the same picture
+    same_bytes: bool = False  # the same SHA-256: the very same file, not only a similar one
+    same_submission: bool = False

@@ -1,0 +1,77 @@
+"""The worker's pHash: the same picture re-sent is near, two different rooms are far."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rules.facts import ImageFacts
+from rules.similar import hamming
+from tests.support import factories
+from worker.extract import ExtractLimits, extract_facts
+
+THRESHOLD = 6  # the shipped catalogs' max_distance
+
+
+def _image(tmp_path: Path, payload: bytes, name: str = "foto.jpg") -> ImageFacts:
+    path = tmp_path / name
+    path.write_bytes(payload)
+    facts = extract_facts(
+        path,
+        name=name,
+        size=len(payload),
+        sha256="0" * 64,
+        declared_mime=None,
+        limits=ExtractLimits(),
+    )
+    assert facts.image is not None
+    assert facts.image.phash is not None
+    return facts.image
+
+
+ORIGINAL = factories.photo_jpeg(seed=5)
+
+
+@pytest.mark.parametrize(
+    "rework",
+    [
+        pytest.param({"scale": 1.0, "brighten": 1.0}, id="recompressed"),
+        pytest.param({"scale": 0.4, "brighten": 1.0}, id="resized"),
+        pytest.param({"scale": 1.0, "brighten": 1.3}, id="brightened"),
+        pytest.param({"scale": 0.5, "brighten": 1.25, "quality": 50}, id="all-three"),
+    ],
+)
+def test_a_photo_re_sent_after_rework_stays_within_the_threshold(
+    tmp_path: Path, rework: dict[str, Any]
+) -> None:
+    a = _image(tmp_path, ORIGINAL, "a.jpg")
+    b = _image(tmp_path, factories.reworked_photo(ORIGINAL, **rework), "b.jpg")
+    assert a.phash is not None
+    assert b.phash is not None
+    assert hamming(a.phash, b.phash) <= THRESHOLD
+
+
+@pytest.mark.parametrize("other", [pytest.param(s, id=f"room-{s}") for s in (6, 11, 30)])
+def test_two_different_rooms_are_beyond_the_threshold(tmp_path: Path, other: int) -> None:
+    a = _image(tmp_path, ORIGINAL, "a.jpg")
+    b = _image(tmp_path, factories.photo_jpeg(seed=other), "b.jpg")
+    assert a.phash is not None
+    assert b.phash is not None
+    assert hamming(a.phash, b.phash) > THRESHOLD
+
+
+def test_exif_orientation_is_applied_before_measuring_and_hashing(tmp_path: Path) -> None:
+    upright = _image(tmp_path, factories.photo_jpeg(1600, 1200, seed=8), "a.jpg")
+    lying = _image(tmp_path, factories.rotated_photo(1600, 1200, seed=8), "b.jpg")
+    assert (lying.width, lying.height, lying.orientation) == (1600, 1200, 6)
+    assert upright.phash is not None
+    assert lying.phash is not None
+    assert hamming(upright.phash, lying.phash) <= THRESHOLD
+
+
+def test_the_hash_fits_a_signed_bigint(tmp_path: Path) -> None:
+    phash = _image(tmp_path, ORIGINAL).phash
+    assert phash is not None
+    assert -(2**63) <= phash < 2**63
