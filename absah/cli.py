@@ -20,6 +20,17 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+def _check_catalogs(settings: Settings) -> None:
+    """Fail at start, naming file and path, when a catalog (shipped or site) is wrong."""
+    from rules.catalog import CatalogError
+    from rules.catalogs import load_catalogs
+
+    try:
+        load_catalogs(site=settings.catalog_dir)
+    except CatalogError as exc:
+        _fail(f"rule catalogs are not valid:\n{exc}")
+
+
 def _worker_logging(settings: Settings, process: str) -> None:
     """Our log format for Celery too: with a receiver here Celery leaves logging alone."""
     from celery.signals import setup_logging
@@ -42,7 +53,9 @@ def run() -> None:
     """Everything on one machine: migrations, seed, private Redis, worker + beat, API."""
     from absah.run import run_all
 
-    run_all(_settings())
+    settings = _settings()
+    _check_catalogs(settings)
+    run_all(settings)
 
 
 @main.command()
@@ -58,6 +71,7 @@ def api(host: str | None, port: int | None, workers: int) -> None:
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set; `absah run` starts a private Redis for you")
+    _check_catalogs(settings)
     uvicorn.run(
         "absah.asgi:create",
         factory=True,
@@ -75,12 +89,13 @@ def api(host: str | None, port: int | None, workers: int) -> None:
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
     """A Celery worker (prefork) that checks documents."""
-    from infra.queue import sweep_queue
+    from infra.queue import worker_queues
     from worker.app import create_celery
 
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set")
+    _check_catalogs(settings)
     _worker_logging(settings, "worker")
     app = create_celery(settings)
     argv = [
@@ -88,7 +103,7 @@ def worker(concurrency: int | None, beat: bool, loglevel: str) -> None:
         f"--loglevel={loglevel}",
         "--pool=prefork",
         "-Q",
-        f"{settings.queue_name},{sweep_queue(settings)}",
+        ",".join(worker_queues(settings)),
         "--without-gossip",
         "--without-mingle",
     ]
@@ -305,7 +320,7 @@ def verify(
 
     try:
         report = verify_offline(
-            load_catalogs(),
+            load_catalogs(site=_settings().catalog_dir),
             path,
             programme=programme,
             period=period,
@@ -334,12 +349,19 @@ def rules() -> None:
     default=None,
     help="Catalog folder (default: the shipped catalogs).",
 )
-def rules_lint(directory: Path | None) -> None:
-    """Validate every catalog: schema, check ids, parameters, duplicate ids, coverage."""
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Site catalog folder replacing shipped catalogs (default: ABSAH_CATALOG_DIR).",
+)
+def rules_lint(directory: Path | None, site: Path | None) -> None:
+    """Validate every catalog: schema, check ids, parameters, duplicate ids, coverage; with a
+    site folder (ABSAH_CATALOG_DIR), its files and the set they make with the shipped ones."""
     from rules.catalog import CATALOG_DIR
     from rules.catalogs import lint_catalogs
 
-    problems = lint_catalogs(directory or CATALOG_DIR)
+    problems = lint_catalogs(directory or CATALOG_DIR, site or _settings().catalog_dir)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

@@ -17,11 +17,15 @@ from infra.db import transaction
 from infra.states import Claim, DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Submission, Unit
+from infra.verdicts import record_verdict
 from rules.catalog import Catalog
 from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
+from rules.facts import FileFacts
 from rules.periods import Period
-from worker.checking import check_path
+from worker.checking import evaluate_facts
+from worker.extract import extract_facts
+from worker.facts_keeping import keep_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
@@ -111,10 +115,8 @@ def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
         return found
 
 
-def check_file(
-    rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period
-) -> tuple[DocumentVerdict, str]:
-    ctx = CheckContext(
+def check_context(rt: WorkerRuntime, job: Job, period: Period) -> CheckContext:
+    return CheckContext(
         programme=job.programme,
         period=job.period,
         unit_code=job.unit_code,
@@ -125,18 +127,34 @@ def check_file(
         naming=rt.catalogs.naming,
         sibling_hashes=sibling_hashes(rt, job),
     )
-    return check_path(
+
+
+def evaluate(
+    rt: WorkerRuntime, job: Job, facts: FileFacts, catalog: Catalog, period: Period
+) -> DocumentVerdict:
+    """The rules over a file's facts, extracted now or stored by an earlier check."""
+    return evaluate_facts(
+        facts,
+        catalog=catalog,
+        ctx=check_context(rt, job, period),
+        # the kind intake bound (form field or name); a kind the worker found is found again
+        declared_kind=job.declared_kind if job.kind_source else None,
+    )
+
+
+def check_file(
+    rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period
+) -> tuple[DocumentVerdict, str]:
+    facts = extract_facts(
         path,
         name=job.original_name,
         size=job.size,
         sha256=job.sha256,
         declared_mime=job.declared_mime,
-        catalog=catalog,
-        ctx=ctx,
-        # the kind intake bound (form field or name); a kind the worker found is found again
-        declared_kind=job.declared_kind if job.kind_source else None,
         limits=rt.limits,
     )
+    keep_facts(rt, job.document_id, facts)  # once per file: a rule change re-evaluates them
+    return evaluate(rt, job, facts, catalog, period), facts.mime
 
 
 def record(
@@ -170,6 +188,14 @@ def record(
             check_ms=check_ms,
         )
         if done:
+            record_verdict(
+                session,
+                job.document_id,
+                job.sha256,
+                catalog.ruleset_version,
+                verdict.status.value,
+                verdict.reason_code,
+            )
             verdicts = reassess(session, catalog, job.submission_id)
             deliveries = record_document_events(session, job.document_id, verdicts)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict

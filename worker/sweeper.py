@@ -17,6 +17,7 @@ from infra.states import due_rechecks, stuck_documents
 from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
+from worker.reverify_runs import auto_reverify
 from worker.runtime import WorkerRuntime
 from worker.uploads import expire_idempotency_records, expire_uploads
 
@@ -42,8 +43,14 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
     if deliveries:
         log.info("sweeper re-sent %d webhook deliveries", send_deliveries(sender, deliveries))
     rechecked = len(recheck_due(rt, sender))
+    reverified = auto_reverify(rt, sender)  # a rule-set version changed: re-check stale ones
     return (
-        len(ids) + len(deliveries) + rechecked + expire_uploads(rt) + expire_idempotency_records(rt)
+        len(ids)
+        + len(deliveries)
+        + rechecked
+        + reverified
+        + expire_uploads(rt)
+        + expire_idempotency_records(rt)
     )
 
 
