@@ -166,6 +166,50 @@ def recheck(document_ids: tuple[str, ...], all_: bool, reason: str | None) -> No
         _fail(f"{len(ids) - len(taken)} of {len(ids)} document(s) were not unable_to_check")
 
 
+@main.command()
+@click.option("--programme", "-p", default=None, help="Only this programme (KKPHAM, P2HAM…).")
+@click.option("--period", default=None, help="Only this period (2025, 2025-B08).")
+@click.option("--unit", "-u", default=None, help="Only this unit code.")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write and send nothing.")
+@click.option("--no-wait", is_flag=True, help="Send the re-checks and return (no progress bar).")
+def reverify(
+    programme: str | None, period: str | None, unit: str | None, dry_run: bool, no_wait: bool
+) -> None:
+    """Re-check documents whose rule-set version differs from the catalog in force.
+
+    They are checked again in the background (queue <ABSAH_QUEUE_NAME>.reverify, after any
+    new upload), from their stored facts when possible; earlier findings stay, by version.
+    """
+    from absah.reverifying import print_preview, watch
+    from infra.reverify import Scope
+    from worker.reverify_runs import preview, schedule
+    from worker.runtime import WorkerRuntime
+
+    settings = _settings()
+    _check_catalogs(settings)
+    rt = WorkerRuntime(settings)
+    scope = Scope(programme.upper() if programme else None, period, unit)
+    try:
+        if dry_run:
+            print_preview(preview(rt, scope))
+            return
+        if not settings.broker_url:
+            _fail("ABSAH_BROKER_URL is not set (the re-checks go to the workers' broker)")
+        found = schedule(rt, rt.sender, scope)
+        if not found:
+            click.echo("Tidak ada dokumen yang perlu diperiksa ulang · nothing to re-verify")
+            return
+        versions = sorted({d.in_force for d in found})
+        click.echo(
+            f"{len(found)} dokumen diperiksa ulang dengan {', '.join(versions)} · "
+            f"{len(found)} document(s) sent for re-verification"
+        )
+        if not no_wait:
+            watch(rt, found)
+    finally:
+        rt.engine.dispose()
+
+
 @main.group()
 def db() -> None:
     """Database schema."""

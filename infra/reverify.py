@@ -234,3 +234,35 @@ def note_remaining(session: Session, version: str, remaining: int) -> None:
         .where(ReverifySchedule.ruleset_version == version)
         .values(remaining=remaining)
     )
+
+
+def settled(session: Session, docs: list[Stale]) -> int:
+    """How many of these are done: stamped with the version they waited for, or left without
+    a verdict (unable_to_check, superseded), so progress can reach the end."""
+    wanted = {d.document_id: d.in_force for d in docs}
+    ids = list(wanted)
+    done = 0
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            sa.select(Document.id, Document.status, Document.ruleset_version).where(
+                Document.id.in_(ids[i : i + 500])
+            )
+        )
+        for doc_id, status, version in rows:
+            if status in (DocumentStatus.UNABLE_TO_CHECK, DocumentStatus.SUPERSEDED) or (
+                status in REVERIFIABLE and version == wanted[doc_id]
+            ):
+                done += 1
+    return done
+
+
+def status_counts(session: Session, ids: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for i in range(0, len(ids), 500):
+        for status, n in session.execute(
+            sa.select(Document.status, sa.func.count())
+            .where(Document.id.in_(ids[i : i + 500]))
+            .group_by(Document.status)
+        ):
+            counts[status] = counts.get(status, 0) + int(n)
+    return counts
