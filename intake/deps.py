@@ -21,9 +21,10 @@ def get_runtime(request: Request) -> ApiRuntime:
 Runtime = Annotated[ApiRuntime, Depends(get_runtime)]
 
 
-def get_session(rt: Runtime) -> Iterator[Session]:
+def get_session(request: Request, rt: Runtime) -> Iterator[Session]:
     try:
         with rt.sessions() as session, session.begin():
+            request.state.db_session = session  # a page's banner reads in it (SQLite: one writer)
             yield session
     except OperationalError as exc:
         raise database_unavailable() from exc

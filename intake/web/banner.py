@@ -7,9 +7,11 @@ import time
 from dataclasses import dataclass
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 
 from infra.reverify import schedules, stale_counts
 from intake.runtime import ApiRuntime
+from rules.catalogs import CatalogSet
 
 log = logging.getLogger(__name__)
 FRESH_SECONDS = 5.0  # pages come often; the count may lag a few seconds
@@ -29,11 +31,10 @@ class Reverifying:
         )
 
 
-def reverifying(rt: ApiRuntime) -> Reverifying | None:
+def reverifying(session: Session, catalogs: CatalogSet) -> Reverifying | None:
     """Documents waiting for a scheduled re-verification (None: nothing is being re-checked)."""
-    with rt.sessions() as session:
-        marked = schedules(session)
-        counts = {v: n for v, n in stale_counts(session, rt.catalogs).items() if v in marked}
+    marked = schedules(session)
+    counts = {v: n for v, n in stale_counts(session, catalogs).items() if v in marked}
     if not counts:
         return None
     return Reverifying(sum(counts.values()), tuple(sorted(counts)))
@@ -49,7 +50,12 @@ def banner(request: Request) -> Reverifying | None:
     if now - at < FRESH_SECONDS and id(rt) in _seen:
         return value
     try:
-        value = reverifying(rt)
+        session: Session | None = getattr(request.state, "db_session", None)
+        if session is not None and session.is_active:
+            value = reverifying(session, rt.catalogs)
+        else:
+            with rt.sessions() as own:
+                value = reverifying(own, rt.catalogs)
     except Exception:  # the page itself may be the error page of that outage
         log.debug("re-verification banner unavailable", exc_info=True)
         value = None

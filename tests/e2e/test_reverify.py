@@ -201,7 +201,7 @@ def test_a_restart_with_a_changed_catalog_re_checks_documents_by_itself_once(
 
             def re_checked() -> bool:
                 doc = client.get(decree_url).json()
-                return doc["ruleset_version"] != before["decree"]["ruleset_version"]
+                return bool(doc["ruleset_version"] != before["decree"]["ruleset_version"])
 
             wait_until(re_checked, 90, "the decree to be re-checked at start", interval=0.25)
             doc = client.get(decree_url).json()
