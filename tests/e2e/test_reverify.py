@@ -95,9 +95,8 @@ def pending_gauge(client: httpx.Client) -> dict[str, float]:
 def test_absah_reverify_re_checks_documents_after_a_site_catalog_tightens_a_threshold(
     own_pg_settings: Settings, sessions_for: Factory, tmp_path: Path
 ) -> None:
-    settings = own_pg_settings.model_copy(
-        update={"auto_reverify": False, "webhook_allow_private": True}
-    )
+    settings = own_pg_settings.model_copy(update={"webhook_allow_private": True})
+    assert settings.auto_reverify is False  # the command's path alone
     factory = sessions_for(settings)
     unit = make_unit(factory)
     stack = Stack(settings, tmp_path, make_key(factory))
@@ -185,17 +184,16 @@ def test_absah_reverify_re_checks_documents_after_a_site_catalog_tightens_a_thre
 def test_a_restart_with_a_changed_catalog_re_checks_documents_by_itself_once(
     own_pg_settings: Settings, sessions_for: Factory, tmp_path: Path
 ) -> None:
-    factory = sessions_for(own_pg_settings)
+    settings = own_pg_settings.model_copy(update={"auto_reverify": True})
+    factory = sessions_for(settings)
     unit = make_unit(factory)
-    stack = Stack(own_pg_settings, tmp_path, make_key(factory))
+    stack = Stack(settings, tmp_path, make_key(factory))
     try:
-        with stack.start(own_pg_settings) as client:
+        with stack.start(settings) as client:
             before = checked_evidence(client, unit)
         stack.stop()
 
-        tightened = own_pg_settings.model_copy(
-            update={"catalog_dir": site_catalog(tmp_path / "site")}
-        )
+        tightened = settings.model_copy(update={"catalog_dir": site_catalog(tmp_path / "site")})
         with stack.start(tightened) as client:
             decree_url = f"/v1/documents/{before['decree']['id']}"
 

@@ -170,13 +170,14 @@ def test_a_dry_run_shows_the_new_verdict_and_writes_nothing(
 def test_a_changed_version_is_scheduled_once_however_often_workers_start(
     own_pg_settings: Settings, sessions_for: Factory, tmp_path: Path
 ) -> None:
-    factory = sessions_for(own_pg_settings)
-    _, doc_id = checked_document(own_pg_settings, factory)
+    settings = own_pg_settings.model_copy(update={"auto_reverify": True})
+    factory = sessions_for(settings)
+    _, doc_id = checked_document(settings, factory)
     sender = Recorder()
 
-    assert auto_reverify(WorkerRuntime(own_pg_settings), sender) == 0  # nothing changed
-    assert auto_reverify(tightened(own_pg_settings, tmp_path), sender) == 1
-    assert auto_reverify(tightened(own_pg_settings, tmp_path), sender) == 0  # a restart
+    assert auto_reverify(WorkerRuntime(settings), sender) == 0  # nothing changed
+    assert auto_reverify(tightened(settings, tmp_path), sender) == 1
+    assert auto_reverify(tightened(settings, tmp_path), sender) == 0  # a restart
     assert sender.sent == [("absah.reverify_document", {"document_id": doc_id})]
 
 
@@ -185,6 +186,6 @@ def test_automatic_re_verification_can_be_turned_off(
 ) -> None:
     factory = sessions_for(own_pg_settings)
     checked_document(own_pg_settings, factory)
-    off = own_pg_settings.model_copy(update={"auto_reverify": False})
+    off = own_pg_settings.model_copy(update={"auto_reverify": False})  # as ABSAH_AUTO_REVERIFY
 
     assert auto_reverify(tightened(off, tmp_path), Recorder()) == 0
