@@ -20,6 +20,17 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+def _check_catalogs(settings: Settings) -> None:
+    """Fail at start, naming file and path, when a catalog (shipped or site) is wrong."""
+    from rules.catalog import CatalogError
+    from rules.catalogs import load_catalogs
+
+    try:
+        load_catalogs(site=settings.catalog_dir)
+    except CatalogError as exc:
+        _fail(f"rule catalogs are not valid:\n{exc}")
+
+
 def _worker_logging(settings: Settings, process: str) -> None:
     """Our log format for Celery too: with a receiver here Celery leaves logging alone."""
     from celery.signals import setup_logging
@@ -42,7 +53,9 @@ def run() -> None:
     """Everything on one machine: migrations, seed, private Redis, worker + beat, API."""
     from absah.run import run_all
 
-    run_all(_settings())
+    settings = _settings()
+    _check_catalogs(settings)
+    run_all(settings)
 
 
 @main.command()
@@ -58,6 +71,7 @@ def api(host: str | None, port: int | None, workers: int) -> None:
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set; `absah run` starts a private Redis for you")
+    _check_catalogs(settings)
     uvicorn.run(
         "absah.asgi:create",
         factory=True,
@@ -83,12 +97,13 @@ def api(host: str | None, port: int | None, workers: int) -> None:
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker(concurrency: int | None, beat: bool, queues: str, loglevel: str) -> None:
     """A Celery worker (prefork) that checks documents."""
-    from infra.queue import ocr_queue, sweep_queue
+    from infra.queue import worker_queues
     from worker.app import create_celery
 
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set")
+    _check_catalogs(settings)
     _worker_logging(settings, "worker")
     app = create_celery(settings)
     argv = [
@@ -96,13 +111,7 @@ def worker(concurrency: int | None, beat: bool, queues: str, loglevel: str) -> N
         f"--loglevel={loglevel}",
         "--pool=prefork",
         "-Q",
-        ",".join(
-            {
-                "checks": [settings.queue_name, sweep_queue(settings)],
-                "ocr": [ocr_queue(settings)],
-                "all": [settings.queue_name, sweep_queue(settings), ocr_queue(settings)],
-            }[queues]
-        ),
+        ",".join(worker_queues(settings, queues)),
         "--without-gossip",
         "--without-mingle",
     ]
@@ -164,6 +173,50 @@ def recheck(document_ids: tuple[str, ...], all_: bool, reason: str | None) -> No
     rt.engine.dispose()
     if document_ids and len(taken) < len(ids):
         _fail(f"{len(ids) - len(taken)} of {len(ids)} document(s) were not unable_to_check")
+
+
+@main.command()
+@click.option("--programme", "-p", default=None, help="Only this programme (KKPHAM, P2HAM…).")
+@click.option("--period", default=None, help="Only this period (2025, 2025-B08).")
+@click.option("--unit", "-u", default=None, help="Only this unit code.")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write and send nothing.")
+@click.option("--no-wait", is_flag=True, help="Send the re-checks and return (no progress bar).")
+def reverify(
+    programme: str | None, period: str | None, unit: str | None, dry_run: bool, no_wait: bool
+) -> None:
+    """Re-check documents whose rule-set version differs from the catalog in force.
+
+    They are checked again in the background (queue <ABSAH_QUEUE_NAME>.reverify, after any
+    new upload), from their stored facts when possible; earlier findings stay, by version.
+    """
+    from absah.reverifying import print_preview, watch
+    from infra.reverify import Scope
+    from worker.reverify_runs import preview, schedule
+    from worker.runtime import WorkerRuntime
+
+    settings = _settings()
+    _check_catalogs(settings)
+    rt = WorkerRuntime(settings)
+    scope = Scope(programme.upper() if programme else None, period, unit)
+    try:
+        if dry_run:
+            print_preview(preview(rt, scope))
+            return
+        if not settings.broker_url:
+            _fail("ABSAH_BROKER_URL is not set (the re-checks go to the workers' broker)")
+        found = schedule(rt, rt.sender, scope)
+        if not found:
+            click.echo("Tidak ada dokumen yang perlu diperiksa ulang · nothing to re-verify")
+            return
+        versions = sorted({d.in_force for d in found})
+        click.echo(
+            f"{len(found)} dokumen diperiksa ulang dengan {', '.join(versions)} · "
+            f"{len(found)} document(s) sent for re-verification"
+        )
+        if not no_wait:
+            watch(rt, found)
+    finally:
+        rt.engine.dispose()
 
 
 @main.group()
@@ -323,7 +376,7 @@ def verify(
     settings = _settings()
     try:
         report = verify_offline(
-            load_catalogs(),
+            load_catalogs(site=_settings().catalog_dir),
             path,
             programme=programme,
             period=period,
@@ -354,12 +407,19 @@ def rules() -> None:
     default=None,
     help="Catalog folder (default: the shipped catalogs).",
 )
-def rules_lint(directory: Path | None) -> None:
-    """Validate every catalog: schema, check ids, parameters, duplicate ids, coverage."""
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Site catalog folder replacing shipped catalogs (default: ABSAH_CATALOG_DIR).",
+)
+def rules_lint(directory: Path | None, site: Path | None) -> None:
+    """Validate every catalog: schema, check ids, parameters, duplicate ids, coverage; with a
+    site folder (ABSAH_CATALOG_DIR), its files and the set they make with the shipped ones."""
     from rules.catalog import CATALOG_DIR
     from rules.catalogs import lint_catalogs
 
-    problems = lint_catalogs(directory or CATALOG_DIR)
+    problems = lint_catalogs(directory or CATALOG_DIR, site or _settings().catalog_dir)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

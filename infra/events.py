@@ -17,7 +17,8 @@ class EventType(StrEnum):
 
 
 class DocumentChecked(BaseModel):
-    """A document reached its final machine status."""
+    """A document reached its final machine status (also sent when a re-verification under a
+    new rule-set version changed it)."""
 
     document_id: str
     programme: str

@@ -16,8 +16,9 @@ VERIFY_DOCUMENT = "absah.verify_document"
 SWEEP = "absah.sweep"
 DELIVER_WEBHOOK = "absah.deliver_webhook"
 OCR_DOCUMENT = "absah.ocr_document"
+REVERIFY_DOCUMENT = "absah.reverify_document"
 
-TASK_NAMES = frozenset({VERIFY_DOCUMENT, SWEEP, DELIVER_WEBHOOK, OCR_DOCUMENT})
+TASK_NAMES = frozenset({VERIFY_DOCUMENT, SWEEP, DELIVER_WEBHOOK, OCR_DOCUMENT, REVERIFY_DOCUMENT})
 
 
 class DeliverWebhook(BaseModel):
@@ -42,6 +43,30 @@ class VerifyDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     document_id: str
+
+
+class ReverifyDocument(BaseModel):
+    """Check one already checked document again under the catalog now in force."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document_id: str
+
+
+def reverify_queue(settings: Settings) -> str:
+    """Re-verification's own queue, consumed last: a catalog change never delays new uploads."""
+    return f"{settings.queue_name}.reverify"
+
+
+def worker_queues(settings: Settings, which: str = "all") -> list[str]:
+    """What a worker consumes, in priority order (Redis BRPOP takes the first non-empty):
+    `checks` the sweep, new documents, then re-verification; `ocr` the scans; `all` every one,
+    re-verification last."""
+    sweep, checks, ocr = sweep_queue(settings), settings.queue_name, ocr_queue(settings)
+    later = reverify_queue(settings)
+    return {"checks": [sweep, checks, later], "ocr": [ocr], "all": [sweep, checks, ocr, later]}[
+        which
+    ]
 
 
 def sweep_queue(settings: Settings) -> str:
@@ -72,7 +97,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     return {
         "broker_url": settings.broker_url,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": visibility},
+        # "priority": queues are read in the worker's order (worker_queues), not round-robin,
+        # so re-verification only runs when no new upload waits
+        "broker_transport_options": {
+            "visibility_timeout": visibility,
+            "queue_order_strategy": "priority",
+        },
         "task_serializer": "json",
         "result_serializer": "json",
         "accept_content": ["json"],
@@ -87,6 +117,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_routes": {
             SWEEP: {"queue": sweep_queue(settings)},
             OCR_DOCUMENT: {"queue": ocr_queue(settings)},
+            REVERIFY_DOCUMENT: {"queue": reverify_queue(settings)},
         },
         "task_soft_time_limit": settings.task_soft_time_limit,
         "task_time_limit": settings.task_time_limit,
@@ -126,3 +157,8 @@ def send_ocr(sender: Celery, document_id: str) -> None:
 def send_webhook(sender: Celery, delivery_id: str) -> None:
     """Enqueue one recorded webhook delivery."""
     _send(sender, DELIVER_WEBHOOK, DeliverWebhook(delivery_id=delivery_id))
+
+
+def send_reverify(sender: Celery, document_id: str) -> None:
+    """Enqueue one document's re-verification (its own low-priority queue)."""
+    _send(sender, REVERIFY_DOCUMENT, ReverifyDocument(document_id=document_id))

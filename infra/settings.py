@@ -142,6 +142,12 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(default=8, ge=1)
     webhook_backoff_seconds: float = Field(default=5.0, ge=0)
 
+    # Rule catalogs: a folder of site catalog YAML files that replace the shipped ones of the
+    # same programme and version (a Kanwil's adaptation, no code change); a changed rule-set
+    # version re-checks stale documents by itself (at start and from the sweeper) unless off.
+    catalog_dir: Path | None = None
+    auto_reverify: bool = True
+
     # Seeds applied on an empty database by `absah run` / `absah db upgrade`
     seed_units: bool = True
 

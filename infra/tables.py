@@ -349,3 +349,47 @@ class ServiceBeat(Base):
     name: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     at: Mapped[datetime] = mapped_column()
     holder: Mapped[str | None] = mapped_column(sa.String(300), default=None)
+
+
+class StoredFacts(Base):
+    """The facts extracted from one file (FileFacts as JSON), kept so a rule change re-evaluates
+    without downloading or extracting again. Keyed by (document, sha256, facts version): new
+    bytes or a new extraction never reuse old facts."""
+
+    __tablename__ = "document_facts"
+    document_id: Mapped[str] = mapped_column(sa.ForeignKey("documents.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    facts_version: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    facts: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VerdictRow(Base):
+    """A document's machine verdict under one rule-set version: its history across catalogs."""
+
+    __tablename__ = "document_verdicts"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "document_id", "sha256", "ruleset_version", name="uq_document_verdicts_key"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(sa.ForeignKey("documents.id"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    ruleset_version: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(24))
+    reason: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReverifySchedule(Base):
+    """A rule-set version whose stale documents were scheduled for re-verification, so a
+    restart does not schedule them twice; `remaining` lets the sweeper see a stalled run."""
+
+    __tablename__ = "reverify_schedules"
+    ruleset_version: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    programme: Mapped[str] = mapped_column(sa.String(16))
+    source: Mapped[str] = mapped_column(sa.String(16))  # "auto" (start, sweeper) or "command"
+    scheduled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    documents: Mapped[int] = mapped_column(default=0)  # how many were sent at first
+    remaining: Mapped[int] = mapped_column(default=0)  # still stale at the last look

@@ -20,9 +20,10 @@ def get_runtime(request: Request) -> ApiRuntime:
 Runtime = Annotated[ApiRuntime, Depends(get_runtime)]
 
 
-def get_session(rt: Runtime) -> Iterator[Session]:
+def get_session(request: Request, rt: Runtime) -> Iterator[Session]:
     """The request's one transaction (a database that went away is the app's 503 handler's)."""
     with transaction(rt.sessions) as session:
+        request.state.db_session = session  # a page's banner reads in it (SQLite: one writer)
         yield session
 
 

@@ -11,6 +11,8 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Met
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from infra.liveness import sweeper_health
+from infra.queue import reverify_queue
+from infra.reverify import stale_counts
 from infra.statuses import WAITING, DocumentStatus
 from infra.tables import Document, WebhookDelivery, utcnow
 from intake.runtime import ApiRuntime
@@ -28,6 +30,7 @@ class AbsahCollector(Collector):
             yield from self._sweeper(session)
             yield from self._durations(session)
             yield from self._webhooks(session)
+            yield self._reverify(session)
         yield self._queue_depth()
 
     def _documents(self, session: Any) -> Iterator[Metric]:
@@ -111,18 +114,31 @@ class AbsahCollector(Collector):
             family.add_metric([status], count)
         yield family
 
+    def _reverify(self, session: Any) -> Metric:
+        family = GaugeMetricFamily(
+            "absah_documents_reverify_pending",
+            "Documents whose rule-set version differs from the catalog in force (re-verification "
+            "to do), by the version in force",
+            labels=["ruleset_version"],
+        )
+        counts = stale_counts(session, self.rt.catalogs)
+        for catalog in self.rt.catalogs.catalogs:
+            version = catalog.ruleset_version
+            family.add_metric([version], counts.get(version, 0))
+        return family
+
     def _queue_depth(self) -> Metric:
         family = GaugeMetricFamily(
             "absah_queue_depth", "Messages waiting in the broker queue", labels=["queue"]
         )
-        queue = self.rt.settings.queue_name
-        try:
-            client = redis.Redis.from_url(self.rt.settings.broker_url or "", socket_timeout=2)
-            depth = float(client.llen(queue))
-            client.close()
-        except (redis.RedisError, ValueError):
-            depth = float("nan")
-        family.add_metric([queue], depth)
+        for queue in (self.rt.settings.queue_name, reverify_queue(self.rt.settings)):
+            try:
+                client = redis.Redis.from_url(self.rt.settings.broker_url or "", socket_timeout=2)
+                depth = float(client.llen(queue))
+                client.close()
+            except (redis.RedisError, ValueError):
+                depth = float("nan")
+            family.add_metric([queue], depth)
         return family
 
 

@@ -35,7 +35,7 @@ class ApiRuntime:
             engine=engine,
             sessions=create_session_factory(engine),
             store=create_store(settings),
-            catalogs=load_catalogs(),
+            catalogs=load_catalogs(site=settings.catalog_dir),
             sender=create_sender(settings),
         )
 

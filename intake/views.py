@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from infra.tables import Document, FindingRow, Unit
+from infra.tables import Document, FindingRow, Unit, VerdictRow
 from rules.messages import MESSAGES, render
 
 DOCUMENT_LABELS_ID = {
@@ -40,6 +40,17 @@ class FindingOut(BaseModel):
     ruleset_version: str
 
 
+class VerdictOut(BaseModel):
+    """One machine verdict of the document, under one rule-set version."""
+
+    ruleset_version: str
+    status: str
+    status_label: str
+    reason_code: str | None
+    at: datetime
+    current: bool = Field(description="the verdict of the catalog now stamped on the document")
+
+
 class DocumentOut(BaseModel):
     id: str
     status: str
@@ -65,6 +76,9 @@ class DocumentOut(BaseModel):
     status_url: str
     content_url: str
     findings: list[FindingOut] = []
+    history: list[VerdictOut] = Field(
+        default=[], description="every verdict, oldest first, each with its rule-set version"
+    )
 
 
 class UnitOut(BaseModel):
@@ -137,3 +151,17 @@ def document_out(doc: Document, *, with_findings: bool = True) -> DocumentOut:
         content_url=f"/v1/documents/{doc.id}/content",
         findings=[finding_out(f) for f in findings],
     )
+
+
+def history_out(doc: Document, rows: list[VerdictRow]) -> list[VerdictOut]:
+    return [
+        VerdictOut(
+            ruleset_version=r.ruleset_version,
+            status=r.status,
+            status_label=DOCUMENT_LABELS_ID.get(r.status, r.status),
+            reason_code=r.reason,
+            at=r.at,
+            current=r.ruleset_version == doc.ruleset_version and r.sha256 == doc.sha256,
+        )
+        for r in rows
+    ]

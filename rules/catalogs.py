@@ -99,10 +99,11 @@ class CatalogSet:
         return next((c for c in self.catalogs if c.ruleset_version == ruleset_version), None)
 
 
-def lint_catalogs(directory: Path = CATALOG_DIR) -> list[str]:
-    """Every problem in every catalog file, each naming its file and path."""
-    problems: list[str] = []
+def _load_folder(directory: Path, problems: list[str], origin: str) -> list[tuple[Path, Catalog]]:
     loaded: list[tuple[Path, Catalog]] = []
+    if not directory.is_dir():
+        problems.append(f"{directory}: {origin} catalog folder does not exist")
+        return loaded
     for path in sorted(directory.glob("*.yaml")):
         try:
             catalog = load_catalog_file(path)
@@ -111,13 +112,35 @@ def lint_catalogs(directory: Path = CATALOG_DIR) -> list[str]:
             continue
         problems.extend(f"{path}: {p}" for p in catalog_problems(catalog))
         loaded.append((path, catalog))
+    return loaded
+
+
+def _gather(directory: Path, site: Path | None) -> tuple[list[str], list[tuple[Path, Catalog]]]:
+    """Problems, and the catalogs in force: the shipped ones, each replaced by a site file of
+    the same programme and version; other site files are added."""
+    problems: list[str] = []
+    loaded = _load_folder(directory, problems, "shipped")
+    if site is not None:
+        for path, catalog in _load_folder(site, problems, "site (ABSAH_CATALOG_DIR)"):
+            key = (catalog.programme, catalog.version)
+            loaded = [(p, c) for p, c in loaded if (c.programme, c.version) != key]
+            loaded.append((path, catalog))
     for i, (path_a, a) in enumerate(loaded):
         for path_b, b in loaded[i + 1 :]:
             if a.programme == b.programme and _overlap(a, b):
-                problems.append(f"{path_b}: {b.programme} years overlap with {path_a}")
+                hint = ""
+                if site is not None and path_b.parent == site and a.version != b.version:
+                    hint = f" (to replace it, give the site file version {a.version!r})"
+                problems.append(f"{path_b}: {b.programme} years overlap with {path_a}{hint}")
     if not loaded and not problems:
         problems.append(f"{directory}: no catalog files")
-    return problems
+    return problems, loaded
+
+
+def lint_catalogs(directory: Path = CATALOG_DIR, site: Path | None = None) -> list[str]:
+    """Every problem in every catalog file (shipped, and site files when `site` is given),
+    each naming its file and path."""
+    return _gather(directory, site)[0]
 
 
 def _overlap(a: Catalog, b: Catalog) -> bool:
@@ -126,9 +149,10 @@ def _overlap(a: Catalog, b: Catalog) -> bool:
     return a.valid_from.year <= b_end and b.valid_from.year <= a_end
 
 
-def load_catalogs(directory: Path = CATALOG_DIR) -> CatalogSet:
-    """Load every catalog, failing at once (with file and path) on any problem."""
-    problems = lint_catalogs(directory)
+def load_catalogs(directory: Path = CATALOG_DIR, site: Path | None = None) -> CatalogSet:
+    """Load the catalogs in force (site files replacing shipped ones), failing at once (with
+    file and path) on any problem."""
+    problems, loaded = _gather(directory, site)
     if problems:
         raise CatalogError("\n".join(problems))
-    return CatalogSet(tuple(load_catalog_file(p) for p in sorted(directory.glob("*.yaml"))))
+    return CatalogSet(tuple(catalog for _, catalog in loaded))

@@ -6,21 +6,25 @@ import resource
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 from infra.queue import (
     DELIVER_WEBHOOK,
     OCR_DOCUMENT,
+    REVERIFY_DOCUMENT,
     SWEEP,
     VERIFY_DOCUMENT,
     DeliverWebhook,
     OcrDocument,
+    ReverifyDocument,
     VerifyDocument,
     celery_config,
     ocr_time_limit,
 )
 from infra.settings import Settings
 from worker.pipeline import RetryLater, verify_document
+from worker.reverify import reverify_document
+from worker.reverify_runs import start_reverify
 from worker.runtime import WorkerRuntime
 from worker.sweeper import sweep
 from worker.webhooks import deliver
@@ -92,6 +96,22 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
         except RetryLater as exc:
             raise self.retry(countdown=exc.countdown) from exc
 
+    @app.task(  # type: ignore[untyped-decorator]
+        name=REVERIFY_DOCUMENT,
+        bind=True,
+        max_retries=None,
+        soft_time_limit=ocr_time_limit(settings) - 30,  # a scan without kept facts is OCR'd
+        time_limit=ocr_time_limit(settings),
+    )
+    def reverify(self: Task, document_id: str) -> str:
+        message = ReverifyDocument(document_id=document_id)
+        try:
+            return reverify_document(rt, message.document_id).value
+        except RetryLater as exc:
+            if self.request.retries >= settings.max_attempts:
+                return "put_off"  # still stale: the sweeper sends it again (a stalled run)
+            raise self.retry(countdown=exc.countdown) from exc
+
     @app.task(name=DELIVER_WEBHOOK, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
     def deliver_webhook(self: Task, delivery_id: str) -> str:
         message = DeliverWebhook(delivery_id=delivery_id)
@@ -109,6 +129,10 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
         bound_memory(settings.worker_memory_limit_mb)  # per child: one task's hard bound
         rt.warm_up()
 
+    def _started(**_: Any) -> None:
+        start_reverify(settings, app)  # a catalog changed while we were down
+
     worker_process_init.connect(_reset, weak=False)
+    worker_ready.connect(_started, weak=False)
     app.absah_runtime = rt
     return app

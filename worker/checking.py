@@ -14,6 +14,34 @@ from rules.similar import PhotoMatch
 from worker.extract import ExtractLimits, extract_facts
 from worker.scans import ScanStep
 
+# finds the photos that look like one (a pHash given)
+Similar = Callable[[FileFacts], Sequence[PhotoMatch]]
+
+
+def extract_and_scan(
+    path: Path,
+    *,
+    name: str,
+    size: int,
+    sha256: str,
+    declared_mime: str | None,
+    limits: ExtractLimits,
+    scan: ScanStep | None = None,
+) -> FileFacts:
+    """A file's facts, once: extracted, then `scan` (OCR of pages without text, or a hand-over
+    to the OCR queue) sees them first."""
+    facts = extract_facts(
+        path, name=name, size=size, sha256=sha256, declared_mime=declared_mime, limits=limits
+    )
+    return scan(path, facts) if scan is not None else facts
+
+
+def with_matches(ctx: CheckContext, facts: FileFacts, similar: Similar | None) -> CheckContext:
+    """The context with the photos that look like this one (photos with a pHash only)."""
+    if similar is None or facts.image is None or facts.image.phash is None:
+        return ctx
+    return ctx.model_copy(update={"photo_matches": tuple(similar(facts))})
+
 
 def check_path(
     path: Path,
@@ -27,23 +55,33 @@ def check_path(
     declared_kind: str | None,
     limits: ExtractLimits,
     scan: ScanStep | None = None,
-    similar: Callable[[FileFacts], Sequence[PhotoMatch]] | None = None,
+    similar: Similar | None = None,
 ) -> tuple[DocumentVerdict, str]:
-    """The verdict and sniffed MIME type of one file; shared by the worker and `absah verify`.
+    """The verdict and sniffed MIME type of one file (`absah verify`; the worker runs the same
+    steps and keeps the facts between them).
 
-    `scan` sees the facts first: it OCRs pages without text, or defers them to the OCR queue.
     `similar` finds the photos that look like this one (the worker asks the database, `absah
-    verify` the other files of the folder); it is called for photos with a pHash only.
+    verify` the other files of the folder).
     """
-    facts = extract_facts(
-        path, name=name, size=size, sha256=sha256, declared_mime=declared_mime, limits=limits
+    facts = extract_and_scan(
+        path,
+        name=name,
+        size=size,
+        sha256=sha256,
+        declared_mime=declared_mime,
+        limits=limits,
+        scan=scan,
     )
-    if scan is not None:
-        facts = scan(path, facts)
-    if similar is not None and facts.image is not None and facts.image.phash is not None:
-        ctx = ctx.model_copy(update={"photo_matches": tuple(similar(facts))})
+    ctx = with_matches(ctx, facts, similar)
+    return evaluate_facts(facts, catalog=catalog, ctx=ctx, declared_kind=declared_kind), facts.mime
+
+
+def evaluate_facts(
+    facts: FileFacts, *, catalog: Catalog, ctx: CheckContext, declared_kind: str | None
+) -> DocumentVerdict:
+    """The verdict over facts already extracted (now, or stored by an earlier check)."""
     # Only the name's kind code is taken here: a kind that does not fit is a finding of the
     # evaluation (evidence-kind), not a refusal as at intake.
-    bound = bind_file(catalog, ctx.naming, criterion=ctx.criterion_id, kind=None, name=name)
+    bound = bind_file(catalog, ctx.naming, criterion=ctx.criterion_id, kind=None, name=facts.name)
     kind_code = bound.kind_code if isinstance(bound, Binding) else None
-    return evaluate_document(catalog, facts, ctx, declared_kind, kind_code), facts.mime
+    return evaluate_document(catalog, facts, ctx, declared_kind, kind_code)

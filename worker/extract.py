@@ -23,6 +23,10 @@ from worker.tables import is_table, read_table
 
 _log = logging.getLogger(__name__)
 
+# Bump when extraction changes what it finds: stored facts of another version are not reused
+# (worker/facts_keeping.py also keys them by FileFacts' schema, so a new field needs no bump).
+FACTS_VERSION = 1
+
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 36867
 _DATETIME = 306

@@ -21,11 +21,14 @@ from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Submission, Unit
 from infra.units import issuer_registry
+from infra.verdicts import record_verdict
 from rules.catalog import Catalog
 from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
+from rules.facts import FileFacts
 from rules.periods import Period
-from worker.checking import check_path
+from worker.checking import evaluate_facts, extract_and_scan, with_matches
+from worker.facts_keeping import keep_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.heartbeat import Heartbeat
 from worker.notify import record_document_events, send_events
@@ -137,12 +140,10 @@ def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
         return found
 
 
-def check_file(
-    rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period, scan: ScanStep
-) -> tuple[DocumentVerdict, str]:
+def check_context(rt: WorkerRuntime, job: Job, period: Period) -> CheckContext:
     with transaction(rt.sessions) as session:
         unit_names, issuers = issuer_registry(session)
-    ctx = CheckContext(
+    return CheckContext(
         programme=job.programme,
         period=job.period,
         unit_code=job.unit_code,
@@ -155,26 +156,42 @@ def check_file(
         issuers=issuers,
         unit_names=unit_names,
     )
-    return check_path(
+
+
+def evaluate(
+    rt: WorkerRuntime, job: Job, facts: FileFacts, catalog: Catalog, period: Period
+) -> DocumentVerdict:
+    """The rules over a file's facts, extracted now or stored by an earlier check."""
+    similar = region_search(
+        rt,
+        document_id=job.document_id,
+        submission_id=job.submission_id,
+        criterion_id=job.criterion_id,
+        sha256=job.sha256,
+    )
+    return evaluate_facts(
+        facts,
+        catalog=catalog,
+        ctx=with_matches(check_context(rt, job, period), facts, similar),
+        # the kind intake bound (form field or name); a kind the worker found is found again
+        declared_kind=job.declared_kind if job.kind_source else None,
+    )
+
+
+def check_file(
+    rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period, scan: ScanStep
+) -> tuple[DocumentVerdict, str]:
+    facts = extract_and_scan(
         path,
         name=job.original_name,
         size=job.size,
         sha256=job.sha256,
         declared_mime=job.declared_mime,
-        catalog=catalog,
-        ctx=ctx,
-        # the kind intake bound (form field or name); a kind the worker found is found again
-        declared_kind=job.declared_kind if job.kind_source else None,
         limits=rt.limits,
         scan=scan,
-        similar=region_search(
-            rt,
-            document_id=job.document_id,
-            submission_id=job.submission_id,
-            criterion_id=job.criterion_id,
-            sha256=job.sha256,
-        ),
     )
+    keep_facts(rt, job.document_id, facts)  # once per file: a rule change re-evaluates them
+    return evaluate(rt, job, facts, catalog, period), facts.mime
 
 
 def hand_over_to_ocr(rt: WorkerRuntime, claim: Claim, job: Job) -> Result:
@@ -217,6 +234,14 @@ def record(
             check_ms=check_ms,
         )
         if done:
+            record_verdict(
+                session,
+                job.document_id,
+                job.sha256,
+                catalog.ruleset_version,
+                verdict.status.value,
+                verdict.reason_code,
+            )
             verdicts = reassess(session, catalog, job.submission_id)
             deliveries = record_document_events(session, job.document_id, verdicts)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict

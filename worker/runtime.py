@@ -37,7 +37,7 @@ class WorkerRuntime:
 
     @cached_property
     def catalogs(self) -> CatalogSet:
-        return load_catalogs()
+        return load_catalogs(site=self.settings.catalog_dir)
 
     @cached_property
     def sender(self) -> Any:

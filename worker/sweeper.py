@@ -22,6 +22,7 @@ from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
+from worker.reverify_runs import auto_reverify
 from worker.runtime import WorkerRuntime
 from worker.uploads import expire_idempotency_records, expire_uploads
 
@@ -54,6 +55,7 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
     rechecked = len(recheck_due(rt, sender))
     done = len(ids) + len(deliveries) + rechecked + expire_uploads(rt)
     done += expire_idempotency_records(rt)
+    done += auto_reverify(rt, sender)  # a rule-set version changed: re-check stale ones
     with transaction(rt.sessions) as session:  # what /readyz and /metrics read
         record_beat(session, SWEEPER, f"{this_host()} pid {os.getpid()}")
     return done

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from infra.verdicts import verdict_history
 from intake.auth import Caller
 from intake.content import download, visible_document
 from intake.deps import DbSession, Runtime
@@ -13,7 +14,7 @@ from intake.upload.batches import BatchOut
 from intake.upload.bundles import receive_bundle
 from intake.upload.receiving import receive_documents
 from intake.upload.submitting import submit
-from intake.views import DocumentOut, document_out, file_responses
+from intake.views import DocumentOut, document_out, file_responses, history_out
 
 router = APIRouter(tags=["documents"])
 
@@ -97,8 +98,12 @@ async def upload_bundle(
 
 @router.get("/v1/documents/{document_id}", response_model=DocumentOut, responses=API_ERRORS)
 def get_document(document_id: str, session: DbSession, caller: Caller) -> DocumentOut:
-    """A document's status, detected type and findings."""
-    return document_out(visible_document(session, caller, document_id))
+    """A document's status, detected type, findings and its verdict under each rule-set
+    version (`history`)."""
+    doc = visible_document(session, caller, document_id)
+    out = document_out(doc)
+    out.history = history_out(doc, verdict_history(session, [doc.id])[doc.id])
+    return out
 
 
 @router.get(

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 
 from infra.keys import Principal, Role
 from intake.errors import ApiError
+from intake.web.banner import banner
 from intake.web.session import PageRefused, SignInRequired, csrf_token, take_flashes
 from intake.workspace.dates import tanggal
 from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
@@ -92,6 +93,7 @@ def page(
             csrf=csrf_token(request),
             flashes=take_flashes(request),
             section=context.pop("section", ""),
+            reverifying=banner(request, viewer) if viewer else None,
             **context,
         )
     )

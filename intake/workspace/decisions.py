@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from infra.assessment import submission_verdicts
+from infra.assessment import stored_rows, submission_verdicts
 from infra.audit import audit
 from infra.events import DecisionRecorded, EventType
 from infra.keys import Principal
@@ -37,6 +37,7 @@ LABELS_EN = {
     DecisionKind.REJECTED: "Does not meet the criterion",
 }
 READY_LABELS = {True: "Siap diunggah", False: "Belum siap"}
+MACHINE_CHANGED = "hasil sistem berubah sejak keputusan"
 
 
 class DecisionIn(BaseModel):
@@ -69,6 +70,15 @@ class DecisionOut(BaseModel):
     resubmitted: bool = Field(
         default=False, description="revision requested and a document was uploaded since"
     )
+    machine_status_now: str | None = Field(
+        default=None, description="the machine verdict now (a re-check may have changed it)"
+    )
+    machine_changed: bool = Field(
+        default=False, description="the machine verdict changed after the decision was made"
+    )
+    machine_changed_label: str | None = Field(
+        default=None, description=f'"{MACHINE_CHANGED}" when machine_changed'
+    )
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,11 @@ class Recorded:
     deliveries: list[str]  # webhook deliveries to send after commit
 
 
-def decision_out(row: Decision, resubmitted: bool = False) -> DecisionOut:
+def decision_out(
+    row: Decision, resubmitted: bool = False, machine_now: str | None = None
+) -> DecisionOut:
     kind = DecisionKind(row.decision)
+    changed = machine_now is not None and machine_now != row.machine_status
     return DecisionOut(
         id=row.id,
         criterion=row.criterion_id,
@@ -93,6 +106,9 @@ def decision_out(row: Decision, resubmitted: bool = False) -> DecisionOut:
         by_key_id=row.decided_by,
         at=row.decided_at,
         resubmitted=resubmitted,
+        machine_status_now=machine_now,
+        machine_changed=changed,
+        machine_changed_label=MACHINE_CHANGED if changed else None,
     )
 
 
@@ -121,12 +137,18 @@ def is_resubmitted(decision: Decision | None, uploads: Iterable[tuple[datetime, 
 def decisions_view(
     session: Session, submission_id: int, docs: list[Document]
 ) -> dict[str, DecisionOut]:
-    """Each criterion's current decision with its resubmitted flag, for the submission view."""
+    """Each criterion's current decision with its resubmitted flag and whether the machine
+    verdict changed since (a re-check under a new catalog), for the submission view."""
     uploads: dict[str, list[tuple[datetime, str]]] = {}
     for doc in docs:
         uploads.setdefault(doc.criterion_id, []).append((doc.created_at, doc.status))
+    now = stored_rows(session, [submission_id])[submission_id]
     return {
-        cid: decision_out(row, is_resubmitted(row, uploads.get(cid, [])))
+        cid: decision_out(
+            row,
+            is_resubmitted(row, uploads.get(cid, [])),
+            now[cid].status if cid in now else None,
+        )
         for (_, cid), row in latest_decisions(session, [submission_id]).items()
     }
 
@@ -242,7 +264,8 @@ def record_decision(
         actor_key_id=caller.key_id,
     )
     session.flush()
-    return Recorded(decision_out(row), _event(session, submission, target, row))
+    out = decision_out(row, machine_now=row.machine_status)
+    return Recorded(out, _event(session, submission, target, row))
 
 
 def _event(session: Session, submission: Submission, target: Target, row: Decision) -> list[str]:

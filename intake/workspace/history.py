@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "decision.recorded": "Keputusan verifikator dicatat",
     "criterion.status": "Status pemeriksaan sistem berubah",
     "claim.broken": "Penanganan verifikator lain diambil alih atau dilepas oleh admin",
+    "document.reverified": "Hasil pemeriksaan dokumen berubah setelah katalog aturan diperbarui",
 }
 
 

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from infra.assessment import submission_verdicts
 from infra.tables import Document, Submission, Unit
+from infra.verdicts import verdict_history
 from intake.address import Target
 from intake.scope import find_submission
-from intake.views import DocumentOut, UnitOut, document_out, unit_out
+from intake.views import DocumentOut, UnitOut, document_out, history_out, unit_out
 from intake.workspace.decisions import READY_LABELS, DecisionOut, decisions_view, is_ready
 from rules.catalog import Catalog, Criterion
 from rules.completeness import LABELS_ID, CriterionVerdict
@@ -151,6 +152,10 @@ def submission_view(session: Session, target: Target) -> SubmissionOut:
     docs = submission_documents(session, submission)
     verdicts = submission_verdicts(session, target.catalog, submission, target.unit.kind)
     decisions = decisions_view(session, submission.id, docs) if submission else {}
-    return submission_out(
-        target.catalog, str(target.period), target.unit, verdicts, docs, decisions
-    )
+    out = submission_out(target.catalog, str(target.period), target.unit, verdicts, docs, decisions)
+    by_id = {d.id: d for d in docs}
+    history = verdict_history(session, list(by_id))
+    for criterion in out.criteria:
+        for doc in criterion.documents:
+            doc.history = history_out(by_id[doc.id], history[doc.id])
+    return out

@@ -82,6 +82,9 @@ def server_settings(
         "s3_secret_access_key": SecretStr("testing"),
         "retry_backoff_seconds": 0.2,
         "retry_backoff_max_seconds": 1,
+        # the database is shared by a session's tests: a worker starting in one test must not
+        # re-verify the documents other tests left (tests of the automatic path turn it on)
+        "auto_reverify": False,
     }
     return Settings(**(values | overrides))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infra.queue import TASK_NAMES
+from infra.queue import REVERIFY_DOCUMENT, TASK_NAMES, celery_config, worker_queues
 from infra.settings import Settings
 from worker.app import create_celery
 
@@ -13,3 +13,15 @@ def test_every_task_name_of_the_contract_is_registered_by_the_worker(tmp_path: P
     # building the app connects to nothing: the broker URL is only read
     app = create_celery(Settings(data_dir=tmp_path, broker_url="redis://127.0.0.1:1/0"))
     assert set(app.tasks) >= TASK_NAMES
+
+
+def test_a_worker_reads_re_verification_last_so_new_uploads_never_wait_behind_it(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path, broker_url="redis://127.0.0.1:1/0", queue_name="q")
+    assert worker_queues(settings, "checks") == ["q.sweep", "q", "q.reverify"]
+    assert worker_queues(settings) == ["q.sweep", "q", "q.ocr", "q.reverify"]
+    assert worker_queues(settings, "ocr") == ["q.ocr"]
+    config = celery_config(settings)
+    assert config["task_routes"][REVERIFY_DOCUMENT] == {"queue": "q.reverify"}
+    assert config["broker_transport_options"]["queue_order_strategy"] == "priority"

@@ -1,0 +1,32 @@
+"""Facts extracted from a file, stored once per (document, sha256, facts version) as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from infra.tables import StoredFacts
+
+
+def save_facts(
+    session: Session, document_id: str, sha256: str, version: str, facts: dict[str, Any]
+) -> None:
+    """Store (or refresh) one file's facts; the caller holds the document's claim."""
+    session.merge(
+        StoredFacts(document_id=document_id, sha256=sha256, facts_version=version, facts=facts)
+    )
+
+
+def load_facts(
+    session: Session, document_id: str, sha256: str, version: str
+) -> dict[str, Any] | None:
+    """The stored facts of these bytes from this extraction, or None."""
+    return session.scalar(
+        sa.select(StoredFacts.facts).where(
+            StoredFacts.document_id == document_id,
+            StoredFacts.sha256 == sha256,
+            StoredFacts.facts_version == version,
+        )
+    )

@@ -1,0 +1,53 @@
+"""A document's verdict per rule-set version: written with each verdict, read as its history."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from infra.tables import VerdictRow, utcnow
+
+
+def record_verdict(
+    session: Session,
+    document_id: str,
+    sha256: str,
+    ruleset_version: str,
+    status: str,
+    reason: str | None,
+) -> None:
+    """Keep this verdict beside the earlier ones; the same version checked again replaces its
+    own row (keyed like findings: document, sha256, rule-set version)."""
+    session.execute(
+        sa.delete(VerdictRow).where(
+            VerdictRow.document_id == document_id,
+            VerdictRow.sha256 == sha256,
+            VerdictRow.ruleset_version == ruleset_version,
+        )
+    )
+    session.add(
+        VerdictRow(
+            document_id=document_id,
+            sha256=sha256,
+            ruleset_version=ruleset_version,
+            status=status,
+            reason=reason,
+            at=utcnow(),
+        )
+    )
+
+
+def verdict_history(session: Session, document_ids: Collection[str]) -> dict[str, list[VerdictRow]]:
+    """Each document's verdicts, oldest first (one query for many documents)."""
+    found: dict[str, list[VerdictRow]] = {d: [] for d in document_ids}
+    if document_ids:
+        rows = session.scalars(
+            sa.select(VerdictRow)
+            .where(VerdictRow.document_id.in_(list(document_ids)))
+            .order_by(VerdictRow.at, VerdictRow.id)
+        )
+        for row in rows:
+            found[row.document_id].append(row)
+    return found

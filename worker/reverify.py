@@ -1,0 +1,164 @@
+"""Re-verification: check a document again under the catalog now in force, from its stored facts
+when they are of the current extraction, else by fetching and extracting again."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+from infra import reverify as stale
+from infra import states
+from infra.assessment import reassess
+from infra.db import transaction
+from infra.reverify import Before
+from infra.states import Claim
+from infra.statuses import DocumentStatus
+from infra.storage import ObjectMissing
+from infra.tables import AuditEntry, utcnow
+from infra.verdicts import record_verdict
+from rules.catalog import Catalog
+from rules.evaluation import DocumentVerdict
+from worker.facts_keeping import kept_facts
+from worker.fetching import ObjectChanged, fetch_object
+from worker.notify import record_document_events, send_events
+from worker.pipeline import (
+    Job,
+    Result,
+    RetryLater,
+    backoff,
+    check_file,
+    evaluate,
+    give_up,
+    load_job,
+)
+from worker.runtime import WorkerRuntime
+from worker.scans import ocr_options, read_scans
+
+log = logging.getLogger(__name__)
+
+REVERIFIED = "document.reverified"
+
+
+def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
+    """Re-check one stale document; idempotent: a current or busy document is skipped."""
+    job = load_job(rt, document_id)
+    try:
+        catalog, period = rt.catalogs.select(job.programme, job.period)
+    except (LookupError, ValueError):  # no catalog covers it any more: nothing to re-check
+        return Result.SKIPPED
+    with transaction(rt.sessions) as session:
+        taken = stale.claim_stale(
+            session, document_id, catalog.ruleset_version, rt.settings.lease_seconds
+        )
+    if taken is None:
+        return Result.SKIPPED  # already current, being checked, or not a verdict to redo
+    claim, before = taken
+    started = time.monotonic()
+    facts = kept_facts(rt, job.document_id, job.sha256)
+    if facts is not None:
+        verdict, mime = evaluate(rt, job, facts, catalog, period), facts.mime
+    else:
+        with tempfile.TemporaryDirectory(prefix="absah-") as tmp:
+            path = Path(tmp) / "object"
+            try:
+                fetch_object(rt.store, job.storage_key, job.size, job.sha256, path)
+                # no facts kept (checked before they were): extract, OCR in this task if need be
+                scan = read_scans(ocr_options(rt.settings))
+                verdict, mime = check_file(rt, job, path, catalog, period, scan)
+            except ObjectMissing:
+                return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
+            except ObjectChanged as exc:
+                return give_up(rt, job, "object-changed", str(exc))
+            except Exception as exc:  # storage down or a bug: the earlier verdict stays
+                detail = f"{type(exc).__name__}: {exc}"
+                log.warning("re-verification of %s put off: %s", document_id, detail)
+                with transaction(rt.sessions) as session:
+                    stale.restore(session, claim, before, detail)
+                raise RetryLater(backoff(rt, 1), detail) from exc
+    check_ms = int((time.monotonic() - started) * 1000)
+    if not record_reverified(rt, claim, job, catalog, verdict, mime, before, check_ms):
+        return Result.SKIPPED
+    log.info(
+        "document %s re-verified: %s → %s (%s)",
+        document_id,
+        before.status,
+        verdict.status,
+        catalog.ruleset_version,
+        extra={
+            "document_id": document_id,
+            "status": verdict.status.value,
+            "before": before.status,
+            "ruleset_version": catalog.ruleset_version,
+            "from_stored_facts": facts is not None,
+        },
+    )
+    return Result.CHECKED
+
+
+def record_reverified(
+    rt: WorkerRuntime,
+    claim: Claim,
+    job: Job,
+    catalog: Catalog,
+    verdict: DocumentVerdict,
+    mime: str,
+    before: Before,
+    check_ms: int,
+) -> bool:
+    """The new verdict beside the old (findings and history keyed by version), the criteria
+    re-assessed; a changed verdict is audited and fires document.checked."""
+    findings = [
+        {
+            **f.model_dump(mode="json", exclude={"details"}),
+            "details": f.details,
+            "sha256": job.sha256,
+        }
+        for f in verdict.findings
+    ]
+    status, reason = verdict.status.value, verdict.reason_code
+    deliveries: list[str] = []
+    with transaction(rt.sessions) as session:
+        done = states.finish(
+            session,
+            claim,
+            status=DocumentStatus(status),
+            reason=reason,
+            kind=verdict.kind,
+            detected_mime=mime,
+            ruleset_version=catalog.ruleset_version,
+            findings=findings,
+            check_ms=check_ms,
+        )
+        if not done:
+            return False
+        record_verdict(
+            session, job.document_id, job.sha256, catalog.ruleset_version, status, reason
+        )
+        verdicts = reassess(session, catalog, job.submission_id)  # audits changed criteria
+        if (before.status, before.reason) != (status, reason):
+            session.add(
+                AuditEntry(
+                    at=utcnow(),
+                    actor="system",
+                    action=REVERIFIED,
+                    subject_type="document",
+                    subject_id=job.document_id,
+                    submission_id=job.submission_id,
+                    before={
+                        "status": before.status,
+                        "reason": before.reason,
+                        "ruleset_version": before.ruleset_version,
+                    },
+                    after={
+                        "status": status,
+                        "reason": reason,
+                        "ruleset_version": catalog.ruleset_version,
+                    },
+                    reason=f"{job.original_name}: rule-set {catalog.ruleset_version}",
+                )
+            )
+            deliveries = record_document_events(session, job.document_id, verdicts)
+    send_events(rt, deliveries)
+    return True
