@@ -135,6 +135,8 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     checked_at: Mapped[datetime | None] = mapped_column(default=None)
     check_ms: Mapped[int | None] = mapped_column(default=None)  # the last check's duration
+    # the document that replaced this one (status superseded); no FK: ids only, either order
+    superseded_by: Mapped[str | None] = mapped_column(sa.String(36), default=None)
 
     submission: Mapped[Submission] = relationship(back_populates="documents")
     findings: Mapped[list[FindingRow]] = relationship(

@@ -94,6 +94,7 @@ CASES = [
     ("POST", "/v1/submissions/{programme}/{period}/{unit}/bundles", 404, 403),
     ("GET", "/v1/documents/{document_id}", 404, 404),
     ("GET", "/v1/documents/{document_id}/content", 404, 404),
+    ("POST", "/v1/documents/{document_id}/replace", 404, 403),
     ("GET", "/v1/batches/{batch_id}", 404, 404),
     ("POST", "/v1/uploads", 404, 403),
     ("GET", "/v1/uploads/{upload_id}", 404, 404),
