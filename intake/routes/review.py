@@ -25,6 +25,7 @@ from intake.scope import (
     visible_region,
     visible_unit,
 )
+from intake.workspace.bulk import BulkAcceptIn, accept_complete
 from intake.workspace.claims import ClaimIn, ClaimOut, claim_submission, release_submission
 from intake.workspace.decisions import (
     DecisionIn,
@@ -176,6 +177,35 @@ def post_decision(
     recorded = _committed(rt, work)
     send_deliveries(rt.sender, recorded.deliveries)
     return recorded.decision
+
+
+@router.post(
+    f"{SUBMISSION}/decisions/accept-complete",
+    status_code=201,
+    response_model=list[DecisionOut],
+    responses=ERRORS,
+)
+def post_accept_complete(
+    programme: str,
+    period: str,
+    unit: str,
+    body: BulkAcceptIn,
+    rt: Runtime,
+    caller: Caller,
+) -> list[DecisionOut]:
+    """Accept (Memenuhi) in one action the confirmed criteria, each LENGKAP with every live
+    file passed and undecided (the submission's `acceptable`). Each gets its own decision,
+    audit entry and `decision.recorded` event; one that is no longer acceptable refuses all
+    (409 `not_acceptable`, `detail.criteria` lists them)."""
+    ensure_reviewer(caller, "memutuskan kriteria", "decide on criteria")
+
+    def work(session: Session) -> list[Recorded]:
+        target = review_target(session, rt, caller, programme, period, unit)
+        return accept_complete(session, target, caller, body)
+
+    recorded = _committed(rt, work)
+    send_deliveries(rt.sender, [d for r in recorded for d in r.deliveries])
+    return [r.decision for r in recorded]
 
 
 @router.get(f"{SUBMISSION}/decisions", response_model=list[DecisionOut], responses=ERRORS)

@@ -73,7 +73,7 @@ def replaceable(session: Session, rt: ApiRuntime, caller: Principal, document_id
     return resolve_target(session, rt, sub.programme, sub.period, sub.unit_code, caller)
 
 
-def _old(rt: ApiRuntime, caller: Principal, document_id: str) -> tuple[Old, Target]:
+def find_replaceable(rt: ApiRuntime, caller: Principal, document_id: str) -> tuple[Old, Target]:
     with transaction(rt.sessions) as session:
         target = replaceable(session, rt, caller, document_id)
         doc = session.get(Document, document_id)
@@ -227,7 +227,7 @@ async def replace_document(
 ) -> ReplacedOut:
     """Check who may replace what before reading the body, then take the one file in."""
     try:
-        old, target = await run_in_threadpool(_old, rt, caller, document_id)
+        old, target = await run_in_threadpool(find_replaceable, rt, caller, document_id)
     except OperationalError as exc:
         raise database_unavailable() from exc
     received = await receive_documents(request, rt, target)
