@@ -158,6 +158,7 @@ def evaluate_document(
         ctx = ctx.model_copy(
             update={
                 "kind": kind,
+                "kind_name": evidence.name_id,
                 "allowed_mime": tuple(evidence.mime),
                 "allowed_extensions": tuple(evidence.extensions),
             }

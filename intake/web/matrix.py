@@ -189,5 +189,6 @@ def report_page(
 ) -> HTMLResponse:
     """The Laporan Hasil Pemeriksaan, ready to print on A4."""
     target = review_target(session, rt, viewer, programme, period, unit)
-    html = render_report(submission_view(session, target), target.catalog, rt.settings.office_name)
+    view = submission_view(session, target)
+    html = render_report(view, target.catalog, rt.settings.office_name, viewer.name)
     return HTMLResponse(html, headers=REPORT_HEADERS)

@@ -25,7 +25,7 @@ SEGMENT_LABELS = {
     "accepted": "Memenuhi",
     "other_decision": "Perlu Perbaikan / Tidak Memenuhi",
     "complete": "LENGKAP, belum diputuskan",
-    "open": "Belum lengkap / perlu cek / diperiksa",
+    "open": "BELUM LENGKAP / Perlu cek manual / Sedang diperiksa",
 }
 
 

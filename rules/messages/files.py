@@ -12,17 +12,18 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     # file type
     "mime-allowed": (
-        "Jenis berkas {detected} sesuai untuk {kind}.",
+        "Jenis berkas ({detected_name}) sesuai untuk {kind_name}.",
         "File type {detected} is accepted for {kind}.",
     ),
     "mime-not-allowed": (
-        "Isi berkas terdeteksi sebagai {detected}, padahal untuk {kind} hanya diterima: {allowed}. "
+        "Isi berkas terdeteksi sebagai {detected_name}, padahal untuk {kind_name} hanya diterima: "
+        "{allowed_names}. "
         "Unggah ulang dalam format yang benar.",
         "The file's content is {detected}, but {kind} accepts only: {allowed}. "
         "Upload it again in the right format.",
     ),
     "extension-mismatch": (
-        "Ekstensi nama berkas (.{extension}) tidak sesuai dengan isinya ({detected}). "
+        "Ekstensi nama berkas (.{extension}) tidak sesuai dengan isinya ({detected_name}). "
         "Jangan mengganti ekstensi berkas; simpan ulang dalam format yang benar.",
         "The file name's extension (.{extension}) does not match its content ({detected}). "
         "Do not rename the extension; save the file again in the right format.",
@@ -78,7 +79,7 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     # system (never "failed": DESIGN.md)
     "object-missing": (
-        "Berkas tidak ditemukan di penyimpanan ({detail}); unggah ulang.",
+        "Berkas tidak ditemukan di penyimpanan; unggah ulang.",
         "The file is missing from storage ({detail}); upload it again.",
     ),
     "object-changed": (
@@ -88,7 +89,7 @@ FILES: dict[str, tuple[str, str]] = {
         "not checked. Upload the right file again.",
     ),
     "attempts-exhausted": (
-        "Sistem tidak dapat memeriksa berkas setelah {attempts} percobaan ({detail}). "
+        "Sistem tidak dapat memeriksa berkas setelah {attempts} percobaan. "
         "Berkas tersimpan dan akan diperiksa ulang.",
         "The system could not check the file after {attempts} attempts ({detail}). "
         "The file is stored and will be checked again.",

@@ -161,7 +161,8 @@ def test_a_verifier_reviews_a_submission_and_downloads_the_matrix(
     expect(page.get_by_role("heading", level=1)).to_contain_text(stack.unit)
     sktim = page.locator(f"#k-{SKTIM}")
     expect(sktim.locator(".finding.f-fail")).to_have_count(2)  # the fake PDF's two failures
-    expect(sktim).to_contain_text("Isi berkas terdeteksi sebagai image/jpeg")
+    expect(sktim).to_contain_text("Isi berkas terdeteksi sebagai berkas gambar JPEG")
+    expect(sktim).not_to_contain_text("image/jpeg")
     for doc in stack.documents.values():  # every preview is a real picture, not a broken icon
         previews_loaded(page, page.locator(f'img[src="/ui/pratinjau/{doc}"]'))
     decree = page.request.get(f"/ui/pratinjau/{stack.documents['decree']}")

@@ -154,3 +154,11 @@ def test_the_progress_page_gives_the_counts_the_kanwil_reports_upward(
     assert "0 dari 3 kab/kota Siap diunggah" in lines
     chart = html.split("<svg", 1)[1].split("</svg>")[0]
     assert "http" not in chart  # drawn by the server: nothing loaded from outside absah
+
+
+def test_the_printed_report_names_the_verifier_and_the_deciders(ws: Workspace, unit: str) -> None:
+    assert ws.decide(unit, LAKTASI, decision="accepted").status_code == 201
+    client, _ = signed_in(ws)
+    report = client.get(page_of(ws, unit) + "/laporan").text
+    assert '<p class="verifier">(Verifikator Satu)' in report
+    assert "Keputusan dibuat oleh: Verifikator Satu." in report
