@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from types import FrameType
@@ -38,7 +39,28 @@ def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> No
         engine.dispose()
 
 
+class PortTaken(RuntimeError):
+    """The API's address is in use; the message names the option and the setting to change."""
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Bind and release the API's address before starting anything, so a taken port is one
+    clear sentence instead of a worker and a Redis started for nothing and a uvicorn trace."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortTaken(
+                f"port {port} on {host} is already in use ({exc.strerror}); is absah already "
+                f"running? Choose another port with --port N or the setting ABSAH_API_PORT "
+                f"(and the address with --host or ABSAH_API_HOST)"
+            ) from exc
+
+
 def run_all(settings: Settings) -> None:
+    ensure_port_free(settings.api_host, settings.api_port)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     prepare_database(settings, first_admin_key=True)
     env = dict(os.environ)
