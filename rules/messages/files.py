@@ -34,14 +34,15 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     "kind-unknown": (
         "Jenis bukti untuk berkas ini tidak dapat ditentukan untuk kriteria {criterion}; "
-        "jenis yang diminta: {expected}. Sebutkan jenis bukti (kolom 'kind') atau gunakan "
+        "jenis yang diminta: {expected_names}. Sebutkan jenis bukti (kolom 'kind') atau gunakan "
         "kode jenis pada nama berkas.",
         "The evidence kind of this file could not be determined for criterion {criterion}; "
         "expected kinds: {expected}. Name the kind (field 'kind') or use a kind code in the "
         "file name.",
     ),
     "kind-not-for-criterion": (
-        "Jenis bukti {kind} tidak diminta untuk kriteria {criterion}; yang diminta: {expected}.",
+        "Jenis bukti {kind} tidak diminta untuk kriteria {criterion}; yang diminta: "
+        "{expected_names}.",
         "Evidence kind {kind} is not asked for by criterion {criterion}; expected: {expected}.",
     ),
     # size

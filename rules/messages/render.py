@@ -78,6 +78,8 @@ def humane_params(params: dict[str, Any]) -> dict[str, Any]:
     allowed = params.get("allowed")
     if isinstance(allowed, list | tuple) and all("/" in str(a) for a in allowed):
         out.setdefault("allowed_names", list(dict.fromkeys(type_name_id(a) for a in allowed)))
+    if "expected" in params:
+        out.setdefault("expected_names", params["expected"])
     if "kind" in params:
         out["kind_name"] = params.get("kind_name") or "jenis bukti ini"
     return out
