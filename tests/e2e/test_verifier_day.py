@@ -199,6 +199,9 @@ def test_the_queue_is_one_row_per_submission_searched_sorted_and_claimed(
     expect(page).to_have_url(re.compile(f"#k-{SKTIM}$"))
     expect(page.locator(f"#k-{SKTIM}")).to_be_in_viewport()
     expect(page.locator(f"#k-{SKTIM}")).to_contain_text("1 berkas ditolak sistem")
+    screenshot(page, "day-02b-pengajuan-terbuka-di-masalah", full_page=False)
+    previews_loaded(page, page.locator(".doc-preview img"))
+    screenshot(page, "day-02c-pengajuan-penuh")
 
 
 def test_a_replaced_file_is_folded_away_and_the_new_one_checked(browser: Browser, day: Day) -> None:

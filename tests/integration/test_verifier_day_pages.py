@@ -57,7 +57,7 @@ def test_the_submission_page_tells_the_truth_and_points_at_what_needs_attention(
 ) -> None:
     client, _ = signed_in(ws)
     html = client.get(page_of(ws, unit)).text
-    summary = html[html.index('id="ringkasan"') : html.index('<section class="criterion"')]
+    summary = html[html.index('id="ringkasan"') : html.index('<section class="criterion')]
     parkir_row = next(r for r in summary.split("<tr>") if f"#k-{PARKIR}" in r)
     assert "LENGKAP" in parkir_row
     assert "1 ditolak" in parkir_row
@@ -162,3 +162,21 @@ def test_the_printed_report_names_the_verifier_and_the_deciders(ws: Workspace, u
     report = client.get(page_of(ws, unit) + "/laporan").text
     assert '<p class="verifier">(Verifikator Satu)' in report
     assert "Keputusan dibuat oleh: Verifikator Satu." in report
+
+
+def test_another_region_finds_neither_the_confirmation_nor_the_dashboard_rows(
+    ws: Workspace, unit: str
+) -> None:
+    other, _ = ws.elsewhere()
+    client = fresh_client(ws)
+    token = sign_in(client, other)
+    assert client.get(page_of(ws, unit) + "/terima-lengkap").status_code == 404
+    refused = client.post(
+        page_of(ws, unit) + "/terima-lengkap", data={"csrf": token, "kriteria": [LAKTASI]}
+    )
+    assert refused.status_code == 404
+    html = client.get("/ui/kemajuan", params={"programme": "P2HAM", "period": "2025"}).text
+    assert unit not in html
+    assert "Kota Uji Gamma" not in html
+    answer = ws.client.get(ws.path(unit, "/decisions"), headers=ws.verifier).json()
+    assert answer == []
