@@ -49,13 +49,20 @@ def main() -> None:
 
 
 @main.command()
-def run() -> None:
+@click.option("--host", default=None, help="Bind address (default ABSAH_API_HOST, 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default ABSAH_API_PORT, 8000).")
+def run(host: str | None, port: int | None) -> None:
     """Everything on one machine: migrations, seed, private Redis, worker + beat, API."""
-    from absah.run import run_all
+    from absah.run import PortTaken, run_all
 
     settings = _settings()
     _check_catalogs(settings)
-    run_all(settings)
+    chosen = {"api_host": host, "api_port": port}
+    settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
+    try:
+        run_all(settings)
+    except PortTaken as exc:
+        _fail(str(exc))
 
 
 @main.command()
@@ -66,12 +73,16 @@ def api(host: str | None, port: int | None, workers: int) -> None:
     """The HTTP API only (needs ABSAH_BROKER_URL)."""
     import uvicorn
 
-    from absah.run import server_options
+    from absah.run import PortTaken, ensure_port_free, server_options
 
     settings = _settings()
     if not settings.broker_url:
         _fail("ABSAH_BROKER_URL is not set; `absah run` starts a private Redis for you")
     _check_catalogs(settings)
+    try:
+        ensure_port_free(host or settings.api_host, port or settings.api_port)
+    except PortTaken as exc:
+        _fail(str(exc))
     uvicorn.run(
         "absah.asgi:create",
         factory=True,

@@ -4,6 +4,7 @@ OCR worker, the scheduler and the API."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -75,8 +76,29 @@ def part(name: str, args: list[str], env: dict[str, str]) -> Part:
     return Part(name, lambda: subprocess.Popen(command, env=env))
 
 
+class PortTaken(RuntimeError):
+    """The API's address is in use; the message names the option and the setting to change."""
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Bind and release the API's address before starting anything, so a taken port is one
+    clear sentence instead of a worker and a Redis started for nothing and a uvicorn trace."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortTaken(
+                f"port {port} on {host} is already in use ({exc.strerror}); is absah already "
+                f"running? Choose another port with --port N or the setting ABSAH_API_PORT "
+                f"(and the address with --host or ABSAH_API_HOST)"
+            ) from exc
+
+
 def run_all(settings: Settings) -> None:
     """Everything on one machine, supervised: a part that dies is started again."""
+    ensure_port_free(settings.api_host, settings.api_port)
     settings.ensure_data_dir()
     prepare_database(settings, first_admin_key=True)
     env = dict(os.environ)

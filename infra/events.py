@@ -14,6 +14,7 @@ class EventType(StrEnum):
     SUBMISSION_EVALUATED = "submission.evaluated"
     DECISION_RECORDED = "decision.recorded"
     BATCH_COMPLETED = "batch.completed"
+    DOCUMENT_SUPERSEDED = "document.superseded"
 
 
 class DocumentChecked(BaseModel):
@@ -69,6 +70,20 @@ class DecisionRecorded(BaseModel):
     status_url: str
 
 
+class DocumentSuperseded(BaseModel):
+    """A document was replaced by a newer file (POST /v1/documents/{id}/replace); the old one
+    no longer counts, the new one is checked like any upload (its own `document.checked`)."""
+
+    document_id: str = Field(description="the replaced (now superseded) document")
+    superseded_by: str = Field(description="the new document")
+    programme: str
+    period: str
+    unit: str
+    criterion: str
+    by: str = Field(description="the name of the key that replaced it")
+    status_url: str = Field(description="/v1/documents/{new id}")
+
+
 class _Envelope(BaseModel):
     id: str = Field(description="the event's id: the same for every endpoint it is sent to")
     created_at: datetime
@@ -92,3 +107,8 @@ class BatchCompletedEvent(_Envelope):
 class DecisionRecordedEvent(_Envelope):
     type: Literal["decision.recorded"]
     data: DecisionRecorded
+
+
+class DocumentSupersededEvent(_Envelope):
+    type: Literal["document.superseded"]
+    data: DocumentSuperseded

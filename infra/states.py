@@ -168,6 +168,24 @@ def finish(
     return True
 
 
+def supersede(session: Session, document_id: str, by: str) -> bool:
+    """any live status → superseded by `by`, once. A document still being checked loses its
+    claim here: the worker's `finish` (a CAS on status checking and the claim token) then
+    changes nothing, so a late verdict never brings a replaced file back."""
+    result = session.execute(
+        sa.update(Document)
+        .where(Document.id == document_id, Document.status != DocumentStatus.SUPERSEDED)
+        .values(
+            status=DocumentStatus.SUPERSEDED,
+            superseded_by=by,
+            claim_token=None,
+            lease_expires_at=None,
+            updated_at=utcnow(),
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def give_up(
     session: Session, document_id: str, reason: str, detail: str, attempts: int | None = None
 ) -> bool:

@@ -71,6 +71,7 @@ class DocumentOut(BaseModel):
     attempts: int
     ruleset_version: str | None
     batch_id: str | None
+    superseded_by: str | None = None  # the document that replaced this one
     created_at: datetime
     checked_at: datetime | None
     status_url: str
@@ -145,6 +146,7 @@ def document_out(doc: Document, *, with_findings: bool = True) -> DocumentOut:
         attempts=doc.attempts,
         ruleset_version=doc.ruleset_version,
         batch_id=doc.batch_id,
+        superseded_by=doc.superseded_by,
         created_at=doc.created_at,
         checked_at=doc.checked_at,
         status_url=f"/v1/documents/{doc.id}",

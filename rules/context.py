@@ -21,6 +21,7 @@ class CheckContext(BaseModel):
     unit_kind: str | None = None
     criterion_id: str
     kind: str | None = None  # the resolved evidence kind, None when it could not be resolved
+    kind_name: str | None = None  # its name in Bahasa Indonesia, for messages people read
     allowed_mime: tuple[str, ...] = ()
     allowed_extensions: tuple[str, ...] = ()
     window_start: date

@@ -50,6 +50,7 @@ def resolve_kind(
 ) -> KindResolution:
     """Which evidence kind a file is: declared, else its name's kind code, else its content type."""
     wanted = wanted_kinds(criterion)
+    names = [catalog.evidence_kinds[k].name_id for k in wanted]  # what people read
     if declared_kind:
         if declared_kind in wanted:
             return KindResolution(declared_kind)
@@ -60,6 +61,7 @@ def resolve_kind(
                 kind=declared_kind,
                 criterion=criterion.id,
                 expected=wanted,
+                expected_names=names,
             )
         )
     candidates = wanted
@@ -73,6 +75,7 @@ def resolve_kind(
                     kind=kind_code,
                     criterion=criterion.id,
                     expected=wanted,
+                    expected_names=names,
                 )
             )
     if len(candidates) == 1:
@@ -89,6 +92,7 @@ def resolve_kind(
                 "mime-not-allowed",
                 detected=mime,
                 kind=f"kriteria/criterion {criterion.id}",
+                kind_name=f"kriteria {criterion.id}",
                 allowed=allowed,
             )
         )
@@ -99,6 +103,7 @@ def resolve_kind(
             needs_review=True,
             criterion=criterion.id,
             expected=by_mime,
+            expected_names=[catalog.evidence_kinds[k].name_id for k in by_mime],
         )
     )
 
@@ -158,6 +163,7 @@ def evaluate_document(
         ctx = ctx.model_copy(
             update={
                 "kind": kind,
+                "kind_name": evidence.name_id,
                 "allowed_mime": tuple(evidence.mime),
                 "allowed_extensions": tuple(evidence.extensions),
             }

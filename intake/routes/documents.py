@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from infra.verdicts import verdict_history
 from intake.auth import Caller
 from intake.content import download, visible_document
 from intake.deps import DbSession, Runtime
-from intake.errors import API_ERRORS
+from intake.errors import API_ERRORS, ErrorBody
 from intake.upload.batches import BatchOut
 from intake.upload.bundles import receive_bundle
 from intake.upload.receiving import receive_documents
+from intake.upload.replacing import ReplacedOut, replace_document
 from intake.upload.submitting import submit
 from intake.views import DocumentOut, document_out, file_responses, history_out
 
@@ -116,3 +118,36 @@ def get_document_content(
 ) -> StreamingResponse:
     """The stored bytes, as uploaded."""
     return download(rt, visible_document(session, caller, document_id))
+
+
+_REPLACE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/v1/documents/{document_id}/replace",
+    status_code=202,
+    response_model=ReplacedOut,
+    responses={**API_ERRORS, 403: {"model": ErrorBody}, 409: {"model": ErrorBody}},
+    openapi_extra=_REPLACE_BODY,
+)
+async def replace(document_id: str, request: Request, rt: Runtime, caller: Caller) -> JSONResponse:
+    """Replace a file (multipart field `file`): the new one becomes a document of the same
+    criterion and kind and is checked like any upload; the old one is `superseded`
+    (`superseded_by`), never counts toward completeness again and never makes a decision an
+    override. Unit, portal and admin keys, within their scope; one transaction with an audit
+    entry and a `document.superseded` webhook event. A document already replaced → 409."""
+    out = await replace_document(request, rt, caller, document_id)
+    return JSONResponse(jsonable_encoder(out), status_code=202)

@@ -91,8 +91,11 @@ def get_findings_xlsx(target: ReviewTarget, session: DbSession, rt: Runtime) -> 
 
 
 @router.get(f"{SUBMISSION}/report.html", response_class=HTMLResponse, responses=ERRORS)
-def get_report(target: ReviewTarget, session: DbSession, rt: Runtime) -> HTMLResponse:
+def get_report(
+    target: ReviewTarget, session: DbSession, rt: Runtime, caller: Caller
+) -> HTMLResponse:
     """The Laporan Hasil Pemeriksaan, ready to print on A4 (opens in the browser)."""
-    html = render_report(submission_view(session, target), target.catalog, rt.settings.office_name)
+    view = submission_view(session, target)
+    html = render_report(view, target.catalog, rt.settings.office_name, caller.name)
     name = f"laporan_{_base(target)}.html"
     return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="{name}"'})

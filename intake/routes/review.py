@@ -22,6 +22,7 @@ from intake.scope import (
     visible_region,
     visible_unit,
 )
+from intake.workspace.bulk import BulkAcceptIn, accept_complete
 from intake.workspace.claims import ClaimIn, ClaimOut, claim_submission, release_submission
 from intake.workspace.decisions import (
     DecisionIn,
@@ -30,7 +31,15 @@ from intake.workspace.decisions import (
     record_decision,
 )
 from intake.workspace.history import AuditOut, audit_entries, decision_history, submission_from_path
-from intake.workspace.queue import QueueFilter, QueuePage, WaitingStatus, review_queue
+from intake.workspace.queue import (
+    ClaimFilter,
+    QueueFilter,
+    QueuePage,
+    QueueSort,
+    WaitingStatus,
+    review_queue,
+)
+from intake.workspace.waiting import Attention
 
 router = APIRouter(tags=["review"])
 
@@ -61,16 +70,30 @@ def get_review_queue(
     period: str | None = None,
     region: str | None = None,
     unit: str | None = None,
-    status: Annotated[list[WaitingStatus] | None, Query(description="repeatable")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="part of a unit's name or code")
+    ] = None,
+    status: Annotated[
+        list[WaitingStatus] | None,
+        Query(description="a waiting criterion with this machine status; repeatable"),
+    ] = None,
+    attention: Annotated[
+        list[Attention] | None, Query(description="something of this kind needs attention")
+    ] = None,
+    claim: Annotated[ClaimFilter | None, Query(description="mine, free or others")] = None,
     older_than_hours: Annotated[float | None, Query(ge=0, le=MAX_HOURS)] = None,
-    include_empty: Annotated[
-        bool, Query(description="also criteria with no document yet (nothing to look at)")
+    include_done: Annotated[
+        bool, Query(description="also submissions with nothing waiting for a decision")
     ] = False,
+    sort: QueueSort = QueueSort.ATTENTION,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> QueuePage:
-    """Criteria waiting for a verifier's decision, oldest first. Every role may read the
-    queue of the units it sees; only verifiers and admins decide."""
+    """Submissions with criteria waiting for a verifier's decision, one item each with its
+    unit, programme, period and counts (documents and criteria by machine status, criteria by
+    decision), what needs attention first and the oldest waiting criterion. Problems first by
+    default (`sort`). Every role may read the queue of the units it sees; only verifiers and
+    admins decide."""
     programme = programme.strip().upper() if programme else None
     if programme and programme not in rt.catalogs.programmes():
         known = rt.catalogs.programmes()
@@ -86,9 +109,13 @@ def get_review_queue(
         period=period.strip().upper() if period else None,
         region=visible_region(session, caller, region).code if region else None,
         unit=visible_unit(session, caller, unit).code if unit else None,
+        search=q.strip() or None if q else None,
         statuses=tuple(status or ()),
+        attention=tuple(attention or ()),
+        claim=claim,
         older_than_hours=older_than_hours,
-        include_empty=include_empty,
+        include_done=include_done,
+        sort=sort,
     )
     return review_queue(session, rt.catalogs, caller, filters, limit, offset)
 
@@ -138,6 +165,36 @@ def post_decision(
         recorded = work(session)
     send_deliveries(rt.sender, recorded.deliveries)
     return recorded.decision
+
+
+@router.post(
+    f"{SUBMISSION}/decisions/accept-complete",
+    status_code=201,
+    response_model=list[DecisionOut],
+    responses=ERRORS,
+)
+def post_accept_complete(
+    programme: str,
+    period: str,
+    unit: str,
+    body: BulkAcceptIn,
+    rt: Runtime,
+    caller: Caller,
+) -> list[DecisionOut]:
+    """Accept (Memenuhi) in one action the confirmed criteria, each LENGKAP with every live
+    file passed and undecided (the submission's `acceptable`). Each gets its own decision,
+    audit entry and `decision.recorded` event; one that is no longer acceptable refuses all
+    (409 `not_acceptable`, `detail.criteria` lists them)."""
+    ensure_reviewer(caller, "memutuskan kriteria", "decide on criteria")
+
+    def work(session: Session) -> list[Recorded]:
+        target = review_target(session, rt, caller, programme, period, unit)
+        return accept_complete(session, target, caller, body)
+
+    with transaction(rt.sessions) as session:  # committed before the deliveries are sent
+        recorded = work(session)
+    send_deliveries(rt.sender, [d for r in recorded for d in r.deliveries])
+    return [r.decision for r in recorded]
 
 
 @router.get(f"{SUBMISSION}/decisions", response_model=list[DecisionOut], responses=ERRORS)

@@ -10,6 +10,7 @@ from infra.events import (
     BatchCompletedEvent,
     DecisionRecordedEvent,
     DocumentCheckedEvent,
+    DocumentSupersededEvent,
     SubmissionEvaluatedEvent,
 )
 from infra.statuses import DeliveryStatus
@@ -124,3 +125,13 @@ def decision_recorded(
     x_absah_delivery: Annotated[str, Header()],
 ) -> None:
     """A verifier recorded a decision on a criterion."""
+
+
+@events.post("document.superseded", description=SIGNED)
+def document_superseded(
+    body: DocumentSupersededEvent,
+    x_absah_signature: Annotated[str, Header()],
+    x_absah_timestamp: Annotated[str, Header()],
+    x_absah_delivery: Annotated[str, Header()],
+) -> None:
+    """A document was replaced by a newer file; the old one no longer counts."""

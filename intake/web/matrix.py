@@ -24,6 +24,13 @@ from intake.web.session import Viewer
 from intake.workspace import exports
 from intake.workspace.dates import WIB
 from intake.workspace.matrix import matrix_for
+from intake.workspace.progress import (
+    SEGMENT_LABELS,
+    SEGMENTS,
+    STAGE_LABELS,
+    STAGES,
+    build_progress,
+)
 from intake.workspace.reading import submission_view
 from intake.workspace.report import render_report
 from rules.completeness import LABELS_ID, CriterionStatus
@@ -31,13 +38,7 @@ from rules.completeness import LABELS_ID, CriterionStatus
 router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, Query(max_length=64)]
-SHORT_STATUS = {
-    CriterionStatus.COMPLETE: "Lengkap",
-    CriterionStatus.INCOMPLETE: "Belum lengkap",
-    CriterionStatus.NEEDS_REVIEW: "Cek manual",
-    CriterionStatus.PENDING: "Diperiksa",
-    CriterionStatus.NOT_APPLICABLE: "Tidak berlaku",
-}
+SHORT_STATUS = LABELS_ID  # LENGKAP, BELUM LENGKAP, Perlu cek manual: one style everywhere
 # The report carries its own print styles inline; it loads nothing else.
 REPORT_HEADERS = {
     **PAGE_HEADERS,
@@ -54,6 +55,46 @@ def latest_period(session: Session, viewer: Principal, programme: str) -> str:
         .where(Submission.programme == programme, visible_units(viewer))
     )
     return found or str(datetime.now(UTC).astimezone(WIB).year)
+
+
+@router.get("/ui/kemajuan")
+def progress_page(
+    request: Request,
+    viewer: Viewer,
+    session: DbSession,
+    rt: Runtime,
+    programme: Text = "",
+    period: Text = "",
+    region: Text = "",
+) -> Response:
+    """Kemajuan: per unit uploaded / complete / decided / ready as bars (server-drawn SVG),
+    and the counts the Kanwil reports upward."""
+    programmes = rt.catalogs.programmes()
+    programme = programme.strip().upper() or ("P2HAM" if "P2HAM" in programmes else programmes[0])
+    period = period.strip().upper() or latest_period(session, viewer, programme)
+    chosen = {"programme": programme, "period": period, "region": region.strip()}
+    progress, problem = None, None
+    try:
+        matrix = matrix_for(session, rt, viewer, programme, period, chosen["region"] or None)[0]
+        progress = build_progress(matrix)
+    except ApiError as exc:
+        problem = exc.body.message
+    return page(
+        request,
+        "kemajuan.html",
+        viewer,
+        section="kemajuan",
+        progress=progress,
+        problem=problem,
+        chosen=chosen,
+        programmes=programmes,
+        stages=STAGES,
+        stage_labels=STAGE_LABELS,
+        segments=SEGMENTS,
+        segment_labels=SEGMENT_LABELS,
+        submission_page=submission_page,
+        **visible_choices(session, viewer),
+    )
 
 
 @router.get("/ui/matriks")
@@ -148,5 +189,6 @@ def report_page(
 ) -> HTMLResponse:
     """The Laporan Hasil Pemeriksaan, ready to print on A4."""
     target = review_target(session, rt, viewer, programme, period, unit)
-    html = render_report(submission_view(session, target), target.catalog, rt.settings.office_name)
+    view = submission_view(session, target)
+    html = render_report(view, target.catalog, rt.settings.office_name, viewer.name)
     return HTMLResponse(html, headers=REPORT_HEADERS)

@@ -27,7 +27,15 @@ from intake.web.render import page, redirect
 from intake.web.session import Viewer, check_csrf, flash, local_path
 from intake.workspace.claims import claim_submission, release_submission
 from intake.workspace.dates import tanggal
-from intake.workspace.queue import QueueFilter, WaitingStatus, review_queue
+from intake.workspace.queue import (
+    SORT_LABELS,
+    ClaimFilter,
+    QueueFilter,
+    QueueSort,
+    WaitingStatus,
+    review_queue,
+)
+from intake.workspace.waiting import ATTENTION_LABELS, Attention
 from rules.completeness import LABELS_ID, CriterionStatus
 
 router = APIRouter(include_in_schema=False)
@@ -64,15 +72,27 @@ def _filters(session: Session, rt: Runtime, viewer: Principal, raw: dict[str, st
             f"Program '{programme}' tidak dikenal.",
             f"Unknown programme '{programme}'.",
         )
-    status = raw["status"].strip()
-    if status and status not in {s.value for s in WaitingStatus}:
-        raise ApiError(422, "invalid_status", "Status tidak dikenal.", "Unknown status.")
+    status, attention = raw["status"].strip(), raw["perhatian"].strip()
+    sort, claim = raw["urut"].strip() or QueueSort.ATTENTION.value, raw["pegang"].strip()
+    known = (
+        (status, WaitingStatus),
+        (attention, Attention),
+        (sort, QueueSort),
+        (claim, ClaimFilter),
+    )
+    if any(value and value not in {c.value for c in choice} for value, choice in known):
+        raise ApiError(422, "invalid_filter", "Saringan tidak dikenal.", "Unknown filter.")
     return QueueFilter(
         programme=programme,
         period=raw["period"].strip().upper() or None,
         region=visible_region(session, viewer, raw["region"]).code if raw["region"] else None,
         unit=visible_unit(session, viewer, raw["unit"]).code if raw["unit"].strip() else None,
+        search=raw["q"].strip()[:200] or None,
         statuses=(WaitingStatus(status),) if status else (),
+        attention=(Attention(attention),) if attention else (),
+        claim=ClaimFilter(claim) if claim else None,
+        include_done=raw["semua"] == "1",
+        sort=QueueSort(sort),
     )
 
 
@@ -87,10 +107,16 @@ def queue_page(
     status: str = "",
     unit: str = "",
     region: str = "",
+    q: str = "",
+    urut: str = "",
+    perhatian: str = "",
+    pegang: str = "",
+    semua: str = "",
     halaman: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     raw = {"programme": programme, "period": period, "status": status, "unit": unit}
-    raw["region"] = region.strip()
+    raw.update(region=region.strip(), q=q, urut=urut, perhatian=perhatian, pegang=pegang)
+    raw["semua"] = semua
     problem, queue = None, None
     try:
         filters = _filters(session, rt, viewer, raw)
@@ -113,6 +139,15 @@ def queue_page(
         back_to=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         programmes=rt.catalogs.programmes(),
         statuses=[(s.value, LABELS_ID[CriterionStatus(s.value)]) for s in WaitingStatus],
+        attentions=[(a.value, ATTENTION_LABELS[a]) for a in Attention],
+        sorts=list(SORT_LABELS.items()),
+        claims=[
+            ("free", "Belum ditangani"),
+            ("mine", "Saya tangani"),
+            ("others", "Ditangani orang lain"),
+        ],
+        attention_labels=ATTENTION_LABELS,
+        criterion_labels=LABELS_ID,
         submission_page=submission_page,
         **visible_choices(session, viewer),
     )

@@ -4,6 +4,7 @@ form per criterion (posting to record_decision)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from infra.db import transaction
-from infra.keys import Principal
+from infra.keys import Principal, Role
 from infra.statuses import DecisionKind
 from infra.text import CONTROL_CHARACTER
 from infra.webhooks import send_deliveries
@@ -29,8 +30,10 @@ from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
 from intake.workspace.decisions import DecisionIn, overrides, record_decision
 from intake.workspace.preview import previewable
 from intake.workspace.reading import CriterionOut, submission_view
+from intake.workspace.waiting import ATTENTION_LABELS, Attention, Upload, criterion_flags
 from rules.catalog import Catalog
 from rules.completeness import CriterionStatus
+from rules.naming import PATTERN
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,6 +60,14 @@ def document_rank(doc: DocumentOut) -> int:
     return 9 if doc.status == "superseded" else DOCUMENT_ORDER.get(doc.status, 2)
 
 
+# Warnings about the name alone: shown once per submission, not on every card.
+NAME_ONLY = {"name-not-canonical"}
+
+
+def name_only(f: FindingOut) -> bool:
+    return f.outcome == "warn" and f.reason_code in NAME_ONLY and not f.needs_review
+
+
 @dataclass
 class DocumentCard:
     doc: DocumentOut
@@ -65,6 +76,7 @@ class DocumentCard:
     passed: list[FindingOut]  # pass, skip: folded away
     previewable: bool
     twins: list[Twin] = field(default_factory=list)  # look-alike photos of other documents
+    named_badly: bool = False  # its name-only warning is in the submission's one notice
 
 
 @dataclass
@@ -73,6 +85,11 @@ class CriterionCard:
     documents: list[DocumentCard]
     decidable: bool
     override_for: list[str]  # decision labels that would go against the machine verdict
+    old: list[DocumentCard] = field(default_factory=list)  # superseded: folded history
+    attention: list[Attention] = field(default_factory=list)  # waiting, and what for
+    refused: int = 0  # live files the system refused
+    flagged: int = 0  # live files a person must look at
+    next_id: str | None = None  # the next criterion needing attention
     error: str | None = None
     error_field: str | None = None  # the form field the refusal is about (focused)
     sent: dict[str, str] = field(default_factory=dict)  # the refused form's values, kept
@@ -84,10 +101,15 @@ def document_card(catalog: Catalog, doc: DocumentOut) -> DocumentCard:
     return DocumentCard(
         doc=doc,
         kind_name=kind.name_id if kind else (doc.kind or "jenis belum dikenali"),
-        problems=[f for f in ranked if f.outcome in {"fail", "warn"} or f.needs_review],
+        problems=[
+            f
+            for f in ranked
+            if (f.outcome in {"fail", "warn"} or f.needs_review) and not name_only(f)
+        ],
         passed=[f for f in ranked if f.outcome in {"pass", "skip"} and not f.needs_review],
         previewable=previewable(doc.detected_mime) and doc.status != "superseded",
         twins=twins_of(doc),
+        named_badly=any(name_only(f) for f in ranked),
     )
 
 
@@ -95,14 +117,34 @@ def criterion_card(catalog: Catalog, criterion: CriterionOut, submitted: bool) -
     machine = CriterionStatus(criterion.status)
     any_failed = any(d.status == "failed" for d in criterion.documents)
     ranked = sorted(criterion.documents, key=document_rank)  # stable: upload order within
+    live = [d for d in ranked if d.status != "superseded"]
+    decision = criterion.decision
+    waiting = decision is None or (
+        decision.decision is DecisionKind.REVISION_REQUESTED and decision.resubmitted
+    )
+    uploads = [Upload(d.criterion, d.status, d.created_at) for d in live]
     return CriterionCard(
         criterion=criterion,
-        documents=[document_card(catalog, d) for d in ranked],
+        documents=[document_card(catalog, d) for d in live],
+        old=[document_card(catalog, d) for d in ranked if d.status == "superseded"],
         decidable=submitted and machine not in UNDECIDABLE,
         override_for=[
             DECISION_LABELS[k] for k in DecisionKind if overrides(k, machine, any_failed)
         ],
+        attention=criterion_flags(machine, uploads, bool(decision and decision.resubmitted))
+        if waiting and live and machine not in UNDECIDABLE
+        else [],
+        refused=sum(1 for d in live if d.status == "failed"),
+        flagged=sum(1 for d in live if d.status in {"needs_review", "unable_to_check"}),
     )
+
+
+def chain_attention(cards: list[CriterionCard]) -> list[CriterionCard]:
+    """The criteria needing attention in page order, each pointing at the next one."""
+    needing = [c for c in cards if c.attention]
+    for here, after in pairwise(needing):
+        here.next_id = after.criterion.id
+    return needing
 
 
 def submission_context(
@@ -114,7 +156,16 @@ def submission_context(
     submission = find_submission(session, target)
     claim = live_claim(session, submission.id) if submission else None
     cards = [criterion_card(target.catalog, c, submission is not None) for c in view.criteria]
+    needing = chain_attention(cards)
+    badly_named = [d.doc for c in cards for d in c.documents if d.named_badly]
     return {
+        "needing": needing,
+        "badly_named": badly_named,
+        "name_pattern": PATTERN,
+        "attention_labels": ATTENTION_LABELS,
+        "acceptable": [c for c in cards if c.criterion.id in set(view.acceptable)],
+        "can_decide": viewer.role in {Role.VERIFIER, Role.ADMIN},
+        "can_replace": viewer.role is Role.ADMIN,
         "view": view,
         "catalog": target.catalog,
         "cards": cards,

@@ -224,7 +224,9 @@ def record_decision(
     ]
     statuses = session.scalars(
         sa.select(Document.status).where(
-            Document.submission_id == submission.id, Document.criterion_id == criterion.id
+            Document.submission_id == submission.id,
+            Document.criterion_id == criterion.id,
+            Document.status != "superseded",  # a replaced file never makes an override
         )
     ).all()
     note, reason, override = _checked(body, verdict.status, "failed" in statuses)

@@ -1,26 +1,26 @@
-"""The review queue: criteria whose machine check is done and that wait for a verifier, oldest
-first, only from units the caller may see."""
+"""The review queue: one row per submission with criteria waiting for a verifier, problems
+first (or sorted as asked), searchable by unit name or code, only units the caller may see."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
+from infra.assessment import stored_rows, verdicts_of
 from infra.keys import Principal
-from infra.statuses import DecisionKind
-from infra.tables import CriterionState, Decision, Document, Submission, Unit, UtcDateTime, utcnow
+from infra.tables import Document, Submission, Unit, utcnow
 from intake.scope import visible_units
 from intake.workspace.claims import ClaimOut, claim_out, live_claims
+from intake.workspace.decisions import is_ready, latest_decisions
+from intake.workspace.waiting import ATTENTION_LABELS, Attention, Upload, Waiting, summarise
 from rules.catalog import Catalog
 from rules.catalogs import CatalogSet
-from rules.completeness import IN_PROGRESS, LABELS_ID, CriterionStatus
 
 
 class WaitingStatus(StrEnum):
@@ -31,40 +31,73 @@ class WaitingStatus(StrEnum):
     NEEDS_REVIEW = "needs_review"
 
 
+class QueueSort(StrEnum):
+    ATTENTION = "attention"  # refused files, then manual checks, incomplete, resubmitted; oldest
+    OLDEST = "oldest"  # oldest waiting first
+    UNIT = "unit"  # by unit name
+    WAITING = "waiting"  # most criteria waiting first
+
+
+class ClaimFilter(StrEnum):
+    MINE = "mine"
+    FREE = "free"  # nobody holds it
+    OTHERS = "others"
+
+
+NEVER = datetime.max.replace(tzinfo=UTC)
+SORT_LABELS = {
+    QueueSort.ATTENTION: "Masalah dulu",
+    QueueSort.OLDEST: "Paling lama menunggu",
+    QueueSort.UNIT: "Nama unit",
+    QueueSort.WAITING: "Paling banyak menunggu",
+}
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     programme: str | None = None
     period: str | None = None
     region: str | None = None
     unit: str | None = None
-    statuses: tuple[WaitingStatus, ...] = ()
+    search: str | None = None  # part of a unit's name or code, any case
+    statuses: tuple[WaitingStatus, ...] = ()  # a waiting criterion with one of these
+    attention: tuple[Attention, ...] = ()  # something of these kinds needs attention
+    claim: ClaimFilter | None = None
     older_than_hours: float | None = None
-    include_empty: bool = False  # criteria without any document (nothing to look at yet)
+    include_done: bool = False  # also submissions with nothing waiting
+    sort: QueueSort = QueueSort.ATTENTION
 
 
 class QueueUnit(BaseModel):
     code: str
     name: str
+    kind: str
     region: str
 
 
-class QueueCriterion(BaseModel):
-    id: str
-    name: str
-    name_en: str | None = None
+class AttentionOut(BaseModel):
+    code: Attention
+    label: str = Field(description="in Bahasa Indonesia")
+    count: int = Field(description="refused files for `failed`, criteria for the others")
 
 
 class QueueItem(BaseModel):
     programme: str
     period: str
     unit: QueueUnit
-    criterion: QueueCriterion
-    status: str
-    status_label: str
-    missing_summary: str | None = Field(description="what is missing, in Bahasa Indonesia")
-    documents: int = Field(description="live (not superseded) documents of the criterion")
-    waiting_since: datetime
-    resubmitted: bool = Field(description="revision was requested and a new file came since")
+    documents: dict[str, int] = Field(description="live documents by machine status")
+    documents_total: int = Field(description="live (not superseded) documents")
+    superseded: int = Field(description="replaced documents (history)")
+    criteria: dict[str, int] = Field(description="criteria by machine status")
+    decisions: dict[str, int] = Field(
+        description="applicable criteria by decision: accepted, revision_requested, rejected, "
+        "undecided"
+    )
+    waiting: int = Field(description="criteria waiting for a decision")
+    waiting_criteria: list[str] = Field(description="their ids, what needs attention first")
+    attention: list[AttentionOut] = Field(description="what needs attention first, in order")
+    oldest_waiting: datetime | None
+    ready: bool = Field(description="every mandatory applicable criterion accepted")
     claim: ClaimOut | None = None
     submission_url: str
 
@@ -88,63 +121,18 @@ def missing_summary(catalog: Catalog | None, missing: list[dict[str, Any]]) -> s
     return "; ".join(parts) or None
 
 
-def _waiting_rows(caller: Principal, f: QueueFilter) -> Any:
-    """One row per stored criterion verdict with its latest decision and live-document facts."""
-    latest = (
-        sa.select(
-            Decision.submission_id,
-            Decision.criterion_id,
-            sa.func.max(Decision.id).label("decision_id"),
-        )
-        .group_by(Decision.submission_id, Decision.criterion_id)
-        .subquery()
-    )
-    dec = aliased(Decision)
-    docs_of = sa.and_(
-        Document.submission_id == CriterionState.submission_id,
-        Document.criterion_id == CriterionState.criterion_id,
-        Document.status != "superseded",
-    )
+def _catalog(catalogs: CatalogSet, programme: str, period: str) -> Catalog | None:
+    try:
+        return catalogs.select(programme, period)[0]
+    except (LookupError, ValueError):  # a period stored under a catalog since withdrawn
+        return None
+
+
+def _submissions(session: Session, caller: Principal, f: QueueFilter) -> list[Any]:
     query = (
-        sa.select(
-            CriterionState.submission_id,
-            CriterionState.criterion_id,
-            CriterionState.status,
-            CriterionState.evaluated_at,
-            Submission.programme,
-            Submission.period,
-            Unit.code.label("unit_code"),
-            Unit.name.label("unit_name"),
-            Unit.region_code,
-            dec.decision,
-            sa.select(sa.func.count(Document.id)).where(docs_of).scalar_subquery().label("docs"),
-            sa.select(sa.func.count(Document.id))
-            .where(docs_of, Document.status.in_(sorted(IN_PROGRESS)))
-            .scalar_subquery()
-            .label("busy"),
-            sa.select(sa.func.min(Document.created_at))
-            .where(docs_of)
-            .scalar_subquery()
-            .label("first_doc"),
-            sa.select(sa.func.min(Document.created_at))
-            .where(docs_of, Document.created_at > dec.decided_at)
-            .scalar_subquery()
-            .label("first_after"),
-        )
-        .join(Submission, Submission.id == CriterionState.submission_id)
+        sa.select(Submission, Unit)
         .join(Unit, Unit.code == Submission.unit_code)
-        .outerjoin(
-            latest,
-            sa.and_(
-                latest.c.submission_id == CriterionState.submission_id,
-                latest.c.criterion_id == CriterionState.criterion_id,
-            ),
-        )
-        .outerjoin(dec, dec.id == latest.c.decision_id)
-        .where(
-            CriterionState.status.in_([s.value for s in (f.statuses or tuple(WaitingStatus))]),
-            visible_units(caller),
-        )
+        .where(visible_units(caller))
     )
     if f.programme:
         query = query.where(Submission.programme == f.programme)
@@ -154,7 +142,57 @@ def _waiting_rows(caller: Principal, f: QueueFilter) -> Any:
         query = query.where(Unit.region_code == f.region)
     if f.unit:
         query = query.where(Unit.code == f.unit)
-    return query.subquery()
+    if f.search:
+        needle = f"%{f.search.strip().lower()}%"
+        query = query.where(
+            sa.or_(sa.func.lower(Unit.name).like(needle), sa.func.lower(Unit.code).like(needle))
+        )
+    return list(session.execute(query).all())
+
+
+def _uploads(session: Session, ids: list[int]) -> dict[int, list[Upload]]:
+    out: dict[int, list[Upload]] = {i: [] for i in ids}
+    if ids:
+        rows = session.execute(
+            sa.select(
+                Document.submission_id, Document.criterion_id, Document.status, Document.created_at
+            ).where(Document.submission_id.in_(ids))
+        )
+        for sid, cid, status, at in rows:
+            out[sid].append(Upload(cid, status, at))
+    return out
+
+
+def _keeps(f: QueueFilter, w: Waiting, claim: ClaimOut | None, now: datetime) -> bool:
+    if not f.include_done and not w.criteria:
+        return False
+    if f.statuses and not set(w.statuses.values()) & set(f.statuses):
+        return False
+    if f.attention and not any(w.attention[a] for a in f.attention):
+        return False
+    if f.older_than_hours is not None and (
+        w.oldest is None or w.oldest > now - timedelta(hours=f.older_than_hours)
+    ):
+        return False
+    if f.claim is ClaimFilter.MINE:
+        return claim is not None and claim.mine
+    if f.claim is ClaimFilter.FREE:
+        return claim is None
+    if f.claim is ClaimFilter.OTHERS:
+        return claim is not None and not claim.mine
+    return True
+
+
+def _sort_key(sort: QueueSort, item: QueueItem, w: Waiting) -> tuple[Any, ...]:
+    oldest = item.oldest_waiting or NEVER
+    tail = (item.unit.name.lower(), item.unit.code, item.programme, item.period)
+    if sort is QueueSort.OLDEST:
+        return (oldest, *tail)
+    if sort is QueueSort.UNIT:
+        return (*tail,)
+    if sort is QueueSort.WAITING:
+        return (-item.waiting, oldest, *tail)
+    return (w.rank, oldest, *tail)
 
 
 def review_queue(
@@ -166,86 +204,68 @@ def review_queue(
     offset: int = 0,
     now: datetime | None = None,
 ) -> QueuePage:
-    """Criteria waiting for a decision: machine check done, and undecided, or revision was
-    requested and a new document arrived since. Oldest waiting first, with a total."""
+    """Submissions with criteria waiting for a decision (machine check done, undecided or
+    resubmitted after a revision request), each with its counts and what needs attention."""
     now = now or utcnow()
-    q = _waiting_rows(caller, f)
-    resubmitted = sa.and_(
-        q.c.decision == DecisionKind.REVISION_REQUESTED.value, q.c.first_after.is_not(None)
-    )
-    waiting_since = sa.type_coerce(
-        sa.case(
-            (resubmitted, q.c.first_after),
-            else_=sa.func.coalesce(q.c.first_doc, q.c.evaluated_at),
-        ),
-        UtcDateTime(),
-    )
-    # a file still being checked makes the criterion pending, whatever was stored before it
-    conditions = [sa.or_(q.c.decision.is_(None), resubmitted), q.c.busy == 0]
-    if not f.include_empty:
-        conditions.append(q.c.docs > 0)
-    if f.older_than_hours is not None:
-        conditions.append(waiting_since <= now - timedelta(hours=f.older_than_hours))
-    total = session.scalar(sa.select(sa.func.count()).select_from(q).where(*conditions)) or 0
-    rows = session.execute(
-        sa.select(q, waiting_since.label("waiting_since"), resubmitted.label("resubmitted"))
-        .where(*conditions)
-        .order_by(waiting_since, q.c.submission_id, q.c.criterion_id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    found = _submissions(session, caller, f)
+    ids = [sub.id for sub, _ in found]
+    uploads = _uploads(session, ids)
+    stored = stored_rows(session, ids)
+    decided = latest_decisions(session, ids)
+    claims = live_claims(session, ids, now)
+    ranked: list[tuple[tuple[Any, ...], QueueItem]] = []
+    for sub, unit in found:
+        catalog = _catalog(catalogs, sub.programme, sub.period)
+        if catalog is None:
+            continue
+        verdicts = verdicts_of(catalog, unit.kind, stored[sub.id])
+        decisions = {cid: d for (sid, cid), d in decided.items() if sid == sub.id}
+        w = summarise(verdicts, uploads[sub.id], decisions)
+        held = claims.get(sub.id)
+        claim = claim_out(held, caller) if held else None
+        if not _keeps(f, w, claim, now):
+            continue
+        item = _item(sub, unit, catalog, w, verdicts, decisions, claim)
+        ranked.append((_sort_key(f.sort, item, w), item))
+    ranked.sort(key=lambda pair: pair[0])
+    items = [item for _, item in ranked]
     return QueuePage(
-        total=total, limit=limit, offset=offset, items=_items(session, catalogs, caller, rows, now)
+        total=len(items), limit=limit, offset=offset, items=items[offset : offset + limit]
     )
 
 
-def _catalog(catalogs: CatalogSet, programme: str, period: str) -> Catalog | None:
-    try:
-        return catalogs.select(programme, period)[0]
-    except (LookupError, ValueError):  # a period stored under a catalog since withdrawn
-        return None
-
-
-def _items(
-    session: Session,
-    catalogs: CatalogSet,
-    caller: Principal,
-    rows: Sequence[Any],
-    now: datetime,
-) -> list[QueueItem]:
-    submission_ids = sorted({r.submission_id for r in rows})
-    missing = {
-        (s.submission_id, s.criterion_id): s.missing
-        for s in session.scalars(
-            sa.select(CriterionState).where(CriterionState.submission_id.in_(submission_ids))
-        )
-    }
-    claims = live_claims(session, submission_ids, now)
-    items = []
-    for r in rows:
-        catalog = _catalog(catalogs, r.programme, r.period)
-        criterion = catalog.leaves.get(r.criterion_id) if catalog else None
-        claim = claims.get(r.submission_id)
-        items.append(
-            QueueItem(
-                programme=r.programme,
-                period=r.period,
-                unit=QueueUnit(code=r.unit_code, name=r.unit_name, region=r.region_code),
-                criterion=QueueCriterion(
-                    id=r.criterion_id,
-                    name=criterion.name_id if criterion else r.criterion_id,
-                    name_en=criterion.name_en if criterion else None,
-                ),
-                status=r.status,
-                status_label=LABELS_ID[CriterionStatus(r.status)],
-                missing_summary=missing_summary(
-                    catalog, missing.get((r.submission_id, r.criterion_id), [])
-                ),
-                documents=r.docs,
-                waiting_since=r.waiting_since,
-                resubmitted=bool(r.resubmitted),
-                claim=claim_out(claim, caller) if claim else None,
-                submission_url=f"/v1/submissions/{r.programme}/{r.period}/{r.unit_code}",
-            )
-        )
-    return items
+def _item(
+    sub: Submission,
+    unit: Unit,
+    catalog: Catalog,
+    w: Waiting,
+    verdicts: dict[str, Any],
+    decisions: dict[str, Any],
+    claim: ClaimOut | None,
+) -> QueueItem:
+    ready = is_ready(
+        catalog,
+        {cid: v.status for cid, v in verdicts.items()},
+        {cid: d.decision for cid, d in decisions.items()},
+    )
+    return QueueItem(
+        programme=sub.programme,
+        period=sub.period,
+        unit=QueueUnit(code=unit.code, name=unit.name, kind=unit.kind, region=unit.region_code),
+        documents=dict(w.documents),
+        documents_total=sum(w.documents.values()),
+        superseded=w.superseded,
+        criteria=dict(w.machine),
+        decisions=dict(w.decisions),
+        waiting=len(w.criteria),
+        waiting_criteria=w.criteria,
+        attention=[
+            AttentionOut(code=a, label=ATTENTION_LABELS[a], count=w.attention[a])
+            for a in Attention
+            if w.attention[a]
+        ],
+        oldest_waiting=w.oldest,
+        ready=ready,
+        claim=claim,
+        submission_url=f"/v1/submissions/{sub.programme}/{sub.period}/{unit.code}",
+    )

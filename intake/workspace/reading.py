@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, selectinload
 
 from infra.assessment import submission_verdicts
+from infra.statuses import DecisionKind
 from infra.tables import Document, Submission, Unit
 from infra.verdicts import verdict_history
 from intake.address import Target
@@ -14,7 +17,7 @@ from intake.scope import find_submission
 from intake.views import DocumentOut, UnitOut, document_out, history_out, unit_out
 from intake.workspace.decisions import READY_LABELS, DecisionOut, decisions_view, is_ready
 from rules.catalog import Catalog, Criterion
-from rules.completeness import LABELS_ID, CriterionVerdict
+from rules.completeness import LABELS_ID, CriterionStatus, CriterionVerdict
 
 
 class MissingOut(BaseModel):
@@ -49,6 +52,11 @@ class SubmissionOut(BaseModel):
     criteria: list[CriterionOut]
     ready: bool = False  # every mandatory, applicable criterion accepted
     ready_label: str = READY_LABELS[False]
+    acceptable: list[str] = Field(
+        default_factory=list,
+        description="LENGKAP criteria with every live file passed, undecided or resubmitted: "
+        "what POST .../decisions/accept-complete may accept",
+    )
 
 
 def _groups(catalog: Catalog) -> dict[str, str]:
@@ -116,6 +124,9 @@ def submission_out(
         {cid: v.status for cid, v in verdicts.items()},
         {cid: d.decision for cid, d in decisions.items()},
     )
+    statuses: dict[str, list[str]] = {}
+    for doc in docs:
+        statuses.setdefault(doc.criterion_id, []).append(doc.status)
     counts: dict[str, int] = {}
     for verdict in verdicts.values():
         counts[verdict.status] = counts.get(verdict.status, 0) + 1
@@ -128,7 +139,28 @@ def submission_out(
         criteria=criteria,
         ready=ready,
         ready_label=READY_LABELS[ready],
+        acceptable=acceptable(verdicts, statuses, decisions),
     )
+
+
+def acceptable(
+    verdicts: Mapping[str, CriterionVerdict],
+    statuses: Mapping[str, Sequence[str]],
+    decisions: Mapping[str, DecisionOut],
+) -> list[str]:
+    """LENGKAP, every live document passed, and undecided (or resubmitted after a revision
+    request): what a verifier may accept without opening it. Catalog order."""
+    out = []
+    for cid, verdict in verdicts.items():
+        live = [s for s in statuses.get(cid, []) if s != "superseded"]
+        decision = decisions.get(cid)
+        waiting = decision is None or (
+            decision.decision is DecisionKind.REVISION_REQUESTED and decision.resubmitted
+        )
+        passed = bool(live) and all(s == "passed" for s in live)
+        if verdict.status is CriterionStatus.COMPLETE and waiting and passed:
+            out.append(cid)
+    return out
 
 
 def submission_documents(session: Session, submission: Submission | None) -> list[Document]:

@@ -53,15 +53,22 @@ def summary(view: SubmissionOut) -> dict[str, Any]:
 
 
 def render_report(
-    view: SubmissionOut, catalog: Catalog, office_name: str, now: datetime | None = None
+    view: SubmissionOut,
+    catalog: Catalog,
+    office_name: str,
+    verifier: str,
+    now: datetime | None = None,
 ) -> str:
-    """The whole report as HTML; open it in a browser and print (A4)."""
+    """The whole report as HTML; open it in a browser and print (A4). `verifier` is the name
+    of who prints it (the signed-in verifier, or the key's name), under "Diperiksa oleh"."""
     now = now or datetime.now(UTC)
     return (
         templates()
         .get_template("report.html")
         .render(
             office_name=office_name,
+            verifier=verifier,
+            deciders=sorted({c.decision.by for c in view.criteria if c.decision}),
             catalog=catalog,
             view=view,
             summary=summary(view),

@@ -22,12 +22,19 @@ def mime_allowed(facts: FileFacts, ctx: CheckContext, _: NoParams) -> CheckResul
     if ctx.kind is None:
         return result(Outcome.SKIP, "not-applicable")
     if facts.mime in ctx.allowed_mime:
-        return result(Outcome.PASS, "mime-allowed", detected=facts.mime, kind=ctx.kind)
+        return result(
+            Outcome.PASS,
+            "mime-allowed",
+            detected=facts.mime,
+            kind=ctx.kind,
+            kind_name=ctx.kind_name,
+        )
     return result(
         Outcome.FAIL,
         "mime-not-allowed",
         detected=facts.mime,
         kind=ctx.kind,
+        kind_name=ctx.kind_name,
         allowed=list(ctx.allowed_mime),
     )
 

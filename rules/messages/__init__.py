@@ -7,7 +7,7 @@ from typing import Any
 from rules.messages.documents import DOCUMENTS
 from rules.messages.files import FILES
 from rules.messages.photos import PHOTOS
-from rules.messages.render import fill
+from rules.messages.render import fill, humane_params
 from rules.messages.scans import SCANS
 from rules.messages.tables import TABLES
 
@@ -28,4 +28,4 @@ def render(code: str, **params: Any) -> tuple[str, str]:
         template_id, template_en = MESSAGES[code]
     except KeyError as exc:
         raise KeyError(f"reason code {code!r} has no message") from exc
-    return fill(template_id, **params), fill(template_en, **params)
+    return fill(template_id, **humane_params(params)), fill(template_en, **params)

@@ -7,7 +7,7 @@ DOCUMENTS: dict[str, tuple[str, str]] = {
     # PDF
     "pdf-ok": ("PDF dapat dibuka ({pages} halaman).", "The PDF opens ({pages} pages)."),
     "pdf-broken": (
-        "PDF rusak dan tidak dapat dibuka ({detail}). Simpan ulang atau pindai ulang dokumen.",
+        "PDF rusak dan tidak dapat dibuka. Simpan ulang atau pindai ulang dokumen.",
         "The PDF is damaged and cannot be opened ({detail}). Save or scan it again.",
     ),
     "pdf-encrypted": (

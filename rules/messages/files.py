@@ -12,17 +12,18 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     # file type
     "mime-allowed": (
-        "Jenis berkas {detected} sesuai untuk {kind}.",
+        "Jenis berkas ({detected_name}) sesuai untuk {kind_name}.",
         "File type {detected} is accepted for {kind}.",
     ),
     "mime-not-allowed": (
-        "Isi berkas terdeteksi sebagai {detected}, padahal untuk {kind} hanya diterima: {allowed}. "
+        "Isi berkas terdeteksi sebagai {detected_name}, padahal untuk {kind_name} hanya diterima: "
+        "{allowed_names}. "
         "Unggah ulang dalam format yang benar.",
         "The file's content is {detected}, but {kind} accepts only: {allowed}. "
         "Upload it again in the right format.",
     ),
     "extension-mismatch": (
-        "Ekstensi nama berkas (.{extension}) tidak sesuai dengan isinya ({detected}). "
+        "Ekstensi nama berkas (.{extension}) tidak sesuai dengan isinya ({detected_name}). "
         "Jangan mengganti ekstensi berkas; simpan ulang dalam format yang benar.",
         "The file name's extension (.{extension}) does not match its content ({detected}). "
         "Do not rename the extension; save the file again in the right format.",
@@ -33,14 +34,15 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     "kind-unknown": (
         "Jenis bukti untuk berkas ini tidak dapat ditentukan untuk kriteria {criterion}; "
-        "jenis yang diminta: {expected}. Sebutkan jenis bukti (kolom 'kind') atau gunakan "
+        "jenis yang diminta: {expected_names}. Sebutkan jenis bukti (kolom 'kind') atau gunakan "
         "kode jenis pada nama berkas.",
         "The evidence kind of this file could not be determined for criterion {criterion}; "
         "expected kinds: {expected}. Name the kind (field 'kind') or use a kind code in the "
         "file name.",
     ),
     "kind-not-for-criterion": (
-        "Jenis bukti {kind} tidak diminta untuk kriteria {criterion}; yang diminta: {expected}.",
+        "Jenis bukti {kind} tidak diminta untuk kriteria {criterion}; yang diminta: "
+        "{expected_names}.",
         "Evidence kind {kind} is not asked for by criterion {criterion}; expected: {expected}.",
     ),
     # size
@@ -78,7 +80,7 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     # system (never "failed": DESIGN.md)
     "object-missing": (
-        "Berkas tidak ditemukan di penyimpanan ({detail}); unggah ulang.",
+        "Berkas tidak ditemukan di penyimpanan; unggah ulang.",
         "The file is missing from storage ({detail}); upload it again.",
     ),
     "object-changed": (
@@ -88,7 +90,7 @@ FILES: dict[str, tuple[str, str]] = {
         "not checked. Upload the right file again.",
     ),
     "attempts-exhausted": (
-        "Sistem tidak dapat memeriksa berkas setelah {attempts} percobaan ({detail}). "
+        "Sistem tidak dapat memeriksa berkas setelah {attempts} percobaan. "
         "Berkas tersimpan dan akan diperiksa ulang.",
         "The system could not check the file after {attempts} attempts ({detail}). "
         "The file is stored and will be checked again.",

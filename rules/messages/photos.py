@@ -10,7 +10,7 @@ PHOTOS: dict[str, tuple[str, str]] = {
         "The photo opens ({width}×{height} px).",
     ),
     "image-broken": (
-        "Foto rusak atau bukan gambar yang dapat dibuka ({detail}).",
+        "Foto rusak atau bukan gambar yang dapat dibuka.",
         "The photo is damaged or not a readable image ({detail}).",
     ),
     "image-appended-file": (
@@ -20,7 +20,7 @@ PHOTOS: dict[str, tuple[str, str]] = {
         "two different things, so a person must look at it.",
     ),
     "image-too-many-pixels": (
-        "Gambar terlalu besar ({detail}); kecilkan resolusinya.",
+        "Gambar terlalu besar; kecilkan resolusinya.",
         "The image is too large ({detail}); reduce its resolution.",
     ),
     "not-an-image": ("Berkas bukan gambar.", "The file is not an image."),

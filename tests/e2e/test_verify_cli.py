@@ -110,7 +110,7 @@ def test_problems_give_exit_one_and_reasons_a_verifier_can_act_on(tmp_path: Path
     assert done.returncode == 1
     table = done.stdout
     assert "DITOLAK     P2H-02-LAKTASI       bukti/P2H-02-LAKTASI/scan.jpg" in table
-    assert "Isi berkas terdeteksi sebagai application/pdf" in table
+    assert "Isi berkas terdeteksi sebagai dokumen PDF" in table
     assert "Kriteria tidak diketahui" in table
     assert "P2H-02-LAKTASI       BELUM LENGKAP" in table
     assert "kurang: Foto fasilitas 0/2" in table

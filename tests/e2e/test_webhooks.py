@@ -187,6 +187,7 @@ def register(stack: Stack, receiver: Receiver) -> dict[str, Any]:
         "submission.evaluated",
         "batch.completed",
         "decision.recorded",
+        "document.superseded",
     }
     listed = stack.client.get("/v1/webhooks").json()
     assert [h["id"] for h in listed] == [hook["id"]]

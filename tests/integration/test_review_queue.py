@@ -1,4 +1,5 @@
-"""The review queue: what waits for a verifier, filtered, oldest first, paged, per role."""
+"""The review queue: one row per submission with what waits for a verifier, problems first,
+searched, filtered, sorted, paged, per role."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ class Scene:
     b: str  # Kota B: an incomplete one (three hours), one needing review (one hour), one pending
 
 
-def keys(page: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(i["unit"]["code"], i["criterion"]["id"]) for i in page["items"]]
+def units(page: dict[str, Any]) -> list[str]:
+    return [i["unit"]["code"] for i in page["items"]]
+
+
+def item(page: dict[str, Any], unit: str) -> dict[str, Any]:
+    return next(i for i in page["items"] if i["unit"]["code"] == unit)
 
 
 @pytest.fixture
@@ -33,89 +38,97 @@ def scene(ws: Workspace) -> Scene:
     return Scene(a, b)
 
 
-def test_the_queue_holds_checked_criteria_with_documents_oldest_first(
+def test_the_queue_has_one_row_per_submission_with_its_counts_problems_first(
     ws: Workspace, scene: Scene
 ) -> None:
     page = ws.queue()
-    assert keys(page) == [
-        (scene.a, "P2H-02-LAKTASI"),
-        (scene.b, "P2H-02-TOILET"),
-        (scene.b, "P2H-01-RAMP"),
-    ]
-    assert page["total"] == 3
-    first, second, third = page["items"]
-    assert first["programme"] == "P2HAM"
-    assert first["period"] == "2025"
-    assert first["unit"] == {"code": scene.a, "name": "Kota Uji Alpha", "region": ws.region}
-    assert first["criterion"]["name"] == "Ruang laktasi/menyusui"
-    assert (first["status"], first["status_label"]) == ("complete", "LENGKAP")
-    assert first["documents"] == 2
-    assert first["missing_summary"] is None
-    assert first["resubmitted"] is False
-    assert first["claim"] is None
-    assert first["submission_url"] == f"/v1/submissions/P2HAM/2025/{scene.a}"
-    assert datetime.fromisoformat(first["waiting_since"]) < datetime.fromisoformat(
-        second["waiting_since"]
+    assert units(page) == [scene.b, scene.a]  # a file to look at beats an older clean one
+    assert page["total"] == 2
+    b, a = page["items"]
+    assert (a["programme"], a["period"]) == ("P2HAM", "2025")
+    assert a["unit"] == {
+        "code": scene.a,
+        "name": "Kota Uji Alpha",
+        "kind": "kota",
+        "region": ws.region,
+    }
+    assert a["documents"] == {"passed": 2}
+    assert (a["documents_total"], a["superseded"]) == (2, 0)
+    assert a["criteria"]["complete"] >= 1
+    assert a["criteria"]["not_applicable"] >= 1  # the visiting room does not apply to a kota
+    assert a["decisions"]["undecided"] == sum(
+        n for status, n in a["criteria"].items() if status != "not_applicable"
     )
-    assert (second["status"], second["status_label"]) == ("incomplete", "BELUM LENGKAP")
-    assert second["missing_summary"] == "Foto fasilitas: ada 1 dari minimal 2"
-    assert (third["status"], third["status_label"]) == ("needs_review", "Perlu cek manual")
+    assert (a["waiting"], a["waiting_criteria"], a["attention"]) == (1, ["P2H-02-LAKTASI"], [])
+    assert a["claim"] is None
+    assert a["ready"] is False
+    assert a["submission_url"] == f"/v1/submissions/P2HAM/2025/{scene.a}"
+
+    assert b["documents"] == {"passed": 2, "needs_review": 1, "checking": 1}
+    assert (b["criteria"]["incomplete"] >= 1, b["criteria"]["pending"]) == (True, 1)
+    assert b["waiting_criteria"] == ["P2H-01-RAMP", "P2H-02-TOILET"]  # the look first
+    assert [(x["code"], x["label"], x["count"]) for x in b["attention"]] == [
+        ("needs_review", "perlu cek manual", 1),
+        ("incomplete", "BELUM LENGKAP", 1),
+    ]
+    assert datetime.fromisoformat(a["oldest_waiting"]) < datetime.fromisoformat(b["oldest_waiting"])
 
 
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"status": "incomplete"}, [("b", "P2H-02-TOILET")]),
-        (
-            {"status": ["complete", "needs_review"]},
-            [("a", "P2H-02-LAKTASI"), ("b", "P2H-01-RAMP")],
-        ),
-        ({"older_than_hours": 2}, [("a", "P2H-02-LAKTASI"), ("b", "P2H-02-TOILET")]),
-        ({"older_than_hours": 24}, []),
-        ({"unit": "a"}, [("a", "P2H-02-LAKTASI")]),
-        ({"programme": "p2ham", "period": "2025"}, "all"),
-        ({"programme": "KKPHAM"}, []),
-        ({"period": "2024"}, []),
-    ],
-    ids=[
-        "one-status",
-        "two-statuses",
-        "older-than-two-hours",
-        "older-than-a-day",
-        "one-unit",
-        "programme-and-period",
-        "another-programme",
-        "another-period",
+        pytest.param({"status": "incomplete"}, ["b"], id="one-status"),
+        pytest.param({"status": ["complete", "needs_review"]}, ["b", "a"], id="two-statuses"),
+        pytest.param({"older_than_hours": 2}, ["b", "a"], id="older-than-two-hours"),
+        pytest.param({"older_than_hours": 4}, ["a"], id="older-than-four-hours"),
+        pytest.param({"older_than_hours": 24}, [], id="older-than-a-day"),
+        pytest.param({"unit": "a"}, ["a"], id="one-unit"),
+        pytest.param({"programme": "p2ham", "period": "2025"}, ["b", "a"], id="programme-period"),
+        pytest.param({"programme": "KKPHAM"}, [], id="another-programme"),
+        pytest.param({"period": "2024"}, [], id="another-period"),
+        pytest.param({"q": "ALPHA"}, ["a"], id="search-by-name-any-case"),
+        pytest.param({"q": "code:b"}, ["b"], id="search-by-code"),
+        pytest.param({"attention": "needs_review"}, ["b"], id="needing-a-manual-check"),
+        pytest.param({"attention": "failed"}, [], id="with-a-refused-file"),
+        pytest.param({"claim": "free"}, ["b", "a"], id="held-by-nobody"),
+        pytest.param({"claim": "mine"}, [], id="held-by-me"),
+        pytest.param({"sort": "oldest"}, ["a", "b"], id="sorted-oldest-first"),
+        pytest.param({"sort": "unit"}, ["a", "b"], id="sorted-by-unit-name"),
+        pytest.param({"sort": "waiting"}, ["b", "a"], id="sorted-most-waiting-first"),
     ],
 )
-def test_filters_narrow_the_queue(
-    ws: Workspace, scene: Scene, params: dict[str, Any], expected: list[tuple[str, str]] | str
+def test_search_filters_and_sorts_shape_the_queue(
+    ws: Workspace, scene: Scene, params: dict[str, Any], expected: list[str]
 ) -> None:
     names = {"a": scene.a, "b": scene.b}
     if "unit" in params:
         params = {**params, "unit": names[params["unit"]].lower()}  # codes match any case
-    found = keys(ws.queue(**params))
-    if isinstance(expected, str):  # "all"
-        assert len(found) == 3
-    else:
-        assert found == [(names[u], c) for u, c in expected]
+    if params.get("q", "").startswith("code:"):
+        params = {**params, "q": names[params["q"][5:]].lower()}
+    assert units(ws.queue(**params)) == [names[u] for u in expected]
 
 
-def test_criteria_without_documents_wait_only_when_asked_for(ws: Workspace, scene: Scene) -> None:
-    page = ws.queue(include_empty=True, unit=scene.a)
-    by_criterion = {i["criterion"]["id"]: i for i in page["items"]}
-    assert by_criterion["P2H-02-TOILET"]["documents"] == 0
-    assert by_criterion["P2H-02-TOILET"]["status"] == "incomplete"
-    assert "P2H-02-KUNJUNGAN" not in by_criterion  # not applicable to a kota
-    assert page["total"] > 1
+def test_a_claim_shows_who_holds_the_submission(ws: Workspace, scene: Scene) -> None:
+    held = ws.client.post(ws.path(scene.a, "/claim"), headers=ws.verifier)
+    assert held.status_code == 200, held.text
+    claim = item(ws.queue(), scene.a)["claim"]
+    assert (claim["by"], claim["mine"]) == ("Verifikator Satu", False)  # read by the admin
+    assert units(ws.queue(headers=ws.verifier, claim="mine")) == [scene.a]
+    assert units(ws.queue(claim="others")) == [scene.a]
+
+
+def test_a_fully_decided_submission_shows_only_when_asked_for(ws: Workspace, scene: Scene) -> None:
+    assert ws.decide(scene.a, "P2H-02-LAKTASI", decision="accepted").status_code == 201
+    assert scene.a not in units(ws.queue())
+    done = item(ws.queue(include_done=True), scene.a)
+    assert (done["waiting"], done["decisions"]["accepted"]) == (0, 1)
 
 
 def test_pages_come_with_a_total_and_do_not_overlap(ws: Workspace, scene: Scene) -> None:
-    first = ws.queue(limit=2)
-    second = ws.queue(limit=2, offset=2)
-    assert (first["total"], second["total"]) == (3, 3)
-    assert len(first["items"]) == 2
-    assert keys(first) + keys(second) == keys(ws.queue())
+    first = ws.queue(limit=1)
+    second = ws.queue(limit=1, offset=1)
+    assert (first["total"], second["total"]) == (2, 2)
+    assert units(first) + units(second) == units(ws.queue())
 
 
 @pytest.mark.parametrize(
@@ -140,7 +153,9 @@ def test_each_role_reads_the_queue_of_the_units_it_sees(
         "portal-region": lambda: ws.key(Role.PORTAL, region=ws.region),
         "verifier-elsewhere": lambda: ws.elsewhere()[0],
     }[role]()
-    answer = ws.client.get("/v1/review-queue", headers=headers)
+    # an admin sees every region of the shared database: its page is this test's region
+    params = {"region": ws.region} if role == "admin" else {}
+    answer = ws.client.get("/v1/review-queue", headers=headers, params=params)
     assert answer.status_code == 200
     mine = {i["unit"]["code"] for i in answer.json()["items"] if i["unit"]["region"] == ws.region}
     assert mine == {{"a": scene.a, "b": scene.b}[u] for u in sees}
@@ -154,6 +169,8 @@ def test_each_role_reads_the_queue_of_the_units_it_sees(
         ({"programme": "NOPE"}, 422, "unknown_programme"),
         ({"region": "99X"}, 404, "not_found"),
         ({"unit": "NOSUCHUNIT"}, 404, "not_found"),
+        ({"sort": "random"}, 422, "invalid_request"),
+        ({"attention": "nothing"}, 422, "invalid_request"),
     ],
 )
 def test_bad_filters_are_refused_with_a_code(
@@ -169,21 +186,23 @@ def test_a_decided_criterion_leaves_the_queue_and_a_resubmission_brings_it_back(
 ) -> None:
     decided = ws.decide(scene.b, "P2H-02-TOILET", decision="revision_requested", note="Foto kurang")
     assert decided.status_code == 201, decided.text
-    assert (scene.b, "P2H-02-TOILET") not in keys(ws.queue())
+    assert item(ws.queue(), scene.b)["waiting_criteria"] == ["P2H-01-RAMP"]
 
     # intake records the file; the stored verdict changes only when the worker has checked it
     new = ws.upload(scene.b, "P2H-02-TOILET", ["received"], assess=False)
-    assert (scene.b, "P2H-02-TOILET") not in keys(ws.queue())
+    assert item(ws.queue(), scene.b)["waiting_criteria"] == ["P2H-01-RAMP"]
     ws.set_status(new, "passed", scene.b)
 
-    page = ws.queue(unit=scene.b)
-    item = next(i for i in page["items"] if i["criterion"]["id"] == "P2H-02-TOILET")
-    assert item["resubmitted"] is True
-    assert item["status"] == "complete"
-    assert item["documents"] == 2
-    assert keys(page)[-1] == (scene.b, "P2H-02-TOILET")  # waiting since the new upload
+    b = item(ws.queue(unit=scene.b), scene.b)
+    assert b["waiting_criteria"] == ["P2H-01-RAMP", "P2H-02-TOILET"]
+    assert [(x["code"], x["count"]) for x in b["attention"]] == [
+        ("needs_review", 1),
+        ("resubmitted", 1),
+    ]
+    assert b["decisions"]["revision_requested"] == 1
     view = ws.client.get(ws.path(scene.b), headers=ws.verifier).json()
     toilet = next(c for c in view["criteria"] if c["id"] == "P2H-02-TOILET")
+    assert toilet["status"] == "complete"
     assert toilet["decision"]["resubmitted"] is True
     assert toilet["decision"]["label"] == "Perlu Perbaikan"
 
@@ -194,7 +213,8 @@ def test_accepted_and_rejected_criteria_stay_out_of_the_queue(ws: Workspace, sce
         ws.decide(scene.b, "P2H-01-RAMP", decision="rejected", note="Bukan foto ramp").status_code
         == 201
     )
-    assert keys(ws.queue()) == [(scene.b, "P2H-02-TOILET")]
+    assert units(ws.queue()) == [scene.b]
+    assert item(ws.queue(), scene.b)["waiting_criteria"] == ["P2H-02-TOILET"]
 
 
 def test_a_criterion_with_a_file_still_being_checked_waits_for_the_machine_first(
@@ -202,6 +222,14 @@ def test_a_criterion_with_a_file_still_being_checked_waits_for_the_machine_first
 ) -> None:
     # Intake reassesses in the transaction that records a file: the stored verdict is pending.
     ws.upload(scene.a, "P2H-02-LAKTASI", ["queued"])
-    assert (scene.a, "P2H-02-LAKTASI") not in keys(ws.queue())
+    assert scene.a not in units(ws.queue())
     refused = ws.decide(scene.a, "P2H-02-LAKTASI", decision="accepted")
     assert (refused.status_code, refused.json()["code"]) == (409, "criterion_pending")
+
+
+def test_a_superseded_file_is_history_not_a_problem(ws: Workspace, scene: Scene) -> None:
+    failed = ws.upload(scene.a, "P2H-02-TOILET", ["failed"])[0]
+    assert item(ws.queue(), scene.a)["attention"][0]["code"] == "failed"
+    ws.set_status([failed], "superseded", scene.a)
+    a = item(ws.queue(), scene.a)
+    assert (a["attention"], a["superseded"], a["documents"]) == ([], 1, {"passed": 2})

@@ -21,6 +21,11 @@ EVERY_ENDPOINT: list[tuple[str, str, Any]] = [
     ("DELETE", "/v1/submissions/P2HAM/2025/{unit}/claim", None),
     ("POST", "/v1/submissions/P2HAM/2025/{unit}/criteria/P2H-02-LAKTASI/decision", DECISION),
     ("GET", "/v1/submissions/P2HAM/2025/{unit}/decisions", None),
+    (
+        "POST",
+        "/v1/submissions/P2HAM/2025/{unit}/decisions/accept-complete",
+        {"criteria": [LAKTASI]},
+    ),
     ("GET", "/v1/audit?submission=P2HAM/2025/{unit}", None),
     ("GET", "/v1/matrix?programme=P2HAM&period=2025&region={region}", None),
     ("GET", "/v1/matrix.csv?programme=P2HAM&period=2025&region={region}", None),

@@ -94,6 +94,7 @@ CASES = [
     ("POST", "/v1/submissions/{programme}/{period}/{unit}/bundles", 404, 403),
     ("GET", "/v1/documents/{document_id}", 404, 404),
     ("GET", "/v1/documents/{document_id}/content", 404, 404),
+    ("POST", "/v1/documents/{document_id}/replace", 404, 403),
     ("GET", "/v1/batches/{batch_id}", 404, 404),
     ("POST", "/v1/uploads", 404, 403),
     ("GET", "/v1/uploads/{upload_id}", 404, 404),
@@ -113,6 +114,7 @@ CASES = [
     ("DELETE", "/v1/submissions/{programme}/{period}/{unit}/claim", 403, 404),
     ("POST", "/v1/submissions/{programme}/{period}/{unit}/criteria/{criterion}/decision", 403, 404),
     ("GET", "/v1/submissions/{programme}/{period}/{unit}/decisions", 404, 404),
+    ("POST", "/v1/submissions/{programme}/{period}/{unit}/decisions/accept-complete", 403, 404),
     ("GET", "/v1/audit", 404, 404),
     ("GET", "/v1/matrix", "hidden", "hidden"),
     ("GET", "/v1/matrix.csv", "hidden", "hidden"),
@@ -165,6 +167,8 @@ def call(world: World, method: str, path: str, headers: dict[str, str]) -> tuple
     }.get(path)
     if path.endswith("/decision"):
         body = {"decision": "accepted"}
+    if path.endswith("/accept-complete"):
+        body = {"criteria": ["P2H-02-LAKTASI"]}
     files = {"files": ("x.jpg", b"x", "image/jpeg")} if path.endswith("/documents") else None
     content = b"PK\x05\x06" + b"\0" * 18 if path.endswith(("/bundles", "/content")) else None
     answer = world.api.request(

@@ -48,8 +48,19 @@ def test_a_refused_type_names_what_was_detected_and_what_is_accepted() -> None:
         "kind": "sk_decree_pdf",
         "allowed": [PDF],
     }
-    assert JPEG in finding.message_id
+    # people read the type's name and the kind's name, never the MIME type or the kind's id
+    assert finding.message_id.startswith("Isi berkas terdeteksi sebagai berkas gambar JPEG")
+    assert "hanya diterima: dokumen PDF" in finding.message_id
+    assert JPEG not in finding.message_id
+    assert "sk_decree_pdf" not in finding.message_id
+    assert JPEG in finding.message_en
     assert PDF in finding.message_en
+
+
+def test_a_refused_type_names_the_evidence_kind_as_the_catalog_does() -> None:
+    finding = run("mime-allowed", facts("sk.pdf", mime=JPEG), ctx(kind_name="Surat Keputusan (SK)"))
+    assert "untuk Surat Keputusan (SK) hanya diterima" in finding.message_id
+    assert "sk_decree_pdf" in finding.message_en
 
 
 @pytest.mark.parametrize(

@@ -71,10 +71,13 @@ def test_a_pdf_must_open_unencrypted_with_a_page_count_in_bounds(
     assert finding.needs_review is (outcome is Outcome.WARN)
 
 
-def test_a_broken_pdf_carries_the_readers_complaint() -> None:
+def test_a_broken_pdf_carries_the_readers_complaint_in_english_and_details_only() -> None:
     finding = run("pdf-opens", facts(pdf=BROKEN))
     assert finding.details == {"detail": "EOF marker not found"}
-    assert "EOF marker not found" in finding.message_id
+    assert "EOF marker not found" in finding.message_en
+    assert finding.message_id == (
+        "PDF rusak dan tidak dapat dibuka. Simpan ulang atau pindai ulang dokumen."
+    )
 
 
 def test_too_many_pages_names_the_count_and_the_limit() -> None:

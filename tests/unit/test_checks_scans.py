@@ -184,7 +184,7 @@ def test_a_signature_without_a_trust_store_says_it_was_not_verified_to_a_trusted
             SK_PAGES,
             Outcome.PASS,
             "pdf-text-ocr",
-            "91.5%",
+            "91,5%",
             id="read-by-ocr-says-so-with-confidence",
         ),
         pytest.param(
@@ -192,7 +192,7 @@ def test_a_signature_without_a_trust_store_says_it_was_not_verified_to_a_trusted
             SK_PAGES,
             Outcome.WARN,
             "pdf-ocr-low-confidence",
-            "31.0%",
+            "(31%,",
             id="low-confidence",
         ),
         pytest.param(

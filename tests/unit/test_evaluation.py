@@ -236,7 +236,13 @@ def test_an_ambiguous_document_goes_to_review_with_the_candidate_kinds(p2ham: Ca
     assert kind_finding.details == {
         "criterion": "P2H-00-PENCANANGAN",
         "expected": ["declaration_pdf", "report_pdf"],
+        "expected_names": [
+            p2ham.evidence_kinds["declaration_pdf"].name_id,
+            p2ham.evidence_kinds["report_pdf"].name_id,
+        ],
     }
+    assert "declaration_pdf" not in kind_finding.message_id  # people read the kinds' names
+    assert p2ham.evidence_kinds["report_pdf"].name_id in kind_finding.message_id
     # without a kind only the file checks run, and mime-allowed has nothing to compare with
     assert [f.check_id for f in verdict.findings] == [
         "evidence-kind",

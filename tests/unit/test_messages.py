@@ -210,3 +210,40 @@ def test_every_finding_of_every_check_renders_in_both_languages(check_id: str) -
                 for message in (finding.message_id, finding.message_en):
                     assert "?" not in message, (check_id, finding.reason_code, message)
                     assert "None" not in message, (check_id, finding.reason_code, message)
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "indonesian", "english"),
+    [
+        pytest.param(
+            "size-over-upstream",
+            {"size_mb": 2.5, "warn_mb": 2.0},
+            "Ukuran berkas 2,5 MB melebihi 2 MB",
+            "The file is 2.5 MB, over 2 MB",
+            id="decimal-comma-in-indonesian-only",
+        ),
+        pytest.param(
+            "mime-not-allowed",
+            {"detected": "text/html", "kind": "facility_photo", "allowed": ["image/jpeg"]},
+            "terdeteksi sebagai halaman web (HTML), padahal untuk jenis bukti ini hanya "
+            "diterima: berkas gambar JPEG",
+            "The file's content is text/html, but facility_photo accepts only: image/jpeg",
+            id="type-and-kind-names-not-codes",
+        ),
+        pytest.param(
+            "pdf-broken",
+            {"detail": "EOF marker not found"},
+            "PDF rusak dan tidak dapat dibuka.",
+            "(EOF marker not found)",
+            id="library-text-in-english-only",
+        ),
+    ],
+)
+def test_indonesian_messages_speak_to_people_and_english_keeps_the_codes(
+    code: str, params: dict[str, Any], indonesian: str, english: str
+) -> None:
+    message_id, message_en = render(code, **params)
+    assert indonesian in message_id
+    assert english in message_en
+    for raw in ("/", "_", "EOF"):
+        assert raw not in message_id
