@@ -16,7 +16,7 @@ from infra.assessment import submission_verdicts
 from infra.audit import audit
 from infra.events import DecisionRecorded, EventType
 from infra.keys import Principal
-from infra.tables import Decision, Document, Submission, utcnow
+from infra.tables import Account, Decision, Document, Submission, utcnow
 from infra.text import PlainText
 from infra.webhooks import record_event
 from intake.address import Target
@@ -70,8 +70,11 @@ class DecisionOut(BaseModel):
     machine_status: str = Field(description="the machine verdict when the decision was made")
     override: bool
     override_reason: str | None
-    by: str = Field(description="the deciding key's name")
-    by_key_id: str
+    by: str = Field(description="who decided: the person's name (or the key's)")
+    by_key_id: str | None = Field(description="the key used, if a key was used")
+    by_account: str | None = Field(
+        default=None, description="the username of the person who decided, if signed in"
+    )
     at: datetime
     resubmitted: bool = Field(
         default=False, description="revision requested and a document was uploaded since"
@@ -84,7 +87,11 @@ class Recorded:
     deliveries: list[str]  # webhook deliveries to send after commit
 
 
-def decision_out(row: Decision, resubmitted: bool = False) -> DecisionOut:
+def decision_out(
+    row: Decision, resubmitted: bool = False, usernames: Mapping[str, str] | None = None
+) -> DecisionOut:
+    """`usernames`: account id → username, for the decisions people made."""
+    usernames = usernames or {}
     kind = DecisionKind(row.decision)
     return DecisionOut(
         id=row.id,
@@ -98,6 +105,7 @@ def decision_out(row: Decision, resubmitted: bool = False) -> DecisionOut:
         override_reason=row.override_reason,
         by=row.decided_by_name,
         by_key_id=row.decided_by,
+        by_account=usernames.get(row.decided_by_account) if row.decided_by_account else None,
         at=row.decided_at,
         resubmitted=resubmitted,
     )
@@ -118,6 +126,15 @@ def latest_decisions(
     return {(r.submission_id, r.criterion_id): r for r in rows}
 
 
+def usernames_of(session: Session, rows: Iterable[Decision]) -> dict[str, str]:
+    """account id → username of the people who made these decisions."""
+    ids = {r.decided_by_account for r in rows if r.decided_by_account}
+    if not ids:
+        return {}
+    found = session.execute(sa.select(Account.id, Account.username).where(Account.id.in_(ids)))
+    return {str(row[0]): str(row[1]) for row in found}
+
+
 def is_resubmitted(decision: Decision | None, uploads: Iterable[tuple[datetime, str]]) -> bool:
     """Revision was requested and a live document (created_at, status) arrived after it."""
     if decision is None or decision.decision != DecisionKind.REVISION_REQUESTED:
@@ -132,9 +149,11 @@ def decisions_view(
     uploads: dict[str, list[tuple[datetime, str]]] = {}
     for doc in docs:
         uploads.setdefault(doc.criterion_id, []).append((doc.created_at, doc.status))
+    latest = latest_decisions(session, [submission_id])
+    names = usernames_of(session, latest.values())
     return {
-        cid: decision_out(row, is_resubmitted(row, uploads.get(cid, [])))
-        for (_, cid), row in latest_decisions(session, [submission_id]).items()
+        cid: decision_out(row, is_resubmitted(row, uploads.get(cid, [])), names)
+        for (_, cid), row in latest.items()
     }
 
 
@@ -223,6 +242,7 @@ def record_decision(
         override=override,
         override_reason=reason,
         decided_by=caller.key_id,
+        decided_by_account=caller.account_id,
         decided_by_name=caller.name,
         decided_at=utcnow(),
     )
@@ -247,9 +267,11 @@ def record_decision(
         reason=reason or note,
         actor=caller.name,
         actor_key_id=caller.key_id,
+        actor_account_id=caller.account_id,
     )
     session.flush()
-    return Recorded(decision_out(row), _event(session, submission, target, row))
+    names = {caller.account_id: caller.username or ""} if caller.account_id else {}
+    return Recorded(decision_out(row, usernames=names), _event(session, submission, target, row))
 
 
 def _event(session: Session, submission: Submission, target: Target, row: Decision) -> list[str]:

@@ -82,6 +82,8 @@ def server_settings(
         "s3_secret_access_key": SecretStr("testing"),
         "retry_backoff_seconds": 0.2,
         "retry_backoff_max_seconds": 1,
+        "password_time_cost": 1,  # argon2 as cheap as it goes: tests check behaviour
+        "password_memory_kib": 1024,
     }
     return Settings(**(values | overrides))
 
