@@ -13,6 +13,7 @@ from intake.web import (
     accounts,
     files,
     matrix,
+    oidc,
     profile,
     queue,
     second_factor,
@@ -31,7 +32,7 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
     add_session_middleware(app, settings)
     install_error_pages(app)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
-    for module in (signin, second_factor, profile, uploads, accounts, queue, submission):
+    for module in (signin, second_factor, oidc, profile, uploads, accounts, queue, submission):
         app.include_router(module.router)
     for module in (matrix, files):
         app.include_router(module.router)

@@ -468,3 +468,8 @@ def test_the_session_row_names_the_account_and_ends_with_it(ws: Workspace) -> No
         row = session.get(WebSession, token_hash(sid))
     assert row is not None
     assert row.end_reason == "account_disabled"
+
+
+def test_without_the_oidc_settings_there_is_no_single_sign_on(ws: Workspace) -> None:
+    assert "/ui/masuk/sso" not in ws.client.get("/ui/masuk").text
+    assert ws.client.get("/ui/masuk/sso", follow_redirects=False).status_code == 404
