@@ -23,7 +23,12 @@ FormText = Annotated[str, Form()]
 
 
 def _page(
-    request: Request, viewer: Person, account: Account | None, status: int = 200, **errors: str
+    request: Request,
+    rt: Runtime,
+    viewer: Person,
+    account: Account | None,
+    status: int = 200,
+    **errors: str,
 ) -> Response:
     return page(
         request,
@@ -34,16 +39,17 @@ def _page(
         error=errors.get("error"),
         section="akun",
         home=home_of(viewer),
+        password_min=rt.settings.password_min_length,
     )
 
 
 @router.get("/ui/akun")
 def account_page(request: Request, rt: Runtime, viewer: Person) -> Response:
     if viewer.account_id is None:
-        return _page(request, viewer, None)
+        return _page(request, rt, viewer, None)
     with rt.sessions() as session:
         account = session.get(Account, viewer.account_id)
-    return _page(request, viewer, account)
+    return _page(request, rt, viewer, account)
 
 
 @router.post("/ui/akun/sandi")
@@ -78,7 +84,7 @@ def change_password(
     except OperationalError as exc:
         raise database_unavailable() from exc
     if error is not None:
-        return _page(request, viewer, account, 422, error=error)
+        return _page(request, rt, viewer, account, 422, error=error)
     sign_in(request, rt, viewer)  # every session ended, this one too: start a new one
     flash(request, "Kata sandi sudah diganti. Sesi lain akun ini sudah diakhiri.")
     return redirect("/ui/akun")

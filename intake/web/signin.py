@@ -58,6 +58,8 @@ def _form(
         username=errors.get("username") or "",
         key_signin=rt.settings.ui_key_signin,
         sso=rt.settings.oidc_label if rt.settings.oidc_enabled() else None,
+        session_hours=f"{rt.settings.session_max_hours:g}",
+        idle_minutes=f"{rt.settings.session_idle_minutes:g}",
     )
 
 
