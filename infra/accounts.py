@@ -224,6 +224,9 @@ def check_password(session: Session, settings: Settings, username: str, password
     """Username and password, in the caller's transaction (commit it whatever the outcome:
     failures must be kept). A locked username is refused before the password is looked at."""
     now = utcnow()
+    if not USERNAME.fullmatch(normal_username(username)):
+        verify_password(settings, None, password)  # the same time as any wrong answer
+        return Attempt(Outcome.WRONG)  # no such account can exist: nothing to count or lock
     if until := locked_until(session, settings, username, now):
         return Attempt(Outcome.LOCKED, locked_until=until)
     row = find_account(session, username)

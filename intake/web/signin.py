@@ -111,7 +111,7 @@ def sign_in_form(
     if attempt.outcome is not Outcome.OK or principal is None:
         return _form(request, rt, lanjut, 401, error=WRONG, username=username)
     if has_totp:
-        request.session.clear()  # nothing of an earlier session survives into this one
+        sign_out(request, rt)  # an earlier session ends; nothing of it survives into this one
         request.session[PENDING] = {
             "account": principal.account_id,
             "until": time.time() + PENDING_SECONDS,

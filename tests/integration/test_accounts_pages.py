@@ -73,6 +73,8 @@ def test_a_verifier_signs_in_with_a_password_and_sees_their_name(ws: Workspace) 
         pytest.param("{me}", "salah sekali kata sandinya", id="wrong-password"),
         pytest.param("tidak-ada-orangnya", "{password}", id="unknown-username"),
         pytest.param("{me}", "", id="empty-password"),
+        pytest.param("{me}\x00", "{password}", id="a-control-character-in-the-username"),
+        pytest.param("{me} ' OR 1=1 --", "{password}", id="sql-in-the-username"),
     ],
 )
 def test_a_wrong_password_or_an_unknown_username_gets_the_same_answer(
@@ -153,6 +155,7 @@ def test_an_unknown_username_locks_like_a_real_one(ws: Workspace) -> None:
     [
         pytest.param("nonaktifkan", id="disabled-by-an-admin"),
         pytest.param("sandi", id="password-reset-by-an-admin"),
+        pytest.param("totp", id="second-factor-reset-by-an-admin"),
         pytest.param("keluar", id="signed-out"),
     ],
 )
@@ -160,7 +163,10 @@ def test_a_copied_cookie_dies_when_the_account_is_disabled_reset_or_signs_out(
     ws: Workspace, change: str
 ) -> None:
     person = ws.person_verifier
-    sign_in_person(ws.client, person)
+    unit = ws.unit()
+    ws.upload(unit, LAKTASI, ["passed", "passed"])
+    token = sign_in_person(ws.client, person)
+    ws.client.post(f"/ui/pengajuan/P2HAM/2025/{unit}/tangani", data={"csrf": token})
     thief = stolen_copy(ws, ws.client)
     assert is_signed_in(thief)
     if change == "keluar":
@@ -178,6 +184,11 @@ def test_a_copied_cookie_dies_when_the_account_is_disabled_reset_or_signs_out(
     if change == "nonaktifkan":
         status, text = try_sign_in(TestClient(ws.client.app), person.username, person.password)
         assert (status, "dinonaktifkan" in text) == (403, True)
+        with ws.sessions() as session:  # a disabled verifier holds no submission
+            held = session.scalars(
+                sa.select(ReviewClaim).where(ReviewClaim.claimed_by_account == person.account_id)
+            ).all()
+        assert held == []
 
 
 def sign_in_admin(ws: Workspace, client: TestClient) -> str:
@@ -473,3 +484,38 @@ def test_the_session_row_names_the_account_and_ends_with_it(ws: Workspace) -> No
 def test_without_the_oidc_settings_there_is_no_single_sign_on(ws: Workspace) -> None:
     assert "/ui/masuk/sso" not in ws.client.get("/ui/masuk").text
     assert ws.client.get("/ui/masuk/sso", follow_redirects=False).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        pytest.param(
+            "/ui/admin/akun",
+            {"username": "tanpa.token", "nama": "Tanpa Token", "peran": "admin"},
+            id="create-an-account",
+        ),
+        pytest.param("/ui/admin/kunci", {"nama": "Tanpa Token", "peran": "admin"}, id="mint-a-key"),
+        pytest.param(
+            "/ui/akun/sandi",
+            {"lama": "x", "baru": "kopi tubruk di pagi", "ulangi": "kopi tubruk di pagi"},
+            id="change-the-password",
+        ),
+        pytest.param("/ui/akun/totp", {"kode": "123456"}, id="set-up-totp"),
+    ],
+)
+def test_account_forms_without_their_token_are_refused(
+    ws: Workspace, path: str, fields: dict[str, str]
+) -> None:
+    sign_in_admin(ws, ws.client)
+    answer = ws.client.post(path, data={**fields, "csrf": "forged"})
+    assert answer.status_code == 403
+    assert "kedaluwarsa" in answer.text
+    with ws.sessions() as session:
+        assert (
+            session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Account)
+                .where(Account.username == "tanpa.token")
+            )
+            == 0
+        )
