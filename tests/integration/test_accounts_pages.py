@@ -274,6 +274,12 @@ def test_totp_once_set_up_is_asked_after_the_password_and_each_code_works_once(
     person = ws.person_verifier
     sign_in_person(ws.client, person)
     secret = enrol(ws.client)
+    with ws.sessions() as session:
+        account = session.get(Account, person.account_id)
+    assert account is not None
+    assert account.totp_secret is not None
+    assert account.totp_secret.startswith("enc1:")  # sealed at rest
+    assert secret not in account.totp_secret
     browser = TestClient(ws.client.app)
     status, _ = try_sign_in(browser, person.username, person.password)
     assert status == 303

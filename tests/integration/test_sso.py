@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from infra.keys import Role
 from infra.tables import Account
-from tests.integration.test_accounts_pages import is_signed_in, text_of
+from tests.integration.test_accounts_pages import is_signed_in, text_of, try_sign_in
 from tests.integration.test_verifier_pages import session_row
 from tests.support.oidc_issuer import Issuer, oidc_settings, running_issuer
 from tests.support.workspace import Workspace
@@ -107,13 +107,18 @@ def test_the_claims_decide_role_and_scope_at_every_sign_in(ws: Workspace, issuer
         ),
         pytest.param({"absah_region": "XX"}, 403, "tidak terdaftar", id="unknown-region"),
         pytest.param({"forge": True}, 401, "gagal", id="forged-signature"),
+        pytest.param({"aud": "another-client"}, 401, "gagal", id="for-another-client"),
+        pytest.param({"nonce": "a-replayed-token"}, 401, "gagal", id="another-nonce"),
+        pytest.param({"exp": 1_000_000_000}, 401, "gagal", id="expired"),
+        pytest.param({"iss": "http://127.0.0.1:9/evil"}, 401, "gagal", id="another-issuer"),
     ],
 )
 def test_claims_absah_cannot_trust_or_map_are_refused(
     ws: Workspace, issuer: Issuer, change: dict[str, Any], status: int, message: str
 ) -> None:
-    issuer.forge = bool(change.pop("forge", False))
-    answer = sso_sign_in(ws.client, issuer, **verifier_claims(ws, **change))
+    claims = {k: v for k, v in change.items() if k != "forge"}
+    issuer.forge = bool(change.get("forge"))
+    answer = sso_sign_in(ws.client, issuer, **verifier_claims(ws, **claims))
     assert answer.status_code == status
     assert message in answer.text
     assert not is_signed_in(ws.client)
@@ -149,3 +154,10 @@ def test_a_disabled_account_stays_out_and_a_local_account_is_never_taken_over(
     )
     assert answer.status_code == 403
     assert "sudah dipakai" in answer.text
+
+
+def test_an_sso_account_has_no_password_to_sign_in_with(ws: Workspace, issuer: Issuer) -> None:
+    sso_sign_in(ws.client, issuer, **verifier_claims(ws, sub="kc-0005"))
+    for password in ("", "apa saja ya", "None"):
+        status, _ = try_sign_in(TestClient(ws.client.app), "sso-kc-0005", password)
+        assert status == 401
