@@ -4,10 +4,9 @@ disabled, given a new password; every change ends the account's page sessions.""
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -15,14 +14,13 @@ from sqlalchemy.orm import Session
 
 from infra.audit import account_audit
 from infra.keys import Principal, Role
+from infra.lockout import clear_failures, locked_until, normal_username, record_failure
 from infra.passwords import check_policy, hash_password, needs_rehash, verify_password
 from infra.settings import Settings
-from infra.tables import Account, Region, ReviewClaim, SignInFailure, Unit, utcnow
+from infra.tables import Account, Region, ReviewClaim, Unit, utcnow
 from infra.text import control_characters
 from infra.units import canonical_code
 from infra.web_sessions import EndReason, end_sessions_of_account
-
-log = logging.getLogger(__name__)
 
 PERSON_ROLES = frozenset({Role.VERIFIER, Role.UNIT, Role.ADMIN})
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{2,63}")
@@ -35,10 +33,6 @@ class AccountRefused(ValueError):
     def __init__(self, message: str, message_id: str | None = None) -> None:
         super().__init__(message)
         self.message_id = message_id or message
-
-
-def normal_username(username: str) -> str:
-    return username.strip().lower()
 
 
 def check_scope(session: Session, role: Role, region: str | None, unit: str | None) -> None:
@@ -144,7 +138,7 @@ def find_account(session: Session, username: str) -> Account | None:
     ).one_or_none()
 
 
-# ---- signing in with a password, and the lockout ------------------------------------------
+# ---- signing in with a password -------------------------------------------------------------
 
 
 class Outcome(StrEnum):
@@ -159,65 +153,6 @@ class Attempt:
     outcome: Outcome
     account: Account | None = None
     locked_until: datetime | None = None
-
-
-def locked_until(
-    session: Session, settings: Settings, username: str, now: datetime | None = None
-) -> datetime | None:
-    """Until when a username is refused: `lockout_failures` failures within the window lock
-    it for `lockout_minutes` from the last of them; attempts while locked are not counted."""
-    now = now or utcnow()
-    window = timedelta(minutes=settings.lockout_window_minutes)
-    lock = timedelta(minutes=settings.lockout_minutes)
-    times = list(
-        session.scalars(
-            sa.select(SignInFailure.at)
-            .where(
-                SignInFailure.username == normal_username(username),
-                SignInFailure.at > now - window - lock,
-            )
-            .order_by(SignInFailure.at)
-        )
-    )
-    until = None
-    need = settings.lockout_failures
-    for i in range(need - 1, len(times)):
-        if times[i] - times[i - need + 1] <= window:
-            until = times[i] + lock
-    return until if until is not None and until > now else None
-
-
-def record_failure(
-    session: Session, settings: Settings, username: str, now: datetime | None = None
-) -> datetime | None:
-    """Count a wrong password or code; when it locks the username, log it, write it in the
-    audit log (counted in /metrics) and return until when."""
-    now = now or utcnow()
-    username = normal_username(username)[:64]
-    session.add(SignInFailure(username=username, at=now))
-    session.flush()
-    until = locked_until(session, settings, username, now)
-    if until is not None:
-        log.warning(
-            "sign-in locked for %s until %s after %d failures",
-            username,
-            until.isoformat(),
-            settings.lockout_failures,
-        )
-        account_audit(
-            session,
-            action="account.locked",
-            username=username,
-            after={"locked_until": until.isoformat()},
-            reason=f"{settings.lockout_failures} failed sign-ins",
-        )
-    return until
-
-
-def clear_failures(session: Session, username: str) -> None:
-    session.execute(
-        sa.delete(SignInFailure).where(SignInFailure.username == normal_username(username))
-    )
 
 
 def check_password(session: Session, settings: Settings, username: str, password: str) -> Attempt:

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.exc import OperationalError
 
-from infra.accounts import record_failure, set_password
+from infra.accounts import set_password
 from infra.db import transaction
+from infra.lockout import record_failure
 from infra.passwords import PasswordRefused, verify_password
 from infra.tables import Account
 from intake.deps import Runtime

@@ -13,11 +13,12 @@ from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from infra.accounts import clear_failures, locked_until, principal_of, record_failure
+from infra.accounts import principal_of
 from infra.audit import account_audit
 from infra.db import transaction
 from infra.encryption import seal, secret_key, unseal
 from infra.keys import Principal, Role
+from infra.lockout import clear_failures, locked_until, record_failure
 from infra.settings import Settings
 from infra.tables import Account, utcnow
 from infra.totp import (

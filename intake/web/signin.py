@@ -10,9 +10,10 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.exc import OperationalError
 
-from infra.accounts import Outcome, check_password, clear_failures, principal_of
+from infra.accounts import Outcome, check_password, principal_of
 from infra.db import transaction
 from infra.keys import Principal, authenticate
+from infra.lockout import clear_failures
 from intake.deps import Runtime
 from intake.errors import database_unavailable
 from intake.web.render import page, redirect
