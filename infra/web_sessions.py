@@ -24,6 +24,7 @@ class EndReason(StrEnum):
     SIGNED_OUT = "signed_out"
     SIGNED_IN_AGAIN = "signed_in_again"  # the id is rotated at every sign-in
     KEY_REVOKED = "key_revoked"
+    KEY_SIGNIN_OFF = "key_signin_off"  # an admin turned key sign-in off since
     ACCOUNT_DISABLED = "account_disabled"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a password); also a second factor reset
     EXPIRED = "expired"  # past the absolute lifetime

@@ -148,6 +148,8 @@ def session_limits(settings: Settings) -> SessionLimits:
 def _ended_message(reason: EndReason, settings: Settings) -> str:
     if reason is EndReason.KEY_REVOKED:
         return "Sesi Anda berakhir karena kunci sudah dicabut. Masuk lagi."
+    if reason is EndReason.KEY_SIGNIN_OFF:
+        return "Masuk dengan kunci API sudah dimatikan. Masuk dengan akun Anda."
     if reason is EndReason.ACCOUNT_DISABLED:
         return "Sesi Anda berakhir karena akun Anda dinonaktifkan. Hubungi admin Absah."
     if reason is EndReason.PASSWORD_CHANGED:
@@ -231,6 +233,9 @@ def current_viewer(request: Request, rt: Runtime) -> Principal | None:
                         and account.totp_enabled_at is None
                         and account.oidc_subject is None
                     )
+            elif checked.key_id is not None and not rt.settings.ui_key_signin:
+                end_session(session, token, EndReason.KEY_SIGNIN_OFF)
+                ended = EndReason.KEY_SIGNIN_OFF
             elif checked.key_id is not None:
                 principal = principal_for_key_id(session, checked.key_id)
                 if principal is None or principal.role not in PAGE_ROLES:

@@ -21,6 +21,7 @@ from infra.db import transaction
 from infra.keys import Role, revoke_key
 from infra.tables import WebSession
 from infra.web_sessions import token_hash
+from intake.app import create_app
 from intake.web.session import COOKIE
 from tests.support.accounts import Person, sign_in_person
 from tests.support.workspace import Headers, Workspace
@@ -159,6 +160,19 @@ def test_revoking_the_key_ends_its_page_sessions(ws: Workspace) -> None:
     answer = client.get("/ui/antrean", follow_redirects=False)
     assert answer.status_code == 303
     assert "dicabut" in client.get(answer.headers["location"]).text
+
+
+@KEY_SIGNIN
+def test_turning_key_sign_in_off_ends_the_sessions_keys_started(ws: Workspace) -> None:
+    sign_in(ws.client, ws.verifier)
+    assert ws.client.get("/ui/antrean").status_code == 200
+    off = ws.settings.model_copy(update={"ui_key_signin": False})
+    with TestClient(create_app(off)) as restarted:  # the same database and cookie secret
+        restarted.cookies.set(COOKIE, cookie_of(ws.client), path="/ui")
+        answer = restarted.get("/ui/antrean", follow_redirects=False)
+        assert answer.status_code == 303
+        assert "kunci API sudah dimatikan" in restarted.get(answer.headers["location"]).text
+    assert ws.client.get("/ui/antrean", follow_redirects=False).status_code == 303
 
 
 def _sign_out(ws: Workspace, client: TestClient) -> None:
