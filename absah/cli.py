@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import click
 
+from absah.users import users
 from infra.settings import Settings
 
 
@@ -437,6 +438,8 @@ def rules_lint(directory: Path | None, site: Path | None) -> None:
         sys.exit(1)
     click.echo("catalogs ok")
 
+
+main.add_command(users)
 
 if __name__ == "__main__":
     main()

@@ -14,17 +14,22 @@ import click
 
 from absah.embedded import EmbeddedRedis, free_port
 from absah.supervise import Part, Supervisor
+from infra.accounts import create_account, has_admin_account
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.encryption import secret_key
 from infra.keys import Role, create_key, has_admin_key
 from infra.migrate import upgrade
+from infra.passwords import random_password
 from infra.settings import Settings
 from infra.units import seed_registry
 from infra.webhooks import seal_stored_secrets
 
+FIRST_ADMIN = "admin"
+
 
 def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> None:
-    """Apply migrations, load the shipped units into an empty registry, mint a first admin key."""
+    """Apply migrations, load the shipped units into an empty registry, mint a first admin key
+    (for machines and curl) and a first admin account (for the pages)."""
     upgrade(settings)
     engine = create_db_engine(settings)
     try:
@@ -40,6 +45,25 @@ def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> No
                 click.echo(
                     f"absah: first admin key {new.prefix} saved in {path} (readable only by "
                     f'you); use it with: -H "Authorization: Bearer $(cat {path})"',
+                    err=True,
+                )
+            if first_admin_key and not has_admin_account(session):
+                password = random_password()
+                create_account(
+                    session,
+                    settings,
+                    username=FIRST_ADMIN,
+                    name="Admin Absah",
+                    role=Role.ADMIN,
+                    password=password,
+                )
+                path = save_first_secret(
+                    settings, "admin-account.txt", f"username: {FIRST_ADMIN}\npassword: {password}"
+                )
+                click.echo(
+                    f"absah: first admin account '{FIRST_ADMIN}' created; its password is in "
+                    f"{path} (readable only by you). Sign in at /ui/masuk, set up the second "
+                    "factor, change the password, then delete the file.",
                     err=True,
                 )
     finally:
@@ -60,13 +84,18 @@ def server_options(settings: Settings) -> dict[str, Any]:
 
 
 def save_first_key(settings: Settings, secret: str) -> Path:
-    """Write the key to data_dir/admin-key.txt, created 0600 (never readable by others, even
+    """Write the key to data_dir/admin-key.txt, created 0600."""
+    return save_first_secret(settings, "admin-key.txt", secret)
+
+
+def save_first_secret(settings: Settings, name: str, text: str) -> Path:
+    """Write a first credential to data_dir/NAME, created 0600 (never readable by others, even
     for an instant)."""
-    path = settings.ensure_data_dir().resolve() / "admin-key.txt"
-    path.unlink(missing_ok=True)  # an old file of a key no longer active
+    path = settings.ensure_data_dir().resolve() / name
+    path.unlink(missing_ok=True)  # an old file of a credential no longer active
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(secret + "\n")
+        out.write(text + "\n")
     return path
 
 

@@ -32,6 +32,7 @@ def audit(
     reason: str | None = None,
     actor: str = SYSTEM,
     actor_key_id: str | None = None,
+    actor_account_id: str | None = None,
 ) -> AuditEntry:
     """Add an entry about a criterion (or, with no criterion, the whole submission) in the
     caller's transaction (it commits with the change)."""
@@ -39,12 +40,43 @@ def audit(
         at=utcnow(),
         actor=actor,
         actor_key_id=actor_key_id,
+        actor_account_id=actor_account_id,
         action=action,
         subject_type="criterion" if criterion_id else "submission",
         subject_id=criterion_subject(submission, criterion_id)
         if criterion_id
         else submission_subject(submission),
         submission_id=submission.id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    session.add(entry)
+    return entry
+
+
+def account_audit(
+    session: Session,
+    *,
+    action: str,
+    username: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+    actor: str = SYSTEM,
+    actor_key_id: str | None = None,
+    actor_account_id: str | None = None,
+) -> AuditEntry:
+    """An entry about an account (created, disabled, password reset, locked after failed
+    sign-ins, second factor set up), in the caller's transaction."""
+    entry = AuditEntry(
+        at=utcnow(),
+        actor=actor,
+        actor_key_id=actor_key_id,
+        actor_account_id=actor_account_id,
+        action=action,
+        subject_type="account",
+        subject_id=username,
         before=before,
         after=after,
         reason=reason,

@@ -30,13 +30,32 @@ class KeyRefused(ValueError):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling, and which units they may see."""
+    """Who is calling, and which units they may see: a key (machines, the API), or a person's
+    account signed in to the pages (then `account_id` is set, `key_id` is None, and role and
+    scope come from the account, so every scope check is the same for both)."""
 
-    key_id: str
+    key_id: str | None
     name: str
     role: Role
     unit_codes: frozenset[str]
     region_code: str | None
+    account_id: str | None = None
+    username: str | None = None
+
+    @property
+    def owner_id(self) -> str:
+        """Whose are the things this caller makes (idempotency records, uploads, webhook
+        endpoints): the key's id, else the account's (both are UUIDs: they never collide)."""
+        owner = self.key_id or self.account_id
+        assert owner is not None, "a principal is a key or an account"
+        return owner
+
+    def is_holder(self, key_id: str | None, account_id: str | None) -> bool:
+        """Did this caller (the person, else the key) make a claim or decision recorded with
+        these ids?"""
+        if self.account_id is not None:
+            return account_id == self.account_id
+        return account_id is None and key_id is not None and key_id == self.key_id
 
     def can_see(self, unit_code: str, region_code: str) -> bool:
         if self.role is Role.ADMIN:

@@ -64,6 +64,37 @@ class Settings(BaseSettings):
     session_max_hours: float = Field(default=8.0, gt=0)
     session_idle_minutes: float = Field(default=60.0, gt=0)
 
+    # People's accounts (infra/accounts.py). Passwords: argon2id with these costs (lower them
+    # only in tests), at least `password_min_length` characters and none of the most common.
+    password_min_length: int = Field(default=10, ge=8)
+    password_time_cost: int = Field(default=3, ge=1)
+    password_memory_kib: int = Field(default=64 * 1024, ge=8)
+    password_parallelism: int = Field(default=1, ge=1)
+    # `lockout_failures` wrong passwords (or codes) within `lockout_window_minutes` refuse the
+    # account for `lockout_minutes`, the right password included.
+    lockout_failures: int = Field(default=5, ge=1)
+    lockout_window_minutes: float = Field(default=15.0, gt=0)
+    lockout_minutes: float = Field(default=15.0, gt=0)
+    # Signing in to the pages by pasting an API key: off unless an admin turns it on.
+    ui_key_signin: bool = False
+    # Single sign-on (OpenID Connect, e.g. Keycloak): on when issuer and client id are set.
+    # The issuer's discovery document is `<issuer>/.well-known/openid-configuration`. Claims
+    # map to the account: `oidc_role_claim` (a dotted path, e.g. realm_access.roles; a string
+    # or a list) holding one of `oidc_role_values`' keys, `oidc_region_claim` for verifiers,
+    # `oidc_unit_claim` for unit operators. Claims without a known role are refused.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid profile email"
+    oidc_label: str = "Masuk dengan SSO"
+    oidc_username_claim: str = "preferred_username"
+    oidc_name_claim: str = "name"
+    oidc_role_claim: str = "absah_role"
+    # claim value → role, comma-separated `value:role` pairs (roles verifier, unit, admin)
+    oidc_role_values: str = "absah-verifier:verifier,absah-unit:unit,absah-admin:admin"
+    oidc_region_claim: str = "absah_region"
+    oidc_unit_claim: str = "absah_unit"
+
     # The verifying office, printed at the head of reports (DOMAIN.md: configuration, not code)
     office_name: str = "Kantor Wilayah Kementerian Hak Asasi Manusia Sumatera Selatan"
 
@@ -162,6 +193,13 @@ class Settings(BaseSettings):
             self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             self.data_dir.chmod(0o700)  # whatever the umask
         return self.data_dir
+
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    def oidc_role_map(self) -> dict[str, str]:
+        pairs = (p.strip().rpartition(":") for p in self.oidc_role_values.split(","))
+        return {value.strip(): role.strip() for value, _, role in pairs if value and role}
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -297,8 +297,9 @@ class Decision(Base):
     machine_status: Mapped[str] = mapped_column(sa.String(24))  # what the machine said then
     override: Mapped[bool] = mapped_column(default=False)
     override_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
-    decided_by: Mapped[str] = mapped_column(sa.String(36))  # api key id
-    decided_by_name: Mapped[str] = mapped_column(sa.String(200))
+    decided_by: Mapped[str | None] = mapped_column(sa.String(36))  # api key id, if a key
+    decided_by_account: Mapped[str | None] = mapped_column(sa.String(36), default=None)
+    decided_by_name: Mapped[str] = mapped_column(sa.String(200))  # the person (or key) name
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -308,8 +309,9 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(sa.String(200))  # key name, or "system"
+    actor: Mapped[str] = mapped_column(sa.String(200))  # person or key name, or "system"
     actor_key_id: Mapped[str | None] = mapped_column(sa.String(36), default=None)
+    actor_account_id: Mapped[str | None] = mapped_column(sa.String(36), default=None)
     action: Mapped[str] = mapped_column(sa.String(64))
     subject_type: Mapped[str] = mapped_column(sa.String(32))
     subject_id: Mapped[str] = mapped_column(sa.String(128), index=True)
@@ -324,19 +326,24 @@ class ReviewClaim(Base):
 
     __tablename__ = "review_claims"
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), primary_key=True)
-    claimed_by: Mapped[str] = mapped_column(sa.String(36))
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(36))  # api key id, if a key
+    claimed_by_account: Mapped[str | None] = mapped_column(sa.String(36), default=None)
     claimed_by_name: Mapped[str] = mapped_column(sa.String(200))
     claimed_until: Mapped[datetime] = mapped_column()
 
 
 class WebSession(Base):
-    """A signed-in page session, kept on the server so signing out (or revoking the key) ends
-    it: the cookie carries a random token, stored here only as its SHA-256. Sessions belong to
-    a key today; a person's account (a later issue) gets a column of its own beside key_id."""
+    """A signed-in page session, kept on the server so signing out (or revoking the key,
+    disabling the account, changing its password) ends it: the cookie carries a random token,
+    stored here only as its SHA-256. A session belongs to an account or (where key sign-in is
+    on) to a key."""
 
     __tablename__ = "web_sessions"
     id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # sha256 hex of the token
     key_id: Mapped[str | None] = mapped_column(sa.ForeignKey("api_keys.id"), index=True)
+    account_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("accounts.id"), index=True, default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()  # absolute: sign-in + session_max_hours
@@ -395,3 +402,41 @@ class ReverifySchedule(Base):
     scheduled_at: Mapped[datetime] = mapped_column(default=utcnow)
     documents: Mapped[int] = mapped_column(default=0)  # how many were sent at first
     remaining: Mapped[int] = mapped_column(default=0)  # still stale at the last look
+
+
+class Account(Base):
+    """A person: verifier (a region), unit operator (a unit) or admin. Signs in to the pages
+    with a password (argon2id), a TOTP second factor, or single sign-on; never to the API."""
+
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)  # lower case
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("regions.code"), default=None)
+    unit_code: Mapped[str | None] = mapped_column(sa.ForeignKey("units.code"), default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255), default=None)
+    password_changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # TOTP: the secret sealed (infra.encryption, bound to the account id); pending while the
+    # person has not yet confirmed a code; the last time step used (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    totp_pending: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)
+    recovery_codes: Mapped[list[Any]] = mapped_column(default=list)  # SHA-256 of unused codes
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(600), unique=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SignInFailure(Base):
+    """One wrong password or code for a username (known or not): enough of them within the
+    window lock the username for a while."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (sa.Index("ix_sign_in_failures_username_at", "username", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,7 @@
 """Page sessions kept on the server: started at sign-in (a fresh random token each time),
 checked on every request against an absolute expiry and an idle timeout, ended at sign-out
-and when the key is revoked. The token is stored only as its SHA-256."""
+and when the key is revoked, the account disabled or its password changed. The token is
+stored only as its SHA-256."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ class EndReason(StrEnum):
     SIGNED_OUT = "signed_out"
     SIGNED_IN_AGAIN = "signed_in_again"  # the id is rotated at every sign-in
     KEY_REVOKED = "key_revoked"
+    KEY_SIGNIN_OFF = "key_signin_off"  # an admin turned key sign-in off since
+    ACCOUNT_DISABLED = "account_disabled"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a password); also a second factor reset
     EXPIRED = "expired"  # past the absolute lifetime
     IDLE = "idle"  # no request for longer than the idle timeout
 
@@ -35,10 +39,12 @@ class SessionLimits:
 
 @dataclass(frozen=True)
 class Checked:
-    """A session token looked up: the key it belongs to when it is live, else why not."""
+    """A session token looked up: the key or account it belongs to when it is live, else
+    why not."""
 
     key_id: str | None
-    ended: EndReason | None  # None: live (or never existed, then key_id is None too)
+    ended: EndReason | None  # None: live (or never existed, then both ids are None)
+    account_id: str | None = None
 
 
 def token_hash(token: str) -> str:
@@ -46,15 +52,24 @@ def token_hash(token: str) -> str:
 
 
 def start_session(
-    session: Session, key_id: str, limits: SessionLimits, now: datetime | None = None
+    session: Session,
+    key_id: str | None,
+    limits: SessionLimits,
+    now: datetime | None = None,
+    *,
+    account_id: str | None = None,
 ) -> str:
-    """A new session for the key; returns the token for the cookie (never stored)."""
+    """A new session for the account (or key); returns the token for the cookie (never
+    stored)."""
+    if (key_id is None) == (account_id is None):
+        raise ValueError("a session belongs to exactly one key or account")
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     session.add(
         WebSession(
             id=token_hash(token),
             key_id=key_id,
+            account_id=account_id,
             created_at=now,
             last_seen_at=now,
             expires_at=now + limits.max_age,
@@ -84,7 +99,7 @@ def check_session(
         return Checked(None, reason)
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
-    return Checked(row.key_id, None)
+    return Checked(row.key_id, None, row.account_id)
 
 
 def end_session(session: Session, token: str, reason: EndReason) -> None:
@@ -102,4 +117,18 @@ def end_sessions_of_key(session: Session, key_id: str, reason: EndReason) -> int
         .where(WebSession.key_id == key_id, WebSession.ended_at.is_(None))
         .values(ended_at=utcnow(), end_reason=reason)
     )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def end_sessions_of_account(
+    session: Session, account_id: str, reason: EndReason, keep: str | None = None
+) -> int:
+    """End every live session of an account (disabled, password changed), except the one
+    whose token is `keep`; returns how many."""
+    query = sa.update(WebSession).where(
+        WebSession.account_id == account_id, WebSession.ended_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(WebSession.id != token_hash(keep))
+    result = session.execute(query.values(ended_at=utcnow(), end_reason=reason))
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import redis
 import sqlalchemy as sa
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from infra.liveness import sweeper_health
 from infra.queue import reverify_queue
 from infra.reverify import stale_counts
 from infra.statuses import WAITING, DocumentStatus
-from infra.tables import Document, WebhookDelivery, utcnow
+from infra.tables import AuditEntry, Document, SignInFailure, WebhookDelivery, utcnow
 from intake.runtime import ApiRuntime
 
 BUCKETS_MS = (50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000)
@@ -31,6 +37,7 @@ class AbsahCollector(Collector):
             yield from self._durations(session)
             yield from self._webhooks(session)
             yield self._reverify(session)
+            yield from self._sign_ins(session)
         yield self._queue_depth()
 
     def _documents(self, session: Any) -> Iterator[Metric]:
@@ -126,6 +133,29 @@ class AbsahCollector(Collector):
             version = catalog.ruleset_version
             family.add_metric([version], counts.get(version, 0))
         return family
+
+    def _sign_ins(self, session: Any) -> Iterator[Metric]:
+        """Lockouts (from the audit log, so every API process counts the same) and the wrong
+        passwords or codes of the last lockout window."""
+        locks = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "account.locked")
+        )
+        yield CounterMetricFamily(
+            "absah_sign_in_lockouts",
+            "Usernames locked after too many failed sign-ins",
+            value=locks or 0,
+        )
+        since = utcnow() - timedelta(minutes=self.rt.settings.lockout_window_minutes)
+        failures = session.scalar(
+            sa.select(sa.func.count()).select_from(SignInFailure).where(SignInFailure.at > since)
+        )
+        yield GaugeMetricFamily(
+            "absah_sign_in_failures_recent",
+            "Wrong passwords or codes within the lockout window",
+            value=failures or 0,
+        )
 
     def _queue_depth(self) -> Metric:
         family = GaugeMetricFamily(

@@ -102,7 +102,7 @@ def create_endpoint(rt: ApiRuntime, caller: Principal, body: WebhookIn) -> Webho
     sealed = seal(secret_key(rt.settings), secret, endpoint_id)  # stored sealed, shown once
     with transaction(rt.sessions) as session:  # committed before the answer
         row = WebhookEndpoint(
-            id=endpoint_id, api_key_id=caller.key_id, url=url, secret=sealed, events=events
+            id=endpoint_id, api_key_id=caller.owner_id, url=url, secret=sealed, events=events
         )
         session.add(row)
         session.flush()
@@ -111,7 +111,7 @@ def create_endpoint(rt: ApiRuntime, caller: Principal, body: WebhookIn) -> Webho
 
 def own_endpoint(session: Session, caller: Principal, endpoint_id: str) -> WebhookEndpoint:
     row = session.get(WebhookEndpoint, endpoint_id)
-    if row is None or row.api_key_id != caller.key_id:
+    if row is None or row.api_key_id != caller.owner_id:
         raise not_found("Webhook", "Webhook")
     return row
 
@@ -119,7 +119,7 @@ def own_endpoint(session: Session, caller: Principal, endpoint_id: str) -> Webho
 def list_endpoints(session: Session, caller: Principal) -> list[WebhookOut]:
     rows = session.scalars(
         sa.select(WebhookEndpoint)
-        .where(WebhookEndpoint.api_key_id == caller.key_id)
+        .where(WebhookEndpoint.api_key_id == caller.owner_id)
         .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
     )
     return [webhook_out(r) for r in rows]
@@ -140,7 +140,7 @@ def list_deliveries(
     query = (
         sa.select(WebhookDelivery)
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-        .where(WebhookEndpoint.api_key_id == caller.key_id)
+        .where(WebhookEndpoint.api_key_id == caller.owner_id)
         .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
         .limit(limit)
     )
@@ -154,7 +154,7 @@ def redeliver(rt: ApiRuntime, caller: Principal, delivery_id: str) -> DeliveryOu
     with transaction(rt.sessions) as session:  # committed before the answer
         row = session.get(WebhookDelivery, delivery_id)
         endpoint = session.get(WebhookEndpoint, row.endpoint_id) if row else None
-        if row is None or endpoint is None or endpoint.api_key_id != caller.key_id:
+        if row is None or endpoint is None or endpoint.api_key_id != caller.owner_id:
             raise not_found("Pengiriman webhook", "Webhook delivery")
         if not endpoint.active:
             raise ApiError(

@@ -69,6 +69,8 @@ def sqlite_settings(tmp_path: Path, redis_url: str) -> Settings:
         queue_name=f"absah-test-{tag}",
         retry_backoff_seconds=0.2,
         retry_backoff_max_seconds=1,
+        password_time_cost=1,  # argon2 as cheap as it goes: tests check behaviour
+        password_memory_kib=1024,
     )
     upgrade(settings)
     return settings

@@ -103,7 +103,7 @@ async def create_upload(rt: ApiRuntime, caller: Principal, body: UploadIn) -> Up
     upload_id = new_id()
     row = Upload(
         id=upload_id,
-        api_key_id=caller.key_id,
+        api_key_id=caller.owner_id,
         programme=target.programme,
         period=str(target.period),
         unit_code=target.unit.code,
@@ -126,7 +126,7 @@ def visible_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> Upload:
     with rt.sessions() as session:
         row = session.get(Upload, upload_id)
         unit = session.get(Unit, row.unit_code) if row else None
-        if row is None or (row.api_key_id != caller.key_id and caller.role != "admin"):
+        if row is None or (row.api_key_id != caller.owner_id and caller.role != "admin"):
             raise not_found("Unggahan", "Upload")
         ensure_visible(caller, unit)
         return row

@@ -164,6 +164,7 @@ def _record(
             },
             actor=caller.name,
             actor_key_id=caller.key_id,
+            actor_account_id=caller.account_id,
         )
         payload = DocumentSuperseded(
             document_id=old.id,

@@ -57,7 +57,7 @@ async def submit(
         if key is not None:
             fingerprint = idempotency.fingerprint(request.method, request.url.path, received)
             token, replay = await run_in_threadpool(
-                idempotency.begin, rt, caller.key_id, key, fingerprint
+                idempotency.begin, rt, caller.owner_id, key, fingerprint
             )
             if replay is not None:
                 return JSONResponse(
@@ -69,14 +69,14 @@ async def submit(
     except BaseException:
         if key is not None and token is not None:
             try:
-                await run_in_threadpool(idempotency.abandon, rt, caller.key_id, key, token)
+                await run_in_threadpool(idempotency.abandon, rt, caller.owner_id, key, token)
             except OperationalError:  # the database is down: the first error is the answer
                 log.warning("could not free Idempotency-Key %r", key)
         raise
     finally:
         received.cleanup()
     if key is not None and token is not None:
-        await run_in_threadpool(idempotency.finish, rt, caller.key_id, key, token, 202, body)
+        await run_in_threadpool(idempotency.finish, rt, caller.owner_id, key, token, 202, body)
     return JSONResponse(body, status_code=202)
 
 

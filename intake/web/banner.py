@@ -55,7 +55,7 @@ def banner(request: Request, viewer: Principal) -> Reverifying | None:
         "reverify_banners", {}
     )
     now = time.monotonic()
-    key = viewer.key_id or ""
+    key = viewer.owner_id or ""
     if key in seen and now - seen[key][0] < FRESH_SECONDS:
         return seen[key][1]
     try:

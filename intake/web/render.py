@@ -27,7 +27,7 @@ from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
 from intake.workspace.exports import OUTCOME_LABELS, location_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ui"
-ROLE_LABELS = {Role.VERIFIER: "Verifikator", Role.ADMIN: "Admin"}
+ROLE_LABELS = {Role.VERIFIER: "Verifikator", Role.UNIT: "Operator unit", Role.ADMIN: "Admin"}
 # Pages hold personal data: never cached; only our own CSS and images; no framing.
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -112,6 +112,8 @@ def is_page(request: Request) -> bool:
 def error_page(request: Request, exc: Exception) -> Response:
     """What went wrong, in Indonesian, as a page (the API answers the same errors as JSON)."""
     if isinstance(exc, SignInRequired):
+        if exc.setup:
+            return redirect(exc.back_to)
         return redirect(f"/ui/masuk?lanjut={quote(exc.back_to, safe='/')}")
     status, message = 500, "Terjadi kesalahan."
     if isinstance(exc, PageRefused):

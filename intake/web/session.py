@@ -1,11 +1,13 @@
-"""Signed-in verifiers: the session cookie (signed; it carries a server-side session's token,
-never the key), who is viewing, CSRF tokens for forms and one-shot flash messages."""
+"""Signed-in people: the session cookie (signed; it carries a server-side session's token,
+never a password or key), who is viewing (an account, or a key where key sign-in is on), what
+each role may open, CSRF tokens for forms and one-shot flash messages."""
 
 from __future__ import annotations
 
 import hmac
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -13,10 +15,12 @@ from fastapi import Depends, FastAPI, Request
 from sqlalchemy.exc import OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
+from infra.accounts import principal_of
 from infra.db import transaction
 from infra.encryption import kept_secret
 from infra.keys import Principal, Role, principal_for_key_id
 from infra.settings import Settings
+from infra.tables import Account, utcnow
 from infra.web_sessions import (
     EndReason,
     SessionLimits,
@@ -32,16 +36,26 @@ log = logging.getLogger(__name__)
 COOKIE = "absah_sesi"
 COOKIE_PATH = "/ui"  # the API never receives it: the API authenticates keys only
 SESSION_KEY = "sid"  # the cookie's field holding the server-side session's token
-PAGE_ROLES = frozenset({Role.VERIFIER, Role.ADMIN})
+PAGE_ROLES = frozenset({Role.VERIFIER, Role.UNIT, Role.ADMIN})  # who may sign in to pages
+REVIEW_ROLES = frozenset({Role.VERIFIER, Role.ADMIN})  # the queue, submissions, matrix
+UPLOAD_ROLES = frozenset({Role.UNIT, Role.ADMIN})  # /ui/unggah
+ADMIN_ROLES = frozenset({Role.ADMIN})
 HOME = "/ui/antrean"
+UPLOAD_HOME = "/ui/unggah"
+TOTP_SETUP = "/ui/akun/totp"
+
+
+def home_of(principal: Principal) -> str:
+    return UPLOAD_HOME if principal.role is Role.UNIT else HOME
 
 
 class SignInRequired(Exception):
     """No (or no longer a valid) session: answered with a redirect to the sign-in page."""
 
-    def __init__(self, back_to: str) -> None:
+    def __init__(self, back_to: str, *, setup: bool = False) -> None:
         super().__init__(back_to)
         self.back_to = back_to
+        self.setup = setup  # signed in, but the second factor must be set up first
 
 
 class PageRefused(Exception):
@@ -134,6 +148,12 @@ def session_limits(settings: Settings) -> SessionLimits:
 def _ended_message(reason: EndReason, settings: Settings) -> str:
     if reason is EndReason.KEY_REVOKED:
         return "Sesi Anda berakhir karena kunci sudah dicabut. Masuk lagi."
+    if reason is EndReason.KEY_SIGNIN_OFF:
+        return "Masuk dengan kunci API sudah dimatikan. Masuk dengan akun Anda."
+    if reason is EndReason.ACCOUNT_DISABLED:
+        return "Sesi Anda berakhir karena akun Anda dinonaktifkan. Hubungi admin Absah."
+    if reason is EndReason.PASSWORD_CHANGED:
+        return "Sesi Anda berakhir karena kata sandi atau faktor kedua akun ini diubah. Masuk lagi."
     if reason is EndReason.IDLE:
         return (
             "Sesi Anda berakhir karena tidak ada aktivitas selama "
@@ -155,7 +175,16 @@ def sign_in(request: Request, rt: Runtime, principal: Principal) -> None:
         with transaction(rt.sessions) as session:
             if isinstance(old, str):
                 end_session(session, old, EndReason.SIGNED_IN_AGAIN)
-            token = start_session(session, principal.key_id, session_limits(rt.settings))
+            token = start_session(
+                session,
+                principal.key_id if principal.account_id is None else None,
+                session_limits(rt.settings),
+                account_id=principal.account_id,
+            )
+            if principal.account_id is not None:
+                account = session.get(Account, principal.account_id)
+                if account is not None:
+                    account.last_sign_in_at = utcnow()
     except OperationalError as exc:
         raise database_unavailable() from exc
     request.session.clear()
@@ -163,10 +192,15 @@ def sign_in(request: Request, rt: Runtime, principal: Principal) -> None:
     csrf_token(request)
 
 
+def current_token(request: Request) -> str | None:
+    token = request.session.get(SESSION_KEY)
+    return token if isinstance(token, str) else None
+
+
 def sign_out(request: Request, rt: Runtime) -> None:
     """End the server-side session: a copy of the cookie taken before is worth nothing."""
-    token = request.session.get(SESSION_KEY)
-    if isinstance(token, str):
+    token = current_token(request)
+    if token is not None:
         try:
             with transaction(rt.sessions) as session:
                 end_session(session, token, EndReason.SIGNED_OUT)
@@ -176,19 +210,37 @@ def sign_out(request: Request, rt: Runtime) -> None:
 
 
 def current_viewer(request: Request, rt: Runtime) -> Principal | None:
-    """The verifier of a live session, checked on the server on every request (ended,
-    expired, idle, or its key revoked → None, the cookie cleared, a message flashed)."""
-    token = request.session.get(SESSION_KEY)
-    if not isinstance(token, str):
+    """The person (or key) of a live session, checked on the server on every request (ended,
+    expired, idle, the key revoked or the account disabled → None, the cookie cleared, a
+    message flashed). Sets request.state.needs_second_factor for an admin without TOTP."""
+    token = current_token(request)
+    if token is None:
         return None
+    request.state.needs_second_factor = False
     try:
         with transaction(rt.sessions) as session:
             checked = check_session(session, token, session_limits(rt.settings))
-            key_id, ended = checked.key_id, checked.ended
-            principal = principal_for_key_id(session, key_id) if key_id else None
-            if key_id and (principal is None or principal.role not in PAGE_ROLES):
-                end_session(session, token, EndReason.KEY_REVOKED)  # a key gone or changed
-                principal, ended = None, EndReason.KEY_REVOKED
+            principal, ended = None, checked.ended
+            if checked.account_id is not None:
+                account = session.get(Account, checked.account_id)
+                if account is None or not account.active:
+                    end_session(session, token, EndReason.ACCOUNT_DISABLED)
+                    ended = EndReason.ACCOUNT_DISABLED
+                else:
+                    principal = principal_of(account)
+                    request.state.needs_second_factor = (
+                        account.role == Role.ADMIN
+                        and account.totp_enabled_at is None
+                        and account.oidc_subject is None
+                    )
+            elif checked.key_id is not None and not rt.settings.ui_key_signin:
+                end_session(session, token, EndReason.KEY_SIGNIN_OFF)
+                ended = EndReason.KEY_SIGNIN_OFF
+            elif checked.key_id is not None:
+                principal = principal_for_key_id(session, checked.key_id)
+                if principal is None or principal.role not in PAGE_ROLES:
+                    end_session(session, token, EndReason.KEY_REVOKED)  # a key gone or changed
+                    principal, ended = None, EndReason.KEY_REVOKED
     except OperationalError as exc:
         raise database_unavailable() from exc
     if principal is None:
@@ -198,16 +250,47 @@ def current_viewer(request: Request, rt: Runtime) -> Principal | None:
     return principal
 
 
+def _back_to(request: Request) -> str:
+    if request.method != "GET":  # a form posted after the session ended: start from home
+        return HOME
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def signed_in_as(roles: frozenset[Role]) -> Callable[[Request, Runtime], Principal]:
+    """A dependency: the signed-in person if their role may open the page (else a page
+    saying so), or a redirect to the sign-in page. An admin who has not set up the second
+    factor yet is sent to set it up first."""
+
+    def dependency(request: Request, rt: Runtime) -> Principal:
+        principal = current_viewer(request, rt)
+        if principal is None:
+            raise SignInRequired(_back_to(request))
+        request.state.principal = principal
+        if getattr(request.state, "needs_second_factor", False) and not (
+            request.url.path.startswith(TOTP_SETUP) or request.url.path == "/ui/keluar"
+        ):
+            raise SignInRequired(TOTP_SETUP, setup=True)
+        if principal.role not in roles:
+            raise PageRefused(
+                403,
+                "Halaman ini bukan untuk peran akun Anda. "
+                + (
+                    "Operator unit mengunggah berkas di halaman Unggah."
+                    if principal.role is Role.UNIT
+                    else "Buka halaman antrean."
+                ),
+            )
+        return principal
+
+    return dependency
+
+
 def signed_in(request: Request, rt: Runtime) -> Principal:
-    """The signed-in verifier, or a redirect to the sign-in page."""
-    back_to = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    if request.method != "GET":  # a form posted after the session ended: start from the queue
-        back_to = HOME
-    principal = current_viewer(request, rt)
-    if principal is None:
-        raise SignInRequired(back_to)
-    request.state.principal = principal
-    return principal
+    """The signed-in verifier or admin, or a redirect to the sign-in page."""
+    return signed_in_as(REVIEW_ROLES)(request, rt)
 
 
 Viewer = Annotated[Principal, Depends(signed_in)]
+Person = Annotated[Principal, Depends(signed_in_as(PAGE_ROLES))]
+Operator = Annotated[Principal, Depends(signed_in_as(UPLOAD_ROLES))]
+AdminViewer = Annotated[Principal, Depends(signed_in_as(ADMIN_ROLES))]

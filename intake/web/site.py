@@ -1,4 +1,5 @@
-"""Wiring the verifier pages into the app: session cookie, static CSS, routes, error pages."""
+"""Wiring the pages (verifiers, operators, admins) into the app: session cookie, static CSS,
+routes, error pages."""
 
 from __future__ import annotations
 
@@ -8,7 +9,19 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from infra.settings import Settings
-from intake.web import changes, files, matrix, queue, signin, submission
+from intake.web import (
+    accounts,
+    changes,
+    files,
+    matrix,
+    oidc,
+    profile,
+    queue,
+    second_factor,
+    signin,
+    submission,
+    uploads,
+)
 from intake.web.render import install_error_pages
 from intake.web.session import add_session_middleware
 
@@ -20,5 +33,7 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
     add_session_middleware(app, settings)
     install_error_pages(app)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
-    for module in (signin, queue, submission, changes, matrix, files):
+    for module in (signin, second_factor, oidc, profile, uploads, accounts, queue, submission):
+        app.include_router(module.router)
+    for module in (changes, matrix, files):
         app.include_router(module.router)

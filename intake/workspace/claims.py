@@ -27,10 +27,10 @@ class ClaimIn(BaseModel):
 
 
 class ClaimOut(BaseModel):
-    by: str = Field(description="the holder's key name")
-    by_key_id: str
+    by: str = Field(description="the holder's name (a person's, or a key's)")
+    by_key_id: str | None = Field(description="the key that claimed it, if a key did")
     until: datetime
-    mine: bool = Field(description="held by the calling key")
+    mine: bool = Field(description="held by the caller (the same person, or the same key)")
 
 
 def claim_out(row: ReviewClaim, caller: Principal) -> ClaimOut:
@@ -38,8 +38,12 @@ def claim_out(row: ReviewClaim, caller: Principal) -> ClaimOut:
         by=row.claimed_by_name,
         by_key_id=row.claimed_by,
         until=row.claimed_until,
-        mine=row.claimed_by == caller.key_id,
+        mine=_mine(row, caller),
     )
+
+
+def _mine(row: ReviewClaim, caller: Principal) -> bool:
+    return caller.is_holder(row.claimed_by, row.claimed_by_account)
 
 
 def live_claim(
@@ -71,7 +75,7 @@ def ensure_not_held_by_other(
 ) -> None:
     """409 when someone else holds a live claim on the submission."""
     row = live_claim(session, submission_id, now)
-    if row is not None and row.claimed_by != caller.key_id:
+    if row is not None and not _mine(row, caller):
         raise claimed_by_other(row)
 
 
@@ -81,7 +85,7 @@ def _held_against(
     """Someone else's live hold: a 409, except for an admin, who breaks it — on the record
     (audit `claim.broken`, naming whose hold it was)."""
     row = live_claim(session, submission.id, now)
-    if row is None or row.claimed_by == caller.key_id:
+    if row is None or _mine(row, caller):
         return
     if caller.role is not Role.ADMIN:
         raise claimed_by_other(row)
@@ -92,15 +96,21 @@ def _held_against(
         criterion_id=None,
         before={
             "claimed_by": row.claimed_by,
+            "claimed_by_account": row.claimed_by_account,
             "claimed_by_name": row.claimed_by_name,
             "claimed_until": row.claimed_until.isoformat(),
         },
-        after={"claimed_by": caller.key_id, "claimed_by_name": caller.name}
+        after={
+            "claimed_by": caller.key_id,
+            "claimed_by_account": caller.account_id,
+            "claimed_by_name": caller.name,
+        }
         if action == "claim"
         else None,
         reason="Diambil alih oleh admin" if action == "claim" else "Dilepas oleh admin",
         actor=caller.name,
         actor_key_id=caller.key_id,
+        actor_account_id=caller.account_id,
     )
 
 
@@ -121,6 +131,7 @@ def claim_submission(
         row = ReviewClaim(submission_id=submission.id)
         session.add(row)
     row.claimed_by = caller.key_id
+    row.claimed_by_account = caller.account_id
     row.claimed_by_name = caller.name
     row.claimed_until = now + timedelta(minutes=min(max(minutes, 1), MAX_MINUTES))
     session.flush()

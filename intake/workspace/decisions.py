@@ -16,7 +16,7 @@ from infra.audit import audit
 from infra.events import DecisionRecorded, EventType
 from infra.keys import Principal
 from infra.statuses import DecisionKind
-from infra.tables import Decision, Document, Submission, utcnow
+from infra.tables import Account, Decision, Document, Submission, utcnow
 from infra.text import PlainText
 from infra.webhooks import record_event
 from intake.address import Target
@@ -64,8 +64,11 @@ class DecisionOut(BaseModel):
     machine_status: str = Field(description="the machine verdict when the decision was made")
     override: bool
     override_reason: str | None
-    by: str = Field(description="the deciding key's name")
-    by_key_id: str
+    by: str = Field(description="who decided: the person's name (or the key's)")
+    by_key_id: str | None = Field(description="the key used, if a key was used")
+    by_account: str | None = Field(
+        default=None, description="the username of the person who decided, if signed in"
+    )
     at: datetime
     resubmitted: bool = Field(
         default=False, description="revision requested and a document was uploaded since"
@@ -88,8 +91,14 @@ class Recorded:
 
 
 def decision_out(
-    row: Decision, resubmitted: bool = False, machine_now: str | None = None
+    row: Decision,
+    resubmitted: bool = False,
+    machine_now: str | None = None,
+    usernames: Mapping[str, str] | None = None,
 ) -> DecisionOut:
+    """`machine_now`: the criterion's machine verdict now; `usernames`: account id → username,
+    for the decisions people made."""
+    usernames = usernames or {}
     kind = DecisionKind(row.decision)
     changed = machine_now is not None and machine_now != row.machine_status
     return DecisionOut(
@@ -104,6 +113,7 @@ def decision_out(
         override_reason=row.override_reason,
         by=row.decided_by_name,
         by_key_id=row.decided_by,
+        by_account=usernames.get(row.decided_by_account) if row.decided_by_account else None,
         at=row.decided_at,
         resubmitted=resubmitted,
         machine_status_now=machine_now,
@@ -127,6 +137,15 @@ def latest_decisions(
     return {(r.submission_id, r.criterion_id): r for r in rows}
 
 
+def usernames_of(session: Session, rows: Iterable[Decision]) -> dict[str, str]:
+    """account id → username of the people who made these decisions."""
+    ids = {r.decided_by_account for r in rows if r.decided_by_account}
+    if not ids:
+        return {}
+    found = session.execute(sa.select(Account.id, Account.username).where(Account.id.in_(ids)))
+    return {str(row[0]): str(row[1]) for row in found}
+
+
 def is_resubmitted(decision: Decision | None, uploads: Iterable[tuple[datetime, str]]) -> bool:
     """Revision was requested and a live document (created_at, status) arrived after it."""
     if decision is None or decision.decision != DecisionKind.REVISION_REQUESTED:
@@ -143,13 +162,16 @@ def decisions_view(
     for doc in docs:
         uploads.setdefault(doc.criterion_id, []).append((doc.created_at, doc.status))
     now = stored_rows(session, [submission_id])[submission_id]
+    latest = latest_decisions(session, [submission_id])
+    names = usernames_of(session, latest.values())
     return {
         cid: decision_out(
             row,
             is_resubmitted(row, uploads.get(cid, [])),
             now[cid].status if cid in now else None,
+            names,
         )
-        for (_, cid), row in latest_decisions(session, [submission_id]).items()
+        for (_, cid), row in latest.items()
     }
 
 
@@ -240,6 +262,7 @@ def record_decision(
         override=override,
         override_reason=reason,
         decided_by=caller.key_id,
+        decided_by_account=caller.account_id,
         decided_by_name=caller.name,
         decided_at=utcnow(),
     )
@@ -264,9 +287,11 @@ def record_decision(
         reason=reason or note,
         actor=caller.name,
         actor_key_id=caller.key_id,
+        actor_account_id=caller.account_id,
     )
     session.flush()
-    out = decision_out(row, machine_now=row.machine_status)
+    names = {caller.account_id: caller.username or ""} if caller.account_id else {}
+    out = decision_out(row, machine_now=row.machine_status, usernames=names)
     return Recorded(out, _event(session, submission, target, row))
 
 

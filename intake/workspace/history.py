@@ -14,7 +14,7 @@ from infra.tables import AuditEntry, Decision, Submission, Unit
 from intake.errors import ApiError
 from intake.runtime import ApiRuntime
 from intake.scope import find_submission, review_target, visible_units
-from intake.workspace.decisions import DecisionOut, decision_out
+from intake.workspace.decisions import DecisionOut, decision_out, usernames_of
 
 ACTION_LABELS = {
     "decision.recorded": "Keputusan verifikator dicatat",
@@ -27,8 +27,9 @@ ACTION_LABELS = {
 class AuditOut(BaseModel):
     id: int
     at: datetime
-    actor: str = Field(description='the key name, or "system"')
+    actor: str = Field(description="the person's or key's name, or \"system\"")
     actor_key_id: str | None
+    actor_account_id: str | None = Field(default=None, description="the person's account")
     action: str
     action_label: str
     subject_type: str
@@ -44,6 +45,7 @@ def audit_out(row: AuditEntry) -> AuditOut:
         at=row.at,
         actor=row.actor,
         actor_key_id=row.actor_key_id,
+        actor_account_id=row.actor_account_id,
         action=row.action,
         action_label=ACTION_LABELS.get(row.action, row.action),
         subject_type=row.subject_type,
@@ -105,4 +107,6 @@ def decision_history(
     query = sa.select(Decision).where(Decision.submission_id == submission.id)
     if criterion_id:
         query = query.where(Decision.criterion_id == criterion_id.strip().upper())
-    return [decision_out(r) for r in session.scalars(query.order_by(Decision.id.desc()))]
+    rows = list(session.scalars(query.order_by(Decision.id.desc())))
+    names = usernames_of(session, rows)
+    return [decision_out(r, usernames=names) for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -119,6 +120,19 @@ def test_the_run_command_on_embedded_defaults_checks_uploads(tmp_path: Path) -> 
         key = key_file.read_text().strip()
         assert key not in printed  # the file has it; the terminal and the log never
         assert str(key_file) in printed
+        account_file = (tmp_path / "data" / "admin-account.txt").resolve()
+        password = account_file.read_text().splitlines()[1].removeprefix("password: ")
+        assert password not in printed  # the first admin account's password: the same
+        assert str(account_file) in printed
+        with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as browser:
+            form = browser.get("/ui/masuk").text
+            token = re.search(r'name="csrf" value="([^"]+)"', form)
+            assert token
+            signed_in = browser.post(
+                "/ui/masuk",
+                data={"username": "admin", "password": password, "csrf": token.group(1)},
+            )
+            assert signed_in.url.path == "/ui/akun/totp"  # an admin sets up TOTP first
         assert httpx.get(f"{base}/v1/units").status_code == 401
         with httpx.Client(base_url=base, timeout=30, headers={"X-API-Key": key}) as client:
             units = client.get("/v1/units").json()

@@ -66,7 +66,10 @@ def day(
     pg_database: str, redis_url: str, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Day]:
     tmp = tmp_path_factory.mktemp("day")
-    settings = server_settings(pg_database, redis_url, s3_endpoint, tmp / "data")
+    # signed in with keys (ABSAH_UI_KEY_SIGNIN): people's sign-in is test_accounts_pages.py
+    settings = server_settings(
+        pg_database, redis_url, s3_endpoint, tmp / "data", ui_key_signin=True
+    )
     engine = create_db_engine(settings)
     sessions = create_session_factory(engine)
     region = "R" + secrets.token_hex(3).upper()
@@ -144,8 +147,9 @@ def open_page(browser: Browser, day: Day, secret: str, viewport: ViewportSize = 
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/ui/antrean")
+    page.get_by_text("Masuk dengan kunci API").click()  # folded under the accounts' form
     page.get_by_label("Kunci verifikator").fill(secret)
-    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("button", name="Masuk dengan kunci").click()
     expect(page.get_by_role("heading", name="Antrean pemeriksaan")).to_be_visible()
     return page
 

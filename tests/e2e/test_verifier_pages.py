@@ -25,8 +25,9 @@ from playwright.sync_api import (
 )
 
 from infra.db import create_db_engine, create_session_factory, transaction
-from infra.keys import Role, create_key
+from infra.keys import Role
 from infra.units import UnitRow, apply_units, seed_registry
+from tests.support.accounts import Person, make_person
 from tests.support.records import upload_evidence
 from tests.support.services import make_key, make_unit, server_settings
 from tests.support.stack import ROOT, start_api, start_worker, wait_final
@@ -53,8 +54,8 @@ class Stack:
     base: str
     unit: str  # a lapas of region 16 with a decree, two photos and a fake PDF, all checked
     documents: dict[str, str]
-    verifier: str  # key secrets
-    other_verifier: str
+    verifier: Person  # accounts
+    other_verifier: Person
     other_unit: str
 
 
@@ -82,10 +83,12 @@ def stack(
         apply_units(
             session, [UnitRow(other_unit, f"Kota Lain {other_unit}", "kota", "17", "Uji 17")]
         )
-        verifier = create_key(
-            session, role=Role.VERIFIER, name="Verifikator Enam Belas", region="16"
-        )
-        other = create_key(session, role=Role.VERIFIER, name="Verifikator Tujuh Belas", region="17")
+    verifier = make_person(
+        sessions, settings, Role.VERIFIER, region="16", name="Verifikator Enam Belas"
+    )
+    other = make_person(
+        sessions, settings, Role.VERIFIER, region="17", name="Verifikator Tujuh Belas"
+    )
     engine.dispose()
     api, base = start_api(settings, tmp)
     worker = start_worker(settings, tmp)
@@ -93,7 +96,7 @@ def stack(
         with httpx.Client(base_url=base, timeout=30, headers=admin) as client:
             documents = upload_evidence(client, unit)
             wait_final(client, list(documents.values()), timeout=90)
-        yield Stack(base, unit, documents, verifier.secret, other.secret, other_unit)
+        yield Stack(base, unit, documents, verifier, other, other_unit)
     finally:
         worker.stop()
         api.stop()
@@ -133,13 +136,14 @@ def previews_loaded(page: Page, images: Locator) -> None:
         )
 
 
-def sign_in(page: Page, secret: str, shot: str | None = None) -> None:
+def sign_in(page: Page, person: Person, shot: str | None = None) -> None:
     page.goto("/ui/antrean")
     expect(page).to_have_url(re.compile(r"/ui/masuk\?lanjut=/ui/antrean$"))
     if shot:
         screenshot(page, shot)
-    page.get_by_label("Kunci verifikator").fill(secret)
-    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Nama pengguna").fill(person.username)
+    page.get_by_label("Kata sandi").fill(person.password)
+    page.get_by_role("button", name="Masuk", exact=True).click()
     expect(page.get_by_role("heading", name="Antrean pemeriksaan")).to_be_visible()
 
 

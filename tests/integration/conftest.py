@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,12 +24,21 @@ def catalogs() -> CatalogSet:
     return load_catalogs()
 
 
+@pytest.fixture
+def ws_overrides() -> dict[str, Any]:
+    """Settings a test module changes for its workspace (parametrize `ws_overrides`)."""
+    return {}
+
+
 @pytest.fixture(params=["postgresql", "sqlite"])
-def ws(request: pytest.FixtureRequest, catalogs: CatalogSet) -> Iterator[Workspace]:
-    """A region of the test's own with an admin and a verifier key, over the in-process API."""
+def ws(
+    request: pytest.FixtureRequest, catalogs: CatalogSet, ws_overrides: dict[str, Any]
+) -> Iterator[Workspace]:
+    """A region of the test's own with an admin and a verifier key and a verifier account,
+    over the in-process API."""
     fixture = {"postgresql": "pg_settings", "sqlite": "sqlite_settings"}[request.param]
     settings: Settings = request.getfixturevalue(fixture)
-    settings = settings.model_copy(update={"office_name": "Kanwil Uji Absah"})
+    settings = settings.model_copy(update={"office_name": "Kanwil Uji Absah", **ws_overrides})
     engine = create_db_engine(settings)
     runtime = ApiRuntime(
         settings=settings,

@@ -1,5 +1,5 @@
-"""The embedded defaults' data folder: owner-only folder and files, and the first admin key
-written to its file but never to the terminal or the log."""
+"""The embedded defaults' data folder: owner-only folder and files, and the first admin key and
+account written to their files but never to the terminal or the log."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from absah.run import prepare_database
-from infra.db import create_db_engine
+from infra.accounts import Outcome, check_password
+from infra.db import create_db_engine, create_session_factory, transaction
 from infra.encryption import secret_key
 from infra.settings import Settings
 
@@ -42,6 +43,7 @@ def prepared(tmp_path: Path, usual_umask: None, capfd: pytest.CaptureFixture[str
         pytest.param(".", 0o700, id="the-folder"),
         pytest.param("absah.sqlite3", 0o600, id="the-sqlite-database"),
         pytest.param("admin-key.txt", 0o600, id="the-first-admin-key"),
+        pytest.param("admin-account.txt", 0o600, id="the-first-admin-account"),
         pytest.param("secret-key", 0o600, id="the-key-that-seals-secrets"),
     ],
 )
@@ -63,6 +65,30 @@ def test_the_first_admin_key_goes_to_its_file_and_never_to_the_output(
     assert key not in said.out + said.err
     assert str(key_file) in said.err
     assert key.split("_")[1] in said.err  # the prefix names it (keys list, keys revoke)
+
+
+def test_the_first_admin_accounts_password_goes_to_its_file_and_never_to_the_output(
+    tmp_path: Path, usual_umask: None, capfd: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(data_dir=tmp_path / "absah-data")
+    prepare_database(settings, first_admin_key=True)
+    said = capfd.readouterr()
+    account_file = (settings.data_dir / "admin-account.txt").resolve()
+    lines = dict(
+        line.split(": ", 1) for line in account_file.read_text(encoding="utf-8").splitlines()
+    )
+    assert lines["username"] == "admin"
+    assert lines["password"] not in said.out + said.err
+    assert str(account_file) in said.err
+    engine = create_db_engine(settings)
+    with transaction(create_session_factory(engine)) as session:
+        attempt = check_password(session, settings, "admin", lines["password"])
+    engine.dispose()
+    assert attempt.outcome is Outcome.OK
+    assert attempt.account is not None
+    assert attempt.account.role == "admin"
+    prepare_database(settings, first_admin_key=True)  # a restart makes no second account
+    assert "first admin account" not in capfd.readouterr().err
 
 
 def test_an_existing_sqlite_file_readable_by_others_is_made_owner_only(

@@ -44,7 +44,7 @@ def test_the_pages_show_a_banner_while_stale_documents_are_re_verified(
 ) -> None:
     unit = ws.unit()
     ids = ws.fill(unit, LAKTASI)
-    sign_in(ws.client, ws.verifier)
+    sign_in(ws.client, ws.person_verifier)
     page = ws.client.get(f"/ui/pengajuan/P2HAM/2025/{unit}")
     assert page.status_code == 200
     stamp(ws, ids, OLD)  # checked under an earlier catalog: waiting for its re-check
@@ -69,7 +69,7 @@ def test_a_decision_is_kept_and_marked_when_the_machine_verdict_changes_after_it
     assert (decision["decision"], decision["machine_status"]) == ("accepted", "complete")
     assert (decision["machine_status_now"], decision["machine_changed"]) == ("incomplete", True)
     assert decision["machine_changed_label"] == "hasil sistem berubah sejak keputusan"
-    sign_in(ws.client, ws.verifier)
+    sign_in(ws.client, ws.person_verifier)
     page = ws.client.get(f"/ui/pengajuan/P2HAM/2025/{unit}").text
     assert "Hasil sistem berubah sejak keputusan" in page
     report = ws.client.get(ws.path(unit, "/report.html"), headers=ws.admin).text
@@ -95,7 +95,7 @@ def test_a_documents_history_lists_each_verdict_with_its_version(ws: Workspace) 
         (OLD, "passed", False),
         (current, "failed", True),
     ]
-    sign_in(ws.client, ws.verifier)
+    sign_in(ws.client, ws.person_verifier)
     page = ws.client.get(f"/ui/pengajuan/P2HAM/2025/{unit}").text
     assert "Riwayat hasil sistem (2 versi aturan)" in page
 

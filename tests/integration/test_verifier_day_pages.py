@@ -15,6 +15,11 @@ from tests.support.factories import photo_jpeg
 from tests.support.workspace import Workspace
 
 LAKTASI, TOILET, PARKIR = "P2H-02-LAKTASI", "P2H-02-TOILET", "P2H-01-PARKIR"
+# The verifier's day, not signing in, is what this file is about: its verifier and admin sign in
+# with keys (ABSAH_UI_KEY_SIGNIN on); people's sign-in is tests/integration/test_accounts_pages.py.
+pytestmark = pytest.mark.parametrize(
+    "ws_overrides", [pytest.param({"ui_key_signin": True}, id="key-signin-on")]
+)
 
 
 def signed_in(ws: Workspace, role: Role = Role.VERIFIER) -> tuple[TestClient, str]:

@@ -1,11 +1,13 @@
-"""The verifier pages in-process: sign-in and its cookie, CSRF, revoked keys, region isolation,
-decision refusals and the downloads (the browser tests are in tests/e2e/)."""
+"""The verifier pages in-process: sign-in and its cookie, CSRF, revoked keys (where key sign-in
+is on), region isolation, decision refusals and the downloads (the browser tests are in
+tests/e2e/; accounts, lockout and the second factor in test_accounts_pages.py)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
+import secrets
 import stat
 from collections.abc import Callable
 from datetime import timedelta
@@ -19,11 +21,16 @@ from infra.db import transaction
 from infra.keys import Role, revoke_key
 from infra.tables import WebSession
 from infra.web_sessions import token_hash
+from intake.app import create_app
 from intake.web.session import COOKIE
+from tests.support.accounts import Person, sign_in_person
 from tests.support.workspace import Headers, Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+KEY_SIGNIN = pytest.mark.parametrize(
+    "ws_overrides", [pytest.param({"ui_key_signin": True}, id="key-signin-on")]
+)
 
 
 def secret_of(headers: Headers) -> str:
@@ -36,8 +43,12 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, headers: Headers, back_to: str = "") -> str:
-    """Sign in through the form; the CSRF token of the new session."""
+def sign_in(client: TestClient, who: Person | Headers, back_to: str = "") -> str:
+    """Sign in through the form, as a person or (where key sign-in is on) with a key; the CSRF
+    token of the new session."""
+    if isinstance(who, Person):
+        return sign_in_person(client, who, back_to)
+    headers = who
     form = client.get("/ui/masuk")
     assert form.status_code == 200, form.text
     answer = client.post(
@@ -64,7 +75,7 @@ def test_a_page_asks_to_sign_in_first_and_then_comes_back(ws: Workspace) -> None
     back = re.search(r'name="lanjut" value="([^"]+)"', form.text)
     assert back
     assert back.group(1) == "/ui/antrean?status=complete"
-    sign_in(client, ws.verifier, back.group(1))
+    sign_in(client, ws.person_verifier, back.group(1))
     assert "Antrean pemeriksaan" in client.get("/ui/antrean").text
 
 
@@ -86,6 +97,7 @@ def session_row(ws: Workspace, client: TestClient) -> WebSession:
     return row
 
 
+@KEY_SIGNIN
 def test_the_session_cookie_holds_a_session_token_never_the_key(ws: Workspace) -> None:
     client = ws.client
     sign_in(client, ws.verifier)
@@ -109,6 +121,7 @@ def test_the_session_cookie_holds_a_session_token_never_the_key(ws: Workspace) -
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
 
 
+@KEY_SIGNIN
 def test_a_wrong_key_or_a_portal_key_cannot_sign_in(ws: Workspace) -> None:
     client = ws.client
     token = csrf_of(client.get("/ui/masuk").text)
@@ -126,7 +139,7 @@ def test_a_form_without_its_token_is_refused(ws: Workspace) -> None:
     unit = ws.unit()
     ws.upload(unit, LAKTASI, ["passed", "passed"])
     client = ws.client
-    sign_in(client, ws.verifier)
+    sign_in(client, ws.person_verifier)
     answer = client.post(
         f"/ui/pengajuan/P2HAM/2025/{unit}/keputusan/{LAKTASI}",
         data={"keputusan": "accepted", "csrf": "forged"},
@@ -136,6 +149,7 @@ def test_a_form_without_its_token_is_refused(ws: Workspace) -> None:
     assert ws.client.get(ws.path(unit, "/decisions"), headers=ws.admin).json() == []
 
 
+@KEY_SIGNIN
 def test_revoking_the_key_ends_its_page_sessions(ws: Workspace) -> None:
     client = ws.client
     sign_in(client, ws.verifier)
@@ -146,6 +160,19 @@ def test_revoking_the_key_ends_its_page_sessions(ws: Workspace) -> None:
     answer = client.get("/ui/antrean", follow_redirects=False)
     assert answer.status_code == 303
     assert "dicabut" in client.get(answer.headers["location"]).text
+
+
+@KEY_SIGNIN
+def test_turning_key_sign_in_off_ends_the_sessions_keys_started(ws: Workspace) -> None:
+    sign_in(ws.client, ws.verifier)
+    assert ws.client.get("/ui/antrean").status_code == 200
+    off = ws.settings.model_copy(update={"ui_key_signin": False})
+    with TestClient(create_app(off)) as restarted:  # the same database and cookie secret
+        restarted.cookies.set(COOKIE, cookie_of(ws.client), path="/ui")
+        answer = restarted.get("/ui/antrean", follow_redirects=False)
+        assert answer.status_code == 303
+        assert "kunci API sudah dimatikan" in restarted.get(answer.headers["location"]).text
+    assert ws.client.get("/ui/antrean", follow_redirects=False).status_code == 303
 
 
 def _sign_out(ws: Workspace, client: TestClient) -> None:
@@ -188,7 +215,7 @@ def test_a_copy_of_the_cookie_is_worth_nothing_once_the_session_ends(
     unit = ws.unit()
     ws.upload(unit, LAKTASI, ["passed", "passed"])
     client = ws.client
-    token = sign_in(client, ws.verifier)
+    token = sign_in(client, ws.person_verifier)
     copied = cookie_of(client)  # what a thief (or a shared computer) keeps
     end(ws, client)
 
@@ -212,7 +239,7 @@ def test_a_copy_of_the_cookie_is_worth_nothing_once_the_session_ends(
 
 def test_the_session_lifetime_counts_from_sign_in_and_does_not_slide(ws: Workspace) -> None:
     client = ws.client
-    sign_in(client, ws.verifier)
+    sign_in(client, ws.person_verifier)
     first = session_row(ws, client)
     assert first.expires_at - first.created_at == timedelta(hours=8)
     _age(ws, client, last_seen_at=timedelta(minutes=5))
@@ -226,12 +253,17 @@ def test_signing_in_again_starts_a_new_session_and_ends_the_old_one(ws: Workspac
     client = ws.client
     before = client.get("/ui/masuk")  # a cookie planted before sign-in (session fixation)
     assert "sid" not in payload_of(cookie_of(client))
-    sign_in(client, ws.verifier)
+    sign_in(client, ws.person_verifier)
     first = session_row(ws, client)
     assert before.status_code == 200
+    person = ws.person_verifier
     form = client.post(
         "/ui/masuk",
-        data={"kunci": secret_of(ws.verifier), "csrf": payload_of(cookie_of(client))["csrf"]},
+        data={
+            "username": person.username,
+            "password": person.password,
+            "csrf": payload_of(cookie_of(client))["csrf"],
+        },
         follow_redirects=False,
     )
     assert form.status_code == 303
@@ -247,7 +279,7 @@ def test_a_decision_refused_by_the_rules_is_shown_beside_the_form(ws: Workspace)
     unit = ws.unit()
     ws.upload(unit, LAKTASI, ["passed", "passed"])  # complete: refusing it overrides
     client = ws.client
-    token = sign_in(client, ws.verifier)
+    token = sign_in(client, ws.person_verifier)
     url = f"/ui/pengajuan/P2HAM/2025/{unit}/keputusan/{LAKTASI}"
     no_note = client.post(url, data={"keputusan": "rejected", "csrf": token})
     assert no_note.status_code == 422
@@ -291,7 +323,7 @@ def test_a_control_character_pasted_into_the_form_is_refused_beside_it(
     unit = ws.unit()
     ws.upload(unit, LAKTASI, ["passed", "passed"])
     client = ws.client
-    token = sign_in(client, ws.verifier)
+    token = sign_in(client, ws.person_verifier)
     sent = {"keputusan": "rejected", "catatan": "Bukan", "alasan": "Dicek", "csrf": token}
     sent[field] = "Salin\x0bdari Word"
     answer = client.post(f"/ui/pengajuan/P2HAM/2025/{unit}/keputusan/{LAKTASI}", data=sent)
@@ -303,9 +335,10 @@ def test_a_control_character_pasted_into_the_form_is_refused_beside_it(
 def test_a_verifier_of_another_region_sees_nothing_of_this_one(ws: Workspace) -> None:
     unit = ws.unit(name="Kota Rahasia Uji")
     doc = ws.upload(unit, LAKTASI, ["passed", "passed"])[0]
-    other_headers, _ = ws.elsewhere()
+    elsewhere = "R" + secrets.token_hex(3).upper()
+    ws.add_region(elsewhere)
     client = fresh_client(ws)
-    token = sign_in(client, other_headers)
+    token = sign_in(client, ws.person(Role.VERIFIER, region=elsewhere, name="Verifikator Lain"))
     assert "Kota Rahasia Uji" not in client.get("/ui/antrean").text
     base = f"/ui/pengajuan/P2HAM/2025/{unit}"
     for path in (
@@ -335,7 +368,7 @@ def test_the_page_downloads_are_the_api_exports(ws: Workspace) -> None:
     unit = ws.unit()
     ws.upload(unit, LAKTASI, ["passed", "passed"])
     client = ws.client
-    sign_in(client, ws.verifier)
+    sign_in(client, ws.person_verifier)
     query = f"programme=P2HAM&period=2025&region={ws.region}"
     page = client.get(f"/ui/ekspor/matriks.csv?{query}")
     api = client.get(f"/v1/matrix.csv?{query}", headers=ws.verifier)
@@ -350,7 +383,7 @@ def test_the_page_downloads_are_the_api_exports(ws: Workspace) -> None:
 @pytest.mark.parametrize("path", ["/ui/masuk", "/ui/antrean", "/ui/matriks"])
 def test_pages_are_never_cached_nor_framed(ws: Workspace, path: str) -> None:
     if path != "/ui/masuk":
-        sign_in(ws.client, ws.verifier)
+        sign_in(ws.client, ws.person_verifier)
     answer = ws.client.get(path)
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "no-store"
@@ -363,13 +396,13 @@ def test_a_claimed_submission_is_shown_held_and_refuses_another_verifier(ws: Wor
     ws.upload(unit, LAKTASI, ["passed", "passed"])
     base = f"/ui/pengajuan/P2HAM/2025/{unit}"
     holder = ws.client
-    token = sign_in(holder, ws.verifier)
+    token = sign_in(holder, ws.person_verifier)
     held = holder.post(f"{base}/tangani", data={"csrf": token, "kembali": "/ui/antrean"})
     assert held.url.path == "/ui/antrean"
     assert "Anda tangani sampai" in held.text
 
     second = fresh_client(ws)
-    other = sign_in(second, ws.key(Role.VERIFIER, region=ws.region, name="Verifikator Dua"))
+    other = sign_in(second, ws.person(Role.VERIFIER, region=ws.region, name="Verifikator Dua"))
     assert "Sedang ditangani <strong>Verifikator Satu</strong>" in second.get(base).text
     refused = second.post(
         f"{base}/keputusan/{LAKTASI}", data={"keputusan": "accepted", "csrf": other}

@@ -85,6 +85,8 @@ def server_settings(
         # the database is shared by a session's tests: a worker starting in one test must not
         # re-verify the documents other tests left (tests of the automatic path turn it on)
         "auto_reverify": False,
+        "password_time_cost": 1,  # argon2 as cheap as it goes: tests check behaviour
+        "password_memory_kib": 1024,
     }
     return Settings(**(values | overrides))
 

@@ -21,6 +21,7 @@ from infra.tables import Document, FindingRow, Region, Submission, utcnow
 from infra.units import UnitRow, apply_units, seed_registry
 from rules.catalog import Catalog
 from rules.catalogs import CatalogSet
+from tests.support.accounts import Person, make_person
 
 Headers = dict[str, str]
 
@@ -43,6 +44,9 @@ class Workspace:
         self.add_region(self.region)
         self.admin = self.key(Role.ADMIN, name="Admin Uji")
         self.verifier = self.key(Role.VERIFIER, region=self.region, name="Verifikator Satu")
+        self.person_verifier = self.person(
+            Role.VERIFIER, region=self.region, name="Verifikator Satu"
+        )
 
     # ---- registry and keys -------------------------------------------------------------
 
@@ -71,6 +75,17 @@ class Workspace:
                 session, role=role, name=name or f"uji {role}", units=units, region=region
             )
         return {"Authorization": f"Bearer {new.secret}"}
+
+    def person(
+        self,
+        role: Role,
+        *,
+        region: str | None = None,
+        unit: str | None = None,
+        name: str | None = None,
+    ) -> Person:
+        """An account (a person) with a known password."""
+        return make_person(self.sessions, self.settings, role, region=region, unit=unit, name=name)
 
     def elsewhere(self) -> tuple[Headers, str]:
         """A verifier of another region (which has a unit of its own) and that unit."""
