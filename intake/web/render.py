@@ -26,7 +26,8 @@ from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
 from intake.workspace.exports import OUTCOME_LABELS, location_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ui"
-ROLE_LABELS = {Role.VERIFIER: "Verifikator", Role.ADMIN: "Admin"}
+ROLE_LABELS = {Role.VERIFIER: "Verifikator", Role.ADMIN: "Admin", Role.UNIT: "Operator unit"}
+PAGE_API = "/ui/unggah/api/"  # the upload page's JSON calls: errors answer as JSON there
 # Pages hold personal data: never cached; only our own CSS and images; no framing.
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -104,7 +105,8 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def is_page(request: Request) -> bool:
-    return request.url.path == "/ui" or request.url.path.startswith("/ui/")
+    path = request.url.path
+    return (path == "/ui" or path.startswith("/ui/")) and not path.startswith(PAGE_API)
 
 
 def error_page(request: Request, exc: Exception) -> Response:

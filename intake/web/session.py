@@ -32,8 +32,20 @@ log = logging.getLogger(__name__)
 COOKIE = "absah_sesi"
 COOKIE_PATH = "/ui"  # the API never receives it: the API authenticates keys only
 SESSION_KEY = "sid"  # the cookie's field holding the server-side session's token
-PAGE_ROLES = frozenset({Role.VERIFIER, Role.ADMIN})
+PAGE_ROLES = frozenset({Role.VERIFIER, Role.ADMIN})  # the verifiers' pages
+OPERATOR_ROLES = frozenset({Role.UNIT})  # the operators' upload page (/ui/unggah) only
+SIGN_IN_ROLES = PAGE_ROLES | OPERATOR_ROLES
 HOME = "/ui/antrean"
+OPERATOR_HOME = "/ui/unggah"
+
+
+def home_of(principal: Principal, wanted: str | None = None) -> str:
+    """Where a signed-in person goes: `wanted` if it is a page of theirs, else their start."""
+    if principal.role in OPERATOR_ROLES:
+        target = local_path(wanted, OPERATOR_HOME)
+        return target if target.startswith(OPERATOR_HOME) else OPERATOR_HOME
+    target = local_path(wanted)
+    return HOME if target.startswith(OPERATOR_HOME) else target
 
 
 class SignInRequired(Exception):
@@ -186,7 +198,7 @@ def current_viewer(request: Request, rt: Runtime) -> Principal | None:
             checked = check_session(session, token, session_limits(rt.settings))
             key_id, ended = checked.key_id, checked.ended
             principal = principal_for_key_id(session, key_id) if key_id else None
-            if key_id and (principal is None or principal.role not in PAGE_ROLES):
+            if key_id and (principal is None or principal.role not in SIGN_IN_ROLES):
                 end_session(session, token, EndReason.KEY_REVOKED)  # a key gone or changed
                 principal, ended = None, EndReason.KEY_REVOKED
     except OperationalError as exc:
@@ -207,6 +219,12 @@ def signed_in(request: Request, rt: Runtime) -> Principal:
     if principal is None:
         raise SignInRequired(back_to)
     request.state.principal = principal
+    if principal.role not in PAGE_ROLES:  # a unit's operator: the upload page only
+        raise PageRefused(
+            403,
+            "Halaman ini untuk verifikator Kanwil. Akun unit mengunggah berkas di halaman "
+            "Unggah (/ui/unggah).",
+        )
     return principal
 
 

@@ -12,11 +12,11 @@ from intake.deps import Runtime
 from intake.errors import database_unavailable
 from intake.web.render import page, redirect
 from intake.web.session import (
-    HOME,
-    PAGE_ROLES,
+    SIGN_IN_ROLES,
     check_csrf,
     current_viewer,
     flash,
+    home_of,
     local_path,
     sign_in,
     sign_out,
@@ -29,8 +29,9 @@ FormText = Annotated[str, Form()]
 
 @router.get("/ui/masuk")
 def sign_in_page(request: Request, rt: Runtime, lanjut: str | None = None) -> Response:
-    if current_viewer(request, rt) is not None:
-        return redirect(local_path(lanjut))
+    viewer = current_viewer(request, rt)
+    if viewer is not None:
+        return redirect(home_of(viewer, lanjut))
     return page(request, "masuk.html", None, lanjut=local_path(lanjut), error=None)
 
 
@@ -48,10 +49,10 @@ def sign_in_form(
     error = None
     if principal is None:
         error = "Kunci tidak dikenal, tidak lengkap, atau sudah dicabut. Periksa lalu coba lagi."
-    elif principal.role not in PAGE_ROLES:
+    elif principal.role not in SIGN_IN_ROLES:
         error = (
-            f"Kunci ini berperan '{principal.role}'. Halaman verifikasi hanya untuk kunci "
-            "verifikator Kanwil atau admin."
+            f"Kunci ini berperan '{principal.role}'. Halaman Absah hanya untuk kunci "
+            "verifikator Kanwil, admin, atau operator unit."
         )
     if error or principal is None:
         status = 401 if principal is None else 403
@@ -60,7 +61,7 @@ def sign_in_form(
         )
     sign_in(request, rt, principal)
     flash(request, f"Selamat datang, {principal.name}.")
-    return redirect(local_path(lanjut))
+    return redirect(home_of(principal, lanjut))
 
 
 @router.get("/ui/keluar")
@@ -82,5 +83,6 @@ def sign_out_form(request: Request, rt: Runtime, csrf: FormText = "") -> Respons
 @router.get("/")
 @router.get("/ui")
 @router.get("/ui/")
-def home() -> Response:
-    return redirect(HOME)
+def home(request: Request, rt: Runtime) -> Response:
+    viewer = current_viewer(request, rt)
+    return redirect(home_of(viewer) if viewer else "/ui/masuk")

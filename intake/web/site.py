@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from infra.settings import Settings
-from intake.web import files, matrix, queue, signin, submission
+from intake.web import files, matrix, queue, signin, submission, unggah, unggah_api
 from intake.web.render import install_error_pages
 from intake.web.session import add_session_middleware
 
@@ -20,5 +20,5 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
     add_session_middleware(app, settings)
     install_error_pages(app)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
-    for module in (signin, queue, submission, matrix, files):
+    for module in (signin, queue, submission, matrix, files, unggah, unggah_api):
         app.include_router(module.router)
