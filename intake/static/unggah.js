@@ -185,7 +185,7 @@
     while (samples.length > 2 && now - samples[0][0] > 4000) samples.shift();
     var text = pct + " % · " + size(sent) + " dari " + size(total);
     var span = (now - samples[0][0]) / 1000;
-    if (active && span > 0.5) {
+    if (active && span > 0.5 && sent < total) {
       var speed = (sent - samples[0][1]) / span;
       if (speed > 0) {
         var left = Math.ceil((total - sent) / speed);
@@ -402,7 +402,7 @@
     setState(item, item.state);
     var ul = item.ui.reasons; ul.textContent = "";
     docs.forEach(function (d) {
-      problems(d).forEach(function (f) { ul.appendChild(el("li", { text: (item.zip ? d.name + ": " : "") + f.message })); });
+      problems(d).concat(notesOf(d)).forEach(function (f) { ul.appendChild(el("li", { text: (item.zip ? d.name + ": " : "") + f.message })); });
     });
     (item.rejected || []).forEach(function (r) { ul.appendChild(el("li", { text: r.name + ": " + r.message })); });
   }
@@ -413,9 +413,12 @@
     return Object.keys(counts).map(function (k) { return counts[k] + " " + k.toLowerCase(); }).join(", ");
   }
   function problems(d) {
-    var out = (d.findings || []).filter(function (f) { return f.outcome === "fail" || f.needs_review || f.outcome === "warn"; });
+    var out = (d.findings || []).filter(function (f) { return f.outcome === "fail" || f.needs_review || f.outcome === "warn" && d.status !== "passed"; });
     if (d.status_message) out.unshift({ message: d.status_message });
     return out;
+  }
+  function notesOf(d) {
+    return d.status !== "passed" ? [] : (d.findings || []).filter(function (f) { return f.outcome === "warn" && !f.needs_review; });
   }
   function render(s) {
     var first = !submission;
@@ -446,6 +449,9 @@
       var li = el("li", {}, [el("span", { class: "fname", text: d.name + " " }), el("span", { class: "badge s-doc-" + d.status, text: d.status_label })]);
       var probs = problems(d);
       if (probs.length) li.appendChild(el("ul", { class: "reasons" }, probs.map(function (f) { return el("li", { text: f.message }); })));
+      var notes = notesOf(d);
+      if (notes.length) li.appendChild(el("details", { class: "notes" }, [el("summary", { text: "Catatan (" + notes.length + ")" }),
+        el("ul", { class: "reasons" }, notes.map(function (f) { return el("li", { text: f.message }); }))]));
       if (d.status !== "superseded" && (d.status === "failed" || refused))
         li.appendChild(button("Ganti berkas", "Ganti berkas " + d.name, function () { replace(d); }));
       return li;
