@@ -21,11 +21,12 @@ from infra.multipart import (
     part_count,
     part_size,
 )
+from infra.statuses import UploadStatus
 from infra.storage import StorageUnavailable
 from infra.tables import Upload, utcnow
 from intake.errors import ApiError, storage_unavailable
 from intake.runtime import ApiRuntime
-from intake.upload.presigned import complete_upload, pending_upload
+from intake.upload.presigned import complete_upload, pending_upload, visible_upload
 from intake.upload.receiving import too_large
 
 
@@ -151,7 +152,11 @@ def _join(rt: ApiRuntime, row: Upload, multipart_id: str) -> None:
 async def finish_multipart(
     rt: ApiRuntime, caller: Principal, upload_id: str, multipart_id: str
 ) -> Upload:
-    """Join the parts into the staged object, then `complete` it (size and SHA-256 checked)."""
+    """Join the parts into the staged object, then `complete` it (size and SHA-256 checked).
+    Repeating it (its answer lost) answers the completed upload again."""
+    row = await run_in_threadpool(visible_upload, rt, caller, upload_id)
+    if row.status == UploadStatus.COMPLETED:
+        return row
     row = await run_in_threadpool(pending_upload, rt, caller, upload_id)
     await run_in_threadpool(_store_call, lambda: _join(rt, row, multipart_id))
     return await complete_upload(rt, caller, upload_id)
