@@ -143,8 +143,9 @@
     $("antrean-unggah").hidden = false;
     setState(item, item.state);
   }
-  function button(text, label, onClick) {
+  function button(text, label, onClick, id) {
     var b = el("button", { type: "button", class: "quiet", text: text, "aria-label": label });
+    if (id) b.id = id;
     b.addEventListener("click", onClick);
     return b;
   }
@@ -287,7 +288,7 @@
     var u = item.upload;
     return retrying(item, function () {
       return send(item, "PUT", u.url, item.file, u.headers, function (n) { progress(item, n); });
-    }).then(function () { return retrying(item, function () { return call("POST", "unggahan/" + u.id + "/selesai"); }); });
+    }).then(function () { setState(item, "completing"); return retrying(item, function () { return call("POST", "unggahan/" + u.id + "/selesai"); }); });
   }
   function sendParts(item) {
     var u = item.upload, base = "unggahan/" + u.id + "/bagian";
@@ -320,7 +321,10 @@
     var form = new FormData();
     form.append("file", item.file, item.name);
     return retrying(item, function () {
-      return send(item, "POST", API + "bundel/" + WHERE, form, {}, function (n) { progress(item, n * item.file.size / (item.file.size + 200)); });
+      return send(item, "POST", API + "bundel/" + WHERE, form, {}, function (n) {
+        progress(item, n * item.file.size / (item.file.size + 200));
+        if (n >= item.file.size) setState(item, "completing");  /* expanded and stored on the server now */
+      });
     });
   }
   function upload(item) {
@@ -420,9 +424,12 @@
   function notesOf(d) {
     return d.status !== "passed" ? [] : (d.findings || []).filter(function (f) { return f.outcome === "warn" && !f.needs_review; });
   }
+  var shown = "";
   function render(s) {
-    var first = !submission;
+    var first = !submission, text = JSON.stringify(s);
     submission = s;
+    if (text === shown) return;  /* unchanged: keep the list (and the focus) as it is */
+    shown = text;
     criteria = s.criteria.filter(function (c) { return c.status !== "not_applicable"; }).map(function (c) { return { id: c.id, name: c.name }; });
     if (first) items.forEach(function (i) { if (i.select) { var cell = i.select.parentNode; cell.replaceWith(criterionSelect(i)); } });
     var done = s.counts.complete || 0, total = s.criteria.length - (s.counts.not_applicable || 0);
@@ -453,7 +460,7 @@
       if (notes.length) li.appendChild(el("details", { class: "notes" }, [el("summary", { text: "Catatan (" + notes.length + ")" }),
         el("ul", { class: "reasons" }, notes.map(function (f) { return el("li", { text: f.message }); }))]));
       if (d.status !== "superseded" && (d.status === "failed" || refused))
-        li.appendChild(button("Ganti berkas", "Ganti berkas " + d.name, function () { replace(d); }));
+        li.appendChild(button("Ganti berkas", "Ganti berkas " + d.name, function () { replace(d); }, "ganti-" + d.id));
       return li;
     })));
     return el("article", { class: "crit-card", id: "k-" + c.id }, body);

@@ -17,7 +17,15 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, Route, ViewportSize, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    FilePayload,
+    Page,
+    Route,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.db import create_db_engine, create_session_factory, transaction
@@ -327,7 +335,7 @@ def test_a_refused_file_offers_ganti_berkas_and_the_note_is_shown(
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Enter")
     chooser.value.set_files(
-        files=[{"name": "sk-tim-benar.pdf", "mimeType": "application/pdf", "buffer": decree_pdf()}]
+        files=FilePayload(name="sk-tim-benar.pdf", mimeType="application/pdf", buffer=decree_pdf())
     )
     row = page.locator("#daftar-berkas tr", has_text="sk-tim-benar.pdf")
     # Until POST /v1/documents/{id}/replace lands (verifier's-day issue), the page says so.
@@ -353,7 +361,8 @@ def test_another_units_submission_and_the_verifier_pages_stay_shut(
     assert csrf
 
     shut = page.goto(f"/ui/unggah?pilihan=P2HAM/2025&unit={other.unit}")
-    assert shut is not None and shut.status == 404
+    assert shut is not None
+    assert shut.status == 404
     expect(page.locator("main")).not_to_contain_text(f"Unit uji {other.unit}")
     screenshot(page, "07-unit-lain")
     api = "/ui/unggah/api"
@@ -370,7 +379,8 @@ def test_another_units_submission_and_the_verifier_pages_stay_shut(
     assert taken.status == 404
     mine = {**reserve, "unit": operator.unit, "criterion": "P2H-00-SKTIM"}
     forged = page.request.post(f"{api}/unggahan", data=mine, headers={"X-CSRF-Token": "forged"})
-    assert forged.status == 403 and forged.json()["code"] == "csrf_failed"
+    assert forged.status == 403
+    assert forged.json()["code"] == "csrf_failed"
     assert page.request.post(f"{api}/unggahan", data=mine).status == 403
     zipped = page.request.post(
         f"{api}/bundel/P2HAM/2025/{other.unit}",
@@ -385,7 +395,8 @@ def test_another_units_submission_and_the_verifier_pages_stay_shut(
         "/ui/matriks",
     ):
         answer = page.goto(verifier_page)
-        assert answer is not None and answer.status == 403, verifier_page
+        assert answer is not None, verifier_page
+        assert answer.status == 403, verifier_page
     expect(page.locator("main")).to_contain_text("Halaman ini untuk verifikator Kanwil")
     page.goto("/ui")
     expect(page).to_have_url(re.compile(r"/ui/unggah$"))

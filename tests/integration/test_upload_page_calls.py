@@ -99,17 +99,21 @@ def test_a_big_file_goes_up_in_parts_and_a_lost_finish_can_be_repeated(
     assert [p["number"] for p in client.get(base).json()] == [1]  # what a resumed upload skips
 
     early = client.post(f"{base}/selesai")
-    assert early.status_code == 409 and early.json()["code"] == "parts_missing"
+    assert early.status_code == 409
+    assert early.json()["code"] == "parts_missing"
     if urls[2]["url"].startswith("/"):  # absah's own part PUT refuses a part of the wrong size
         short = client.put(urls[2]["url"], content=payload[PART_BYTES : PART_BYTES + 10])
-        assert short.status_code == 422 and short.json()["code"] == "part_size_mismatch"
+        assert short.status_code == 422
+        assert short.json()["code"] == "part_size_mismatch"
     assert put(client, urls[2]["url"], payload[PART_BYTES : 2 * PART_BYTES]) in (200, 204)
     assert put(client, urls[3]["url"], payload[2 * PART_BYTES :]) in (200, 204)
     done = client.post(f"{base}/selesai")
     assert done.status_code == 200, done.text
-    assert done.json()["status"] == "completed" and done.json()["document_id"]
+    assert done.json()["status"] == "completed"
+    assert done.json()["document_id"]
     again = client.post(f"{base}/selesai")  # its answer lost: asking again is harmless
-    assert again.status_code == 200 and again.json()["document_id"] == done.json()["document_id"]
+    assert again.status_code == 200
+    assert again.json()["document_id"] == done.json()["document_id"]
     document = client.get(f"{API}/pengajuan/P2HAM/2025/{unit}").json()
     sizes = [d["size"] for c in document["criteria"] for d in c["documents"]]
     assert sizes == [len(payload)]
@@ -121,7 +125,8 @@ def test_every_call_that_changes_something_needs_the_pages_csrf_token(
     client, unit = page_client
     token = client.headers.pop("X-CSRF-Token")
     answer = client.post(f"{API}/ikat/P2HAM/2025/{unit}", json={"files": []})
-    assert answer.status_code == 403 and answer.json()["code"] == "csrf_failed"
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "csrf_failed"
     assert client.get(f"{API}/pengajuan/P2HAM/2025/{unit}").status_code == 200
     client.headers["X-CSRF-Token"] = token
     signed_out = TestClient(client.app)
@@ -154,7 +159,8 @@ def test_ganti_berkas_says_so_until_the_replace_route_exists_then_forwards_to_it
     client, _ = page_client
     files = {"file": ("sk.pdf", b"%PDF-1.4", "application/pdf")}
     missing = client.post(f"{API}/dokumen/doc-1/ganti", files=files)
-    assert missing.status_code == 404 and missing.json()["code"] == "replace_unavailable"
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "replace_unavailable"
 
     seen: dict[str, Any] = {}
 
@@ -168,4 +174,6 @@ def test_ganti_berkas_says_so_until_the_replace_route_exists_then_forwards_to_it
     answer = client.post(f"{API}/dokumen/doc-1/ganti", files=files)
     assert answer.status_code == 200, answer.text
     assert answer.json()["documents"] == [{"id": "doc-2"}]
-    assert seen["document"] == "doc-1" and seen["role"] == "unit" and seen["size"] > 8
+    assert seen["document"] == "doc-1"
+    assert seen["role"] == "unit"
+    assert seen["size"] > 8
