@@ -195,7 +195,8 @@ async def complete_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> 
     return await run_in_threadpool(visible_upload, rt, caller, upload_id)
 
 
-def _pending(rt: ApiRuntime, caller: Principal, upload_id: str) -> Upload:
+def pending_upload(rt: ApiRuntime, caller: Principal, upload_id: str) -> Upload:
+    """The upload, if it still takes bytes (pending, not expired); 409 otherwise."""
     row = visible_upload(rt, caller, upload_id)
     if row.status != UploadStatus.PENDING or row.expires_at < utcnow():
         raise ApiError(
@@ -212,7 +213,7 @@ async def put_content(
 ) -> None:
     """The local store's stand-in for a presigned PUT: stream, cap at the declared size, check
     size and SHA-256, and store under the staging key only while the upload is still pending."""
-    row = await run_in_threadpool(_pending, rt, caller, upload_id)
+    row = await run_in_threadpool(pending_upload, rt, caller, upload_id)
     with tempfile.TemporaryDirectory(prefix="absah-put-") as tmp:
         path = Path(tmp) / "body"
         size, digest = 0, hashlib.sha256()
@@ -223,7 +224,7 @@ async def put_content(
                     raise too_large(row.size)
                 digest.update(chunk)
                 handle.write(chunk)
-        row = await run_in_threadpool(_pending, rt, caller, upload_id)  # completed meanwhile?
+        row = await run_in_threadpool(pending_upload, rt, caller, upload_id)  # completed meanwhile?
         if size != row.size:
             raise size_mismatch(row, size)  # nothing stored: a wrong PUT never reaches storage
         if digest.hexdigest() != row.sha256:

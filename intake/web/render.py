@@ -28,6 +28,7 @@ from intake.workspace.exports import OUTCOME_LABELS, location_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ui"
 ROLE_LABELS = {Role.VERIFIER: "Verifikator", Role.UNIT: "Operator unit", Role.ADMIN: "Admin"}
+PAGE_API = "/ui/unggah/api/"  # the upload page's JSON calls: errors answer as JSON there
 # Pages hold personal data: never cached; only our own CSS and images; no framing.
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -106,7 +107,8 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def is_page(request: Request) -> bool:
-    return request.url.path == "/ui" or request.url.path.startswith("/ui/")
+    path = request.url.path
+    return (path == "/ui" or path.startswith("/ui/")) and not path.startswith(PAGE_API)
 
 
 def error_page(request: Request, exc: Exception) -> Response:

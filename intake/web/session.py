@@ -38,7 +38,7 @@ COOKIE_PATH = "/ui"  # the API never receives it: the API authenticates keys onl
 SESSION_KEY = "sid"  # the cookie's field holding the server-side session's token
 PAGE_ROLES = frozenset({Role.VERIFIER, Role.UNIT, Role.ADMIN})  # who may sign in to pages
 REVIEW_ROLES = frozenset({Role.VERIFIER, Role.ADMIN})  # the queue, submissions, matrix
-UPLOAD_ROLES = frozenset({Role.UNIT, Role.ADMIN})  # /ui/unggah
+OPERATOR_ROLES = frozenset({Role.UNIT})  # /ui/unggah: the page takes the unit from the account
 ADMIN_ROLES = frozenset({Role.ADMIN})
 HOME = "/ui/antrean"
 UPLOAD_HOME = "/ui/unggah"
@@ -292,5 +292,5 @@ def signed_in(request: Request, rt: Runtime) -> Principal:
 
 Viewer = Annotated[Principal, Depends(signed_in)]
 Person = Annotated[Principal, Depends(signed_in_as(PAGE_ROLES))]
-Operator = Annotated[Principal, Depends(signed_in_as(UPLOAD_ROLES))]
+Operator = Annotated[Principal, Depends(signed_in_as(OPERATOR_ROLES))]
 AdminViewer = Annotated[Principal, Depends(signed_in_as(ADMIN_ROLES))]

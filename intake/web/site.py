@@ -20,7 +20,8 @@ from intake.web import (
     second_factor,
     signin,
     submission,
-    uploads,
+    unggah,
+    unggah_api,
 )
 from intake.web.render import install_error_pages
 from intake.web.session import add_session_middleware
@@ -33,7 +34,7 @@ def install_pages(app: FastAPI, settings: Settings) -> None:
     add_session_middleware(app, settings)
     install_error_pages(app)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
-    for module in (signin, second_factor, oidc, profile, uploads, accounts, queue, submission):
+    for module in (signin, second_factor, oidc, profile, unggah, unggah_api, accounts):
         app.include_router(module.router)
-    for module in (changes, matrix, files):
+    for module in (queue, submission, changes, matrix, files):
         app.include_router(module.router)
