@@ -17,8 +17,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role
 from infra.units import UnitRow, apply_units, seed_registry
-from tests.e2e.test_verifier_pages import CHROMIUM, CHROMIUM_ARGS, LAPTOP, screenshot
 from tests.support.accounts import Person, make_person, totp_code
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, screenshot
 from tests.support.oidc_issuer import Issuer, oidc_settings, running_issuer
 from tests.support.services import server_settings
 from tests.support.stack import start_api

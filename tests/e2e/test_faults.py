@@ -3,15 +3,12 @@ outages. Nothing is lost and nothing crashes: every document reaches a final sta
 
 from __future__ import annotations
 
-import io
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,8 +22,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
 from infra.storage import create_s3_client
-from infra.tables import Batch, Document, FindingRow, Submission, WebhookDelivery
-from tests.support.factories import decree_pdf, photo_jpeg
+from infra.tables import Batch, Document, Submission, WebhookDelivery
+from tests.support.batches import (
+    Row,
+    all_final,
+    assert_settled_once,
+    photos,
+    rows,
+    upload_bundle,
+    upload_files,
+    wait_rows,
+    zip_of,
+)
+from tests.support.factories import decree_pdf
 from tests.support.services import PG_ADMIN, make_key, make_unit
 from tests.support.stack import (
     FINAL,
@@ -42,9 +50,7 @@ from tests.support.stack import (
 pytestmark = pytest.mark.e2e
 Factory = Callable[[Settings], sessionmaker[Session]]
 
-PHOTO_ITEMS = ["P2H-01-PARKIR", "P2H-01-RAMP", "P2H-02-LOKET", "P2H-02-TOILET", "P2H-02-LAKTASI"]
 # unable_to_check is acceptable only with a reason that says why the system could not check
-EXPLAINED = {"attempts-exhausted", "object-missing"}
 FAST = {"lease_seconds": 5, "requeue_after_seconds": 5, "sweep_interval_seconds": 1}
 
 
@@ -175,130 +181,6 @@ def sweeps(worker: Process) -> int:
 
 
 # ---------------------------------------------------------------- evidence and SQL
-
-
-def zip_of(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
-
-
-def photos(count: int, seed: int) -> dict[str, bytes]:
-    """Distinct photos (800 px: a smaller one goes to a person) over photo criteria, by folder."""
-    return {
-        f"{PHOTO_ITEMS[i % len(PHOTO_ITEMS)]}/foto-{seed}-{i:03d}.jpg": photo_jpeg(
-            1066 + i % 64, 800, seed=seed * 1000 + i, exif_datetime=None, quality=60
-        )
-        for i in range(count)
-    }
-
-
-def upload_bundle(client: httpx.Client, unit: str, entries: dict[str, bytes]) -> list[str]:
-    answer = client.post(
-        f"/v1/submissions/P2HAM/2025/{unit}/bundles",
-        content=zip_of(entries),
-        headers={"Content-Type": "application/zip"},
-    )
-    assert answer.status_code == 202, answer.text
-    assert answer.json()["total"] == len(entries), answer.json()["rejected"]
-    return [d["id"] for d in answer.json()["documents"]]
-
-
-def upload_files(
-    client: httpx.Client, unit: str, entries: dict[str, bytes], **headers: str
-) -> httpx.Response:
-    files = [
-        ("files", (name.rsplit("/", 1)[-1], data, "image/jpeg")) for name, data in entries.items()
-    ]
-    return client.post(
-        f"/v1/submissions/P2HAM/2025/{unit}/documents",
-        data={"criterion": "P2H-02-LAKTASI"},
-        files=files,
-        headers=headers,
-    )
-
-
-@dataclass(frozen=True)
-class Row:
-    status: str
-    reason: str | None
-    attempts: int
-    rechecks: int
-
-
-def rows(factory: sessionmaker[Session], unit: str) -> dict[str, Row]:
-    with factory() as session:
-        found = session.execute(
-            sa.select(
-                Document.id,
-                Document.status,
-                Document.status_reason,
-                Document.attempts,
-                Document.rechecks,
-            )
-            .join(Submission, Document.submission_id == Submission.id)
-            .where(Submission.unit_code == unit)
-        )
-        return {r.id: Row(r.status, r.status_reason, r.attempts, r.rechecks) for r in found}
-
-
-def wait_rows(
-    factory: sessionmaker[Session], unit: str, statuses: set[str], timeout: float
-) -> dict[str, Row]:
-    """Poll until every document of the unit has one of `statuses`; fail showing the rows."""
-    seen: dict[str, Row] = {}
-
-    def reached() -> bool:
-        seen.clear()
-        seen.update(rows(factory, unit))
-        return bool(seen) and {r.status for r in seen.values()} <= statuses
-
-    try:
-        wait_until(reached, timeout, f"every document to be {sorted(statuses)}", interval=0.25)
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}; now {sorted(set(seen.values()), key=str)}") from None
-    return dict(seen)
-
-
-def all_final(factory: sessionmaker[Session], unit: str, expected: int) -> dict[str, Row]:
-    now = rows(factory, unit)
-    done = len(now) == expected and all(r.status in FINAL for r in now.values())
-    return now if done else {}
-
-
-def assert_settled_once(
-    factory: sessionmaker[Session], unit: str, expected: int, max_attempts: int
-) -> dict[str, Row]:
-    """Every document final, within its attempts, unable_to_check only with a reason, and
-    one finding per check: no check recorded twice however often its message came."""
-    final = rows(factory, unit)
-    assert len(final) == expected
-    assert {r.status for r in final.values()} <= FINAL - {"superseded"}
-    assert all(r.attempts <= max_attempts for r in final.values()), final
-    unexplained = {
-        d: r
-        for d, r in final.items()
-        if r.status == "unable_to_check" and r.reason not in EXPLAINED
-    }
-    assert not unexplained
-    with factory() as session:
-        per_document = session.execute(
-            sa.select(
-                FindingRow.document_id,
-                sa.func.count(),
-                sa.func.count(sa.distinct(FindingRow.check_id)),
-            )
-            .where(FindingRow.document_id.in_(list(final)))
-            .group_by(FindingRow.document_id)
-        ).all()
-    assert per_document, "no findings recorded"
-    duplicated = [(d, n, distinct) for d, n, distinct in per_document if n != distinct]
-    assert not duplicated
-    checked = {d for d, r in final.items() if r.status != "unable_to_check"}
-    assert checked <= {d for d, _, _ in per_document}
-    return final
 
 
 # ---------------------------------------------------------------- (a) a killed worker

@@ -27,7 +27,7 @@ from infra.liveness import SWEEPER
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.tables import ServiceBeat, utcnow
-from tests.e2e.test_faults import all_final, assert_settled_once, photos, rows, upload_bundle
+from tests.support.batches import all_final, assert_settled_once, photos, rows, upload_bundle
 from tests.support.services import make_key, make_unit, server_settings
 from tests.support.stack import (
     FINAL,

@@ -19,13 +19,7 @@ from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role, create_key
 from infra.tables import Region
 from infra.units import UnitRow, apply_units, seed_registry
-from tests.e2e.test_verifier_pages import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LAPTOP,
-    previews_loaded,
-    screenshot,
-)
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, previews_loaded, screenshot
 from tests.support.factories import decree_pdf, photo_jpeg
 from tests.support.services import server_settings
 from tests.support.stack import start_api, start_worker, wait_final

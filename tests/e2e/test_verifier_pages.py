@@ -17,9 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import (
     Browser,
-    Locator,
     Page,
-    ViewportSize,
     expect,
     sync_playwright,
 )
@@ -28,24 +26,19 @@ from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role
 from infra.units import UnitRow, apply_units, seed_registry
 from tests.support.accounts import Person, make_person
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LAPTOP,
+    previews_loaded,
+    screenshot,
+)
 from tests.support.records import upload_evidence
 from tests.support.services import make_key, make_unit, server_settings
-from tests.support.stack import ROOT, start_api, start_worker, wait_final
+from tests.support.stack import start_api, start_worker, wait_final
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENS = ROOT / "test-artifacts" / "screens"
-LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 SKTIM, LAKTASI = "P2H-00-SKTIM", "P2H-02-LAKTASI"
 
 
@@ -57,12 +50,6 @@ class Stack:
     verifier: Person  # accounts
     other_verifier: Person
     other_unit: str
-
-
-def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
-    """The whole page, or (full_page=False) what the person sees where the browser landed."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture(scope="module")
@@ -124,16 +111,6 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
     context.set_default_timeout(20_000)
     yield context.new_page()
     context.close()
-
-
-def previews_loaded(page: Page, images: Locator) -> None:
-    """Wait until each (lazily loaded) preview image has arrived and decoded."""
-    for image in images.all():
-        image.scroll_into_view_if_needed()
-        expect(image).to_be_visible()
-        page.wait_for_function(
-            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
-        )
 
 
 def sign_in(page: Page, person: Person, shot: str | None = None) -> None:

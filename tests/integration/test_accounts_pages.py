@@ -16,37 +16,25 @@ from infra.keys import Role
 from infra.tables import Account, AuditEntry, Decision, ReviewClaim, SignInFailure, WebSession
 from infra.web_sessions import token_hash
 from intake.web.session import COOKIE
-from tests.integration.test_verifier_pages import cookie_of, payload_of, session_row
 from tests.support.accounts import Person, csrf_of, sign_in_person, totp_code
+from tests.support.pages import (
+    cookie_of,
+    is_signed_in,
+    payload_of,
+    session_row,
+    text_of,
+    try_sign_in,
+)
 from tests.support.workspace import Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
 SECRET = re.compile(r'<code class="secret">([A-Z2-7]+)</code>')
 
 
-def try_sign_in(client: TestClient, username: str, password: str) -> tuple[int, str]:
-    token = csrf_of(client.get("/ui/masuk").text)
-    answer = client.post(
-        "/ui/masuk",
-        data={"username": username, "password": password, "csrf": token},
-        follow_redirects=False,
-    )
-    return answer.status_code, answer.text
-
-
 def stolen_copy(ws: Workspace, client: TestClient) -> TestClient:
     thief = TestClient(ws.client.app)
     thief.cookies.set(COOKIE, cookie_of(client), path="/ui")
     return thief
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
-
-
-def is_signed_in(client: TestClient, path: str = "/ui/antrean") -> bool:
-    answer = client.get(path, follow_redirects=False)
-    return answer.status_code == 200
 
 
 def test_a_verifier_signs_in_with_a_password_and_sees_their_name(ws: Workspace) -> None:

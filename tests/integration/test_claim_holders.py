@@ -18,8 +18,8 @@ from infra.db import transaction
 from infra.holders import Holder, this_host
 from infra.settings import Settings
 from infra.tables import Document
-from tests.integration.test_sweeper import Sender
 from tests.support.factories import decree_pdf
+from tests.support.fakes import Sender
 from tests.support.records import add_document
 from tests.support.services import make_unit
 from tests.support.stack import wait_until

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from infra.db import transaction
 from infra.tables import Document, ReverifySchedule, VerdictRow
-from tests.integration.test_verifier_pages import sign_in
+from tests.support.pages import sign_in
 from tests.support.workspace import Workspace
 
 LAKTASI = "P2H-02-LAKTASI"

@@ -14,9 +14,8 @@ from fastapi.testclient import TestClient
 
 from infra.keys import Role
 from infra.tables import Account
-from tests.integration.test_accounts_pages import is_signed_in, text_of, try_sign_in
-from tests.integration.test_verifier_pages import session_row
 from tests.support.oidc_issuer import Issuer, oidc_settings, running_issuer
+from tests.support.pages import is_signed_in, session_row, text_of, try_sign_in
 from tests.support.workspace import Workspace
 
 

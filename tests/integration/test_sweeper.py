@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra import states
 from infra.db import transaction
-from infra.queue import VERIFY_DOCUMENT
 from infra.settings import Settings
 from infra.statuses import DocumentStatus
-from infra.storage import StorageUnavailable
 from infra.tables import Document, utcnow
 from tests.support.factories import decree_pdf
+from tests.support.fakes import DownStore, Sender
 from tests.support.records import add_document
 from tests.support.services import make_unit
 from worker.pipeline import Result, verify_document
@@ -27,27 +25,6 @@ from worker.runtime import WorkerRuntime
 from worker.sweeper import recheck_documents, sweep
 
 Factory = Callable[[Settings], sessionmaker[Session]]
-
-
-class Sender:
-    """Records what would have been enqueued (the broker is not what these tests are about)."""
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
-        if name == VERIFY_DOCUMENT:
-            self.sent.append(kwargs["document_id"])
-
-
-class DownStore:
-    """Storage that is unreachable."""
-
-    def check(self) -> None:
-        raise StorageUnavailable("connection refused")
-
-    def download(self, key: str, dest: Path) -> None:
-        raise StorageUnavailable("connection refused")
 
 
 @pytest.fixture(params=["postgres+s3", "sqlite+local"])

@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from infra.keys import Role
-from tests.integration.test_verifier_pages import csrf_of, fresh_client, sign_in
+from tests.support.accounts import csrf_of
 from tests.support.factories import photo_jpeg
+from tests.support.pages import fresh_client, sign_in
 from tests.support.workspace import Workspace
 
 LAKTASI, TOILET, PARKIR = "P2H-02-LAKTASI", "P2H-02-TOILET", "P2H-01-PARKIR"

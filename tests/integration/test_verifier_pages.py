@@ -4,14 +4,12 @@ tests/e2e/; accounts, lockout and the second factor in test_accounts_pages.py)."
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import secrets
 import stat
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -20,50 +18,21 @@ from fastapi.testclient import TestClient
 from infra.db import transaction
 from infra.keys import Role, revoke_key
 from infra.tables import WebSession
-from infra.web_sessions import token_hash
 from intake.app import create_app
 from intake.web.session import COOKIE
-from tests.support.accounts import Person, sign_in_person
-from tests.support.workspace import Headers, Workspace
+from tests.support.accounts import csrf_of
+from tests.support.pages import (
+    KEY_SIGNIN,
+    cookie_of,
+    fresh_client,
+    payload_of,
+    secret_of,
+    session_row,
+    sign_in,
+)
+from tests.support.workspace import Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-KEY_SIGNIN = pytest.mark.parametrize(
-    "ws_overrides", [pytest.param({"ui_key_signin": True}, id="key-signin-on")]
-)
-
-
-def secret_of(headers: Headers) -> str:
-    return headers["Authorization"].removeprefix("Bearer ")
-
-
-def csrf_of(html: str) -> str:
-    found = CSRF.search(html)
-    assert found, "no CSRF token on the page"
-    return found.group(1)
-
-
-def sign_in(client: TestClient, who: Person | Headers, back_to: str = "") -> str:
-    """Sign in through the form, as a person or (where key sign-in is on) with a key; the CSRF
-    token of the new session."""
-    if isinstance(who, Person):
-        return sign_in_person(client, who, back_to)
-    headers = who
-    form = client.get("/ui/masuk")
-    assert form.status_code == 200, form.text
-    answer = client.post(
-        "/ui/masuk",
-        data={"kunci": secret_of(headers), "csrf": csrf_of(form.text), "lanjut": back_to},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    page = client.get(answer.headers["location"])
-    assert page.status_code == 200, page.text
-    return csrf_of(page.text)
-
-
-def fresh_client(ws: Workspace) -> TestClient:
-    return TestClient(ws.client.app)
 
 
 def test_a_page_asks_to_sign_in_first_and_then_comes_back(ws: Workspace) -> None:
@@ -77,24 +46,6 @@ def test_a_page_asks_to_sign_in_first_and_then_comes_back(ws: Workspace) -> None
     assert back.group(1) == "/ui/antrean?status=complete"
     sign_in(client, ws.person_verifier, back.group(1))
     assert "Antrean pemeriksaan" in client.get("/ui/antrean").text
-
-
-def cookie_of(client: TestClient) -> str:
-    value = next(c.value for c in client.cookies.jar if c.name == COOKIE)
-    assert value is not None
-    return value
-
-
-def payload_of(cookie: str) -> dict[str, Any]:
-    payload: dict[str, Any] = json.loads(base64.b64decode(cookie.split(".")[0]))
-    return payload
-
-
-def session_row(ws: Workspace, client: TestClient) -> WebSession:
-    with ws.sessions() as session:
-        row = session.get(WebSession, token_hash(payload_of(cookie_of(client))["sid"]))
-    assert row is not None
-    return row
 
 
 @KEY_SIGNIN
