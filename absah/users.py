@@ -4,20 +4,10 @@ reset-password); passwords come from stdin or are generated and printed once."""
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
 
 import click
 
-from infra.settings import Settings
-
-
-def _settings() -> Settings:
-    return Settings()
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"absah: {message}", err=True)
-    sys.exit(code)
+from absah.shell import fail, load_settings
 
 
 @click.group()
@@ -32,7 +22,7 @@ def _read_password(from_stdin: bool) -> str | None:
         return None
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
-        _fail("no password on stdin", 2)
+        fail("no password on stdin", 2)
     return line
 
 
@@ -57,7 +47,7 @@ def users_create(
     from infra.keys import Role
     from infra.passwords import PasswordRefused, random_password
 
-    settings = _settings()
+    settings = load_settings()
     given = _read_password(password_stdin)
     password = given or random_password()
     engine = create_db_engine(settings)
@@ -74,9 +64,9 @@ def users_create(
                 password=password,
             )
     except AccountRefused as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     except PasswordRefused as exc:
-        _fail(f"password refused ({exc.code}): {exc.message}", 2)
+        fail(f"password refused ({exc.code}): {exc.message}", 2)
     finally:
         engine.dispose()
     if given is None:
@@ -91,7 +81,7 @@ def users_list() -> None:
     from infra.accounts import list_accounts
     from infra.db import create_db_engine, create_session_factory
 
-    engine = create_db_engine(_settings())
+    engine = create_db_engine(load_settings())
     with create_session_factory(engine)() as session:
         for row in list_accounts(session):
             scope = row.unit_code or (f"region {row.region_code}" if row.region_code else "all")
@@ -109,13 +99,13 @@ def _change_account(username: str, change: str, password: str | None = None) -> 
     from infra.db import create_db_engine, create_session_factory, transaction
     from infra.passwords import PasswordRefused
 
-    settings = _settings()
+    settings = load_settings()
     engine = create_db_engine(settings)
     try:
         with transaction(create_session_factory(engine)) as session:
             row = find_account(session, username)
             if row is None:
-                _fail(f"no account {username}")
+                fail(f"no account {username}")
             if change == "disable":
                 done = disable_account(session, row)
                 click.echo(
@@ -133,7 +123,7 @@ def _change_account(username: str, change: str, password: str | None = None) -> 
                     err=True,
                 )
     except PasswordRefused as exc:
-        _fail(f"password refused ({exc.code}): {exc.message}", 2)
+        fail(f"password refused ({exc.code}): {exc.message}", 2)
     finally:
         engine.dispose()
 

@@ -1,0 +1,112 @@
+"""The commands that start the parts: run (everything on one machine), api, worker, beat."""
+
+from __future__ import annotations
+
+import click
+
+from absah.shell import check_catalogs, fail, load_settings, worker_logging
+
+
+@click.command()
+@click.option("--host", default=None, help="Bind address (default ABSAH_API_HOST, 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default ABSAH_API_PORT, 8000).")
+def run(host: str | None, port: int | None) -> None:
+    """Everything on one machine: migrations, seed, then a supervised private Redis, workers,
+    scheduler and API."""
+    from absah.run import PortTaken, run_all
+
+    settings = load_settings()
+    check_catalogs(settings)
+    chosen = {"api_host": host, "api_port": port}
+    settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
+    try:
+        run_all(settings)
+    except PortTaken as exc:
+        fail(str(exc))
+
+
+@click.command()
+@click.option("--host", default=None, help="Bind address (default ABSAH_API_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default ABSAH_API_PORT).")
+@click.option("--workers", default=1, show_default=True, help="Uvicorn worker processes.")
+def api(host: str | None, port: int | None, workers: int) -> None:
+    """The HTTP API only (needs ABSAH_BROKER_URL)."""
+    import uvicorn
+
+    from absah.run import PortTaken, ensure_port_free, server_options
+
+    settings = load_settings()
+    if not settings.broker_url:
+        fail("ABSAH_BROKER_URL is not set; `absah run` starts a private Redis for you")
+    check_catalogs(settings)
+    try:
+        ensure_port_free(host or settings.api_host, port or settings.api_port)
+    except PortTaken as exc:
+        fail(str(exc))
+    uvicorn.run(
+        "absah.asgi:create",
+        factory=True,
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        workers=workers,
+        log_config=None,  # absah.asgi:create configures JSON or text logs
+        **server_options(settings),
+    )
+
+
+@click.command()
+@click.option("--concurrency", "-c", default=None, type=int, help="Worker processes.")
+@click.option("--beat", is_flag=True, help="Also run the periodic sweeper in this worker.")
+@click.option(
+    "--queues",
+    type=click.Choice(["all", "checks", "ocr"]),
+    default="all",
+    show_default=True,
+    help="checks: documents, webhooks and the sweeper; ocr: scanned pages only (its own "
+    "workers, so photos never wait behind OCR); all: both, for a single worker.",
+)
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker(concurrency: int | None, beat: bool, queues: str, loglevel: str) -> None:
+    """A Celery worker (prefork) that checks documents."""
+    from infra.queue import worker_queues
+    from worker.app import create_celery
+
+    settings = load_settings()
+    if not settings.broker_url:
+        fail("ABSAH_BROKER_URL is not set")
+    check_catalogs(settings)
+    worker_logging(settings, "worker")
+    app = create_celery(settings)
+    argv = [
+        "worker",
+        f"--loglevel={loglevel}",
+        "--pool=prefork",
+        "-Q",
+        ",".join(worker_queues(settings, queues)),
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    workers = concurrency or (settings.ocr_concurrency if queues == "ocr" else None)
+    workers = workers or settings.worker_concurrency
+    if workers:
+        argv.append(f"--concurrency={workers}")
+    if beat:
+        settings.ensure_data_dir()
+        argv += ["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
+    app.worker_main(argv=argv)
+
+
+@click.command()
+def beat() -> None:
+    """The periodic scheduler alone (the sweeper); run exactly one per deployment."""
+    from worker.app import create_celery
+
+    settings = load_settings()
+    if not settings.broker_url:
+        fail("ABSAH_BROKER_URL is not set")
+    settings.ensure_data_dir()
+    worker_logging(settings, "beat")
+    app = create_celery(settings)
+    app.start(
+        argv=["beat", "--loglevel=INFO", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
+    )
