@@ -34,7 +34,7 @@ def verify(
     from infra.archives import ArchiveError
     from rules.catalogs import NoCatalogForYear, UnknownProgramme, load_catalogs
     from rules.periods import PeriodError
-    from worker.extract import ExtractLimits
+    from worker.limits import ExtractLimits
     from worker.offline import verify_offline
     from worker.scans import ocr_options
 

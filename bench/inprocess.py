@@ -17,7 +17,7 @@ from rules.context import CheckContext
 from rules.naming import NamingConvention
 from rules.periods import Period
 from worker.checking import check_path
-from worker.extract import ExtractLimits
+from worker.limits import ExtractLimits
 
 PROGRAMME, PERIOD = "P2HAM", "2025"
 

@@ -11,7 +11,8 @@ from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict, evaluate_document
 from rules.facts import FileFacts
 from rules.similar import PhotoMatch
-from worker.extract import ExtractLimits, extract_facts
+from worker.extract import extract_facts
+from worker.limits import ExtractLimits
 from worker.scans import ScanStep
 
 # finds the photos that look like one (a pHash given)

@@ -5,19 +5,19 @@ from __future__ import annotations
 import logging
 import warnings
 import zipfile
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 import magic
-from PIL import Image
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from rules.facts import FileFacts, ImageFacts, PdfFacts
+from rules.facts import FileFacts, PdfFacts
+from worker.images import (
+    _image_facts,
+)
+from worker.limits import ExtractLimits, _detail
 from worker.pdftext import pages_text, textless_pages
-from worker.photos import photo_print
 from worker.signatures import has_signature_fields, read_signatures
 from worker.tables import is_table, read_table
 
@@ -27,22 +27,8 @@ _log = logging.getLogger(__name__)
 # (worker/facts_keeping.py also keys them by FileFacts' schema, so a new field needs no bump).
 FACTS_VERSION = 1
 
-_EXIF_IFD = 0x8769
-_DATETIME_ORIGINAL = 36867
-_DATETIME = 306
 _ACTION_DEPTH = 8  # how far to follow an action's /Next chain; real files stop at 1 or 2
 _EOF_WINDOW = 1024  # Acrobat looks for %%EOF only in a file's last 1024 bytes
-
-
-@dataclass(frozen=True)
-class ExtractLimits:
-    """Bounds on the work one file may cost."""
-
-    max_image_pixels: int = 60_000_000
-    max_pdf_pages: int = 2000
-    max_text_pages: int = 30
-    max_text_chars_per_page: int = 20_000
-    signature_trust_roots: Path | None = None  # what a PDF signer must chain to; None: unchecked
 
 
 def sniff_mime(path: Path) -> str:
@@ -79,10 +65,6 @@ def extract_facts(
         image=image,
         table=table,
     )
-
-
-def _detail(exc: BaseException) -> str:
-    return (str(exc) or type(exc).__name__)[:200]
 
 
 def _pdf_facts(stream: IO[bytes], limits: ExtractLimits, path: Path) -> PdfFacts:
@@ -199,119 +181,3 @@ def _action_kinds(action: Any, depth: int = 0) -> set[str]:
     for following in chained if isinstance(chained, ArrayObject) else [chained]:
         kinds |= _action_kinds(following, depth + 1)
     return kinds
-
-
-def _image_facts(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
-    saved_limit = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. Pillow's "Corrupt EXIF data": not a failure
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _decode_image(stream, limits)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        return ImageFacts(decoded=False, error="image-too-many-pixels", error_detail=_detail(exc))
-    except MemoryError:  # the worker's memory bound: the pipeline retries, then unable_to_check
-        raise
-    except Exception as exc:
-        return ImageFacts(decoded=False, error="image-broken", error_detail=_detail(exc))
-    finally:
-        Image.MAX_IMAGE_PIXELS = saved_limit
-
-
-def _decode_image(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
-    with Image.open(stream) as img:
-        width, height = img.size
-        kind = img.format
-        if width * height > limits.max_image_pixels:  # Pillow checks too; this does not rely on it
-            raise Image.DecompressionBombError(
-                f"{width}x{height} is over {limits.max_image_pixels}"
-            )
-        img.verify()  # checksums and structure; leaves this image object unusable
-    stream.seek(0)
-    with Image.open(stream) as img:
-        present, parsed, raw = _exif_datetime(img)
-        # decodes every byte (reduced in size): catches data cut short that verify() lets through
-        printed = photo_print(img)
-    return ImageFacts(
-        decoded=True,
-        appended_file=_appended_to_jpeg(stream) if kind == "JPEG" else None,
-        format=kind,
-        width=printed.width,
-        height=printed.height,
-        orientation=printed.orientation,
-        phash=printed.phash,
-        exif_present=present,
-        exif_datetime=parsed,
-        exif_datetime_raw=raw,
-    )
-
-
-def _jpeg_end(data: bytes) -> int | None:
-    """The offset just past a JPEG's EOI marker, walking its segments and scans (an EXIF
-    thumbnail's own EOI inside APP1 is skipped with its segment); None when there is none."""
-    pos = 2  # after SOI
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            return None
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker == 0xD9:
-            return pos + 2
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # restart markers, TEM: no length
-            pos += 2
-            continue
-        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
-        if marker == 0xDA:  # a scan: entropy-coded data up to the next real marker
-            while True:
-                pos = data.find(b"\xff", pos)
-                if pos < 0 or pos + 1 >= len(data):
-                    return None
-                following = data[pos + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-                    pos += 1 if following == 0xFF else 2
-                    continue
-                break
-    return None
-
-
-_PADDING = b"\x00\t\n\f\r "
-
-
-def _appended_to_jpeg(stream: IO[bytes]) -> str | None:
-    """ "PDF" or "ZIP" when one rides after the JPEG's end; other trailers (a phone's motion
-    video, padding) are left alone, as before."""
-    stream.seek(0)
-    data = stream.read()
-    end = _jpeg_end(data)
-    if end is None:  # segments we cannot walk: what follows the last EOI-looking pair
-        last = data.rfind(b"\xff\xd9")
-        end = last + 2 if last >= 0 else len(data)
-    trailer = data[end:]
-    try:
-        if b"%PDF-" in trailer[:1024]:  # readers find a header anywhere in the first KB
-            return "PDF"
-        if trailer.lstrip(_PADDING).startswith(b"PK\x03\x04") or zipfile.is_zipfile(stream):
-            return "ZIP"
-        return None
-    finally:
-        stream.seek(0)
-
-
-def _exif_datetime(img: Image.Image) -> tuple[bool, str | None, str | None]:
-    """(EXIF present, DateTimeOriginal as ISO or None, the raw value); bad EXIF is just absent."""
-    try:
-        exif = img.getexif()
-        value = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
-    except Exception:
-        return False, None, None
-    if value is None:
-        return bool(exif), None, None
-    raw = (value.decode("latin-1") if isinstance(value, bytes) else str(value)).strip("\x00 ")
-    try:
-        parsed = datetime.strptime(raw, "%Y:%m:%d %H:%M:%S").isoformat()
-    except ValueError:
-        parsed = None
-    return True, parsed, raw[:64]

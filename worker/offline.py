@@ -23,7 +23,7 @@ from rules.naming import NamingConvention
 from rules.periods import Period
 from rules.similar import MAX_SEARCH_DISTANCE, PhotoMatch, hamming
 from worker.checking import check_path
-from worker.extract import ExtractLimits
+from worker.limits import ExtractLimits
 from worker.ocr import OcrOptions
 from worker.scans import read_scans
 

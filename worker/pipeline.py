@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -19,11 +18,9 @@ from infra.queue import ocr_time_limit, send_ocr
 from infra.states import Claim
 from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
-from infra.tables import Document, Submission, Unit
-from infra.units import issuer_registry
+from infra.tables import Document, Submission
 from infra.verdicts import record_verdict
 from rules.catalog import Catalog
-from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict
 from rules.facts import FileFacts
 from rules.periods import Period
@@ -31,6 +28,7 @@ from worker.checking import evaluate_facts, extract_and_scan, with_matches
 from worker.facts_keeping import keep_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.heartbeat import Heartbeat
+from worker.job import Job, check_context, load_job
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
 from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
@@ -54,26 +52,6 @@ class RetryLater(Exception):
         self.countdown = countdown
 
 
-@dataclass(frozen=True)
-class Job:
-    """What the pipeline reads about a claimed document, detached from the session."""
-
-    document_id: str
-    submission_id: int
-    programme: str
-    period: str
-    unit_code: str
-    unit_kind: str | None
-    criterion_id: str
-    declared_kind: str | None
-    kind_source: str | None
-    original_name: str
-    storage_key: str
-    size: int
-    sha256: str
-    declared_mime: str | None
-
-
 # The database went away (stopped, restarting, connections cut): the message is kept and sent
 # again later; nothing is decided about the document while its source of truth is away.
 DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
@@ -94,67 +72,6 @@ def heartbeat(rt: WorkerRuntime, claim: Claim, ocr: bool) -> Heartbeat:
         lease_seconds=s.lease_seconds,
         interval=s.heartbeat_interval(),
         max_seconds=ocr_time_limit(s) if ocr else s.task_time_limit,
-    )
-
-
-def load_job(rt: WorkerRuntime, document_id: str) -> Job:
-    with transaction(rt.sessions) as session:
-        doc, sub, kind = session.execute(
-            sa.select(Document, Submission, Unit.kind)
-            .join(Submission, Document.submission_id == Submission.id)
-            .join(Unit, Unit.code == Submission.unit_code)
-            .where(Document.id == document_id)
-        ).one()
-        return Job(
-            doc.id,
-            sub.id,
-            sub.programme,
-            sub.period,
-            sub.unit_code,
-            kind,
-            doc.criterion_id,
-            doc.kind,
-            doc.kind_source,
-            doc.original_name,
-            doc.storage_key,
-            doc.size,
-            doc.sha256,
-            doc.declared_mime,
-        )
-
-
-def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
-    """Other live documents of the submission with the same bytes, by hash."""
-    with transaction(rt.sessions) as session:
-        rows = session.execute(
-            sa.select(Document.sha256, Document.criterion_id).where(
-                Document.submission_id == job.submission_id,
-                Document.id != job.document_id,
-                Document.sha256 == job.sha256,
-                Document.status != DocumentStatus.SUPERSEDED,
-            )
-        )
-        found: dict[str, list[str]] = {}
-        for sha, criterion in rows:
-            found.setdefault(sha, []).append(criterion)
-        return found
-
-
-def check_context(rt: WorkerRuntime, job: Job, period: Period) -> CheckContext:
-    with transaction(rt.sessions) as session:
-        unit_names, issuers = issuer_registry(session)
-    return CheckContext(
-        programme=job.programme,
-        period=job.period,
-        unit_code=job.unit_code,
-        unit_kind=job.unit_kind,
-        criterion_id=job.criterion_id,
-        window_start=period.start,
-        window_end=period.end,
-        naming=rt.catalogs.naming,
-        sibling_hashes=sibling_hashes(rt, job),
-        issuers=issuers,
-        unit_names=unit_names,
     )
 
 

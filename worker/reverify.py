@@ -22,17 +22,9 @@ from rules.catalog import Catalog
 from rules.evaluation import DocumentVerdict
 from worker.facts_keeping import kept_facts
 from worker.fetching import ObjectChanged, fetch_object
+from worker.job import Job, load_job
 from worker.notify import record_document_events, send_events
-from worker.pipeline import (
-    Job,
-    Result,
-    RetryLater,
-    backoff,
-    check_file,
-    evaluate,
-    give_up,
-    load_job,
-)
+from worker.pipeline import Result, RetryLater, backoff, check_file, evaluate, give_up
 from worker.runtime import WorkerRuntime
 from worker.scans import ocr_options, read_scans
 

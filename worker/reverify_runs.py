@@ -16,7 +16,8 @@ from infra.settings import Settings
 from infra.tables import utcnow
 from rules.findings import Outcome
 from worker.facts_keeping import kept_facts
-from worker.pipeline import evaluate, load_job
+from worker.job import load_job
+from worker.pipeline import evaluate
 from worker.runtime import WorkerRuntime
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from infra.queue import create_sender
 from infra.settings import Settings
 from infra.storage import ObjectStore, create_store
 from rules.catalogs import CatalogSet, load_catalogs
-from worker.extract import ExtractLimits
+from worker.limits import ExtractLimits
 
 log = logging.getLogger(__name__)
 

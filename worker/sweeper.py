@@ -17,7 +17,8 @@ from infra.db import transaction
 from infra.holders import holder_gone, this_host
 from infra.liveness import SWEEPER, record_beat
 from infra.queue import send_verify
-from infra.states import Claim, due_rechecks, stuck_documents
+from infra.rechecks import due_rechecks, recheck, stuck_documents
+from infra.states import Claim
 from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
@@ -111,7 +112,7 @@ def requeue(rt: WorkerRuntime, sender: Any, ids: list[str], *, automatic: bool) 
     with transaction(rt.sessions) as session:
         submissions: set[int] = set()
         for document_id in ids:
-            if states.recheck(session, document_id, automatic=automatic):
+            if recheck(session, document_id, automatic=automatic):
                 taken.append(document_id)
                 submissions.add(
                     session.scalars(

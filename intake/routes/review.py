@@ -24,12 +24,8 @@ from intake.scope import (
 )
 from intake.workspace.bulk import BulkAcceptIn, accept_complete
 from intake.workspace.claims import ClaimIn, ClaimOut, claim_submission, release_submission
-from intake.workspace.decisions import (
-    DecisionIn,
-    DecisionOut,
-    Recorded,
-    record_decision,
-)
+from intake.workspace.decision_views import DecisionIn, DecisionOut
+from intake.workspace.decisions import Recorded, record_decision
 from intake.workspace.history import AuditOut, audit_entries, decision_history, submission_from_path
 from intake.workspace.queue import (
     ClaimFilter,

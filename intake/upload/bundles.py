@@ -11,7 +11,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from infra.archives import ArchiveError, ArchiveLimits, ExpandedEntry, expand_zip
-from infra.storage import display_name
+from infra.names import display_name
 from intake.address import Target
 from intake.errors import ApiError
 from intake.runtime import ApiRuntime

@@ -15,13 +15,9 @@ from starlette.concurrency import run_in_threadpool
 
 from infra.db import transaction
 from infra.keys import Principal
+from infra.names import display_name, staging_key
 from infra.statuses import UploadStatus
-from infra.storage import (
-    S3Store,
-    StorageUnavailable,
-    display_name,
-    staging_key,
-)
+from infra.storage import S3Store, StorageUnavailable
 from infra.tables import Unit, Upload, new_id, utcnow
 from intake.address import find_target
 from intake.auth import ensure_visible

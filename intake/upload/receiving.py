@@ -14,7 +14,7 @@ from typing import IO, Any
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
-from infra.storage import display_name
+from infra.names import display_name
 from intake.address import Target
 from intake.errors import ApiError
 from intake.runtime import ApiRuntime

@@ -7,7 +7,8 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from infra.storage import ObjectMissing, StorageUnavailable, document_key
+from infra.names import document_key
+from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Upload
 from intake.errors import ApiError, storage_unavailable
 from intake.runtime import ApiRuntime

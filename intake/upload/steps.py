@@ -13,9 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.names import document_key, safe_file_name
 from infra.queue import send_verify
 from infra.statuses import DocumentStatus
-from infra.storage import StorageUnavailable, document_key, safe_file_name
+from infra.storage import StorageUnavailable
 from infra.tables import Batch, Document, Submission, new_id
 from intake.address import Target
 from intake.errors import ApiError, database_unavailable, storage_unavailable

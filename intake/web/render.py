@@ -23,7 +23,7 @@ from intake.errors import ApiError
 from intake.web.banner import banner
 from intake.web.session import PageRefused, SignInRequired, csrf_token, take_flashes
 from intake.workspace.dates import tanggal
-from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
+from intake.workspace.decision_views import LABELS_ID as DECISION_LABELS
 from intake.workspace.exports import OUTCOME_LABELS, location_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ui"

@@ -26,8 +26,9 @@ from intake.web.render import page, redirect
 from intake.web.session import Viewer, check_csrf, flash
 from intake.web.twins import Twin, twins_of
 from intake.workspace.claims import claim_out, live_claim
-from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
-from intake.workspace.decisions import DecisionIn, overrides, record_decision
+from intake.workspace.decision_views import LABELS_ID as DECISION_LABELS
+from intake.workspace.decision_views import DecisionIn
+from intake.workspace.decisions import overrides, record_decision
 from intake.workspace.preview import previewable
 from intake.workspace.reading import CriterionOut, submission_view
 from intake.workspace.waiting import ATTENTION_LABELS, Attention, Upload, criterion_flags

@@ -12,7 +12,8 @@ from infra.statuses import DecisionKind
 from intake.address import Target
 from intake.errors import ApiError
 from intake.scope import ensure_reviewer, require_submission
-from intake.workspace.decisions import DecisionIn, Recorded, decisions_view, record_decision
+from intake.workspace.decision_views import DecisionIn
+from intake.workspace.decisions import Recorded, decisions_view, record_decision
 from intake.workspace.reading import acceptable, submission_documents
 
 

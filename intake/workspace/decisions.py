@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from infra.assessment import stored_rows, submission_verdicts
@@ -16,110 +15,26 @@ from infra.audit import audit
 from infra.events import DecisionRecorded, EventType
 from infra.keys import Principal
 from infra.statuses import DecisionKind
-from infra.tables import Account, Decision, Document, Submission, utcnow
-from infra.text import PlainText
+from infra.tables import Decision, Document, Submission, utcnow
 from infra.webhooks import record_event
 from intake.address import Target
 from intake.errors import ApiError, not_found
 from intake.scope import ensure_reviewer, require_submission
 from intake.workspace.claims import ensure_not_held_by_other
+from intake.workspace.decision_views import (
+    DecisionIn,
+    DecisionOut,
+    decision_out,
+    usernames_of,
+)
 from rules.catalog import Catalog
 from rules.completeness import CriterionStatus
-
-LABELS_ID = {
-    DecisionKind.ACCEPTED: "Memenuhi",
-    DecisionKind.REVISION_REQUESTED: "Perlu Perbaikan",
-    DecisionKind.REJECTED: "Tidak Memenuhi",
-}
-LABELS_EN = {
-    DecisionKind.ACCEPTED: "Meets the criterion",
-    DecisionKind.REVISION_REQUESTED: "Revision requested",
-    DecisionKind.REJECTED: "Does not meet the criterion",
-}
-READY_LABELS = {True: "Siap diunggah", False: "Belum siap"}
-MACHINE_CHANGED = "hasil sistem berubah sejak keputusan"
-
-
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    decision: DecisionKind
-    note: PlainText | None = Field(
-        default=None, max_length=4000, description="required unless the decision is accepted"
-    )
-    override_reason: PlainText | None = Field(
-        default=None,
-        max_length=4000,
-        description="required when the decision goes against the machine verdict",
-    )
-
-
-class DecisionOut(BaseModel):
-    id: int
-    criterion: str
-    decision: DecisionKind
-    label: str = Field(description="Memenuhi, Perlu Perbaikan or Tidak Memenuhi")
-    label_en: str
-    note: str | None
-    machine_status: str = Field(description="the machine verdict when the decision was made")
-    override: bool
-    override_reason: str | None
-    by: str = Field(description="who decided: the person's name (or the key's)")
-    by_key_id: str | None = Field(description="the key used, if a key was used")
-    by_account: str | None = Field(
-        default=None, description="the username of the person who decided, if signed in"
-    )
-    at: datetime
-    resubmitted: bool = Field(
-        default=False, description="revision requested and a document was uploaded since"
-    )
-    machine_status_now: str | None = Field(
-        default=None, description="the machine verdict now (a re-check may have changed it)"
-    )
-    machine_changed: bool = Field(
-        default=False, description="the machine verdict changed after the decision was made"
-    )
-    machine_changed_label: str | None = Field(
-        default=None, description=f'"{MACHINE_CHANGED}" when machine_changed'
-    )
 
 
 @dataclass(frozen=True)
 class Recorded:
     decision: DecisionOut
     deliveries: list[str]  # webhook deliveries to send after commit
-
-
-def decision_out(
-    row: Decision,
-    resubmitted: bool = False,
-    machine_now: str | None = None,
-    usernames: Mapping[str, str] | None = None,
-) -> DecisionOut:
-    """`machine_now`: the criterion's machine verdict now; `usernames`: account id → username,
-    for the decisions people made."""
-    usernames = usernames or {}
-    kind = DecisionKind(row.decision)
-    changed = machine_now is not None and machine_now != row.machine_status
-    return DecisionOut(
-        id=row.id,
-        criterion=row.criterion_id,
-        decision=kind,
-        label=LABELS_ID[kind],
-        label_en=LABELS_EN[kind],
-        note=row.note,
-        machine_status=row.machine_status,
-        override=row.override,
-        override_reason=row.override_reason,
-        by=row.decided_by_name,
-        by_key_id=row.decided_by,
-        by_account=usernames.get(row.decided_by_account) if row.decided_by_account else None,
-        at=row.decided_at,
-        resubmitted=resubmitted,
-        machine_status_now=machine_now,
-        machine_changed=changed,
-        machine_changed_label=MACHINE_CHANGED if changed else None,
-    )
 
 
 def latest_decisions(
@@ -135,15 +50,6 @@ def latest_decisions(
     )
     rows = session.scalars(sa.select(Decision).where(Decision.id.in_(latest)))
     return {(r.submission_id, r.criterion_id): r for r in rows}
-
-
-def usernames_of(session: Session, rows: Iterable[Decision]) -> dict[str, str]:
-    """account id → username of the people who made these decisions."""
-    ids = {r.decided_by_account for r in rows if r.decided_by_account}
-    if not ids:
-        return {}
-    found = session.execute(sa.select(Account.id, Account.username).where(Account.id.in_(ids)))
-    return {str(row[0]): str(row[1]) for row in found}
 
 
 def is_resubmitted(decision: Decision | None, uploads: Iterable[tuple[datetime, str]]) -> bool:

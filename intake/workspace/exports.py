@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from intake.views import DOCUMENT_LABELS_ID
-from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
+from intake.workspace.decision_views import LABELS_ID as DECISION_LABELS
 from intake.workspace.matrix import UNDECIDED, Matrix
 from intake.workspace.queue import missing_summary
 from intake.workspace.reading import SubmissionOut

@@ -14,7 +14,7 @@ from infra.tables import AuditEntry, Decision, Submission, Unit
 from intake.errors import ApiError
 from intake.runtime import ApiRuntime
 from intake.scope import find_submission, review_target, visible_units
-from intake.workspace.decisions import DecisionOut, decision_out, usernames_of
+from intake.workspace.decision_views import DecisionOut, decision_out, usernames_of
 
 ACTION_LABELS = {
     "decision.recorded": "Keputusan verifikator dicatat",

@@ -18,8 +18,9 @@ from infra.tables import Decision, Document, Region, Submission, Unit
 from intake.address import select_catalog
 from intake.runtime import ApiRuntime
 from intake.scope import visible_region, visible_units
-from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
-from intake.workspace.decisions import READY_LABELS, is_ready, is_resubmitted, latest_decisions
+from intake.workspace.decision_views import LABELS_ID as DECISION_LABELS
+from intake.workspace.decision_views import READY_LABELS
+from intake.workspace.decisions import is_ready, is_resubmitted, latest_decisions
 from rules.catalog import Catalog
 from rules.completeness import LABELS_ID, CriterionStatus, CriterionVerdict
 

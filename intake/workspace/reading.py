@@ -15,7 +15,8 @@ from infra.verdicts import verdict_history
 from intake.address import Target
 from intake.scope import find_submission
 from intake.views import DocumentOut, UnitOut, document_out, history_out, unit_out
-from intake.workspace.decisions import READY_LABELS, DecisionOut, decisions_view, is_ready
+from intake.workspace.decision_views import READY_LABELS, DecisionOut
+from intake.workspace.decisions import decisions_view, is_ready
 from rules.catalog import Catalog, Criterion
 from rules.completeness import LABELS_ID, CriterionStatus, CriterionVerdict
 

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from infra.statuses import DecisionKind
 from intake.workspace.dates import tanggal
-from intake.workspace.decisions import LABELS_ID as DECISION_LABELS
+from intake.workspace.decision_views import LABELS_ID as DECISION_LABELS
 from intake.workspace.exports import OUTCOME_LABELS, location_text
 from intake.workspace.reading import SubmissionOut
 from rules.catalog import Catalog

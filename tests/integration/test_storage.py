@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from infra.names import document_key, safe_file_name
 from infra.settings import Settings
 from infra.storage import (
     LocalStore,
@@ -17,8 +18,6 @@ from infra.storage import (
     S3Store,
     StorageUnavailable,
     create_store,
-    document_key,
-    safe_file_name,
 )
 
 

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from absah.run import prepare_database
 from infra.db import transaction
 from infra.keys import Role, create_key, revoke_key
+from infra.names import document_key
 from infra.queue import DELIVER_WEBHOOK
 from infra.settings import Settings
-from infra.storage import create_store, document_key
+from infra.storage import create_store
 from infra.tables import (
     Batch,
     Document,

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.db import transaction
+from infra.names import document_key
 from infra.settings import Settings
-from infra.storage import create_store, document_key
+from infra.storage import create_store
 from infra.tables import Document, Submission, new_id
 from tests.support.factories import decree_pdf, photo_jpeg
 

@@ -18,7 +18,8 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from rules.facts import FileFacts
 from tests.support import factories
 from worker import pdftext
-from worker.extract import ExtractLimits, extract_facts, sniff_mime
+from worker.extract import extract_facts, sniff_mime
+from worker.limits import ExtractLimits
 
 
 def _facts(tmp_path: Path, data: bytes, name: str = "berkas.pdf", **limits: Any) -> FileFacts:

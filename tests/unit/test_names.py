@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra.archives import ExpandedEntry
-from infra.storage import MAX_NAME_LENGTH, display_name, safe_file_name
+from infra.names import MAX_NAME_LENGTH, display_name, safe_file_name
 from intake.upload.bundles import bind_entries
 from rules.catalogs import CatalogSet
 

@@ -11,7 +11,8 @@ from rules.facts import FileFacts
 from rules.text import prepare
 from tests.support.factories import decree_pdf
 from tests.support.scans import ScanStyle, scan_of
-from worker.extract import ExtractLimits, extract_facts
+from worker.extract import extract_facts
+from worker.limits import ExtractLimits
 from worker.ocr import OcrOptions
 from worker.scans import needs_ocr, read_scans
 

@@ -10,7 +10,8 @@ import pytest
 from rules.facts import ImageFacts
 from rules.similar import hamming
 from tests.support import factories
-from worker.extract import ExtractLimits, extract_facts
+from worker.extract import extract_facts
+from worker.limits import ExtractLimits
 
 THRESHOLD = 6  # the shipped catalogs' max_distance
 

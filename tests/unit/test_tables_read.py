@@ -8,7 +8,8 @@ import pytest
 
 from rules.tabular import TableFacts
 from tests.support import factories
-from worker.extract import ExtractLimits, extract_facts
+from worker.extract import extract_facts
+from worker.limits import ExtractLimits
 from worker.tables import TableLimits, read_table
 
 ROWS = [["Kecamatan", "Jumlah"], ["Pagar Alam Selatan", "12,5"], ["Dempo Utara", "nihil"]]

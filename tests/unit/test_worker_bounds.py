@@ -13,6 +13,7 @@ from infra.settings import Settings
 from tests.support import factories
 from tests.support.stack import ROOT
 from worker import extract
+from worker.limits import ExtractLimits
 
 
 def test_every_task_has_a_soft_and_hard_time_limit_and_children_are_recycled_by_memory(
@@ -93,5 +94,5 @@ def test_a_file_that_exhausts_the_memory_bound_is_not_reported_broken(
             size=len(data),
             sha256="0" * 64,
             declared_mime=None,
-            limits=extract.ExtractLimits(),
+            limits=ExtractLimits(),
         )
