@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from infra.queue import celery_config
 from infra.settings import Settings
@@ -72,19 +73,18 @@ def _exhausted(*_: object, **__: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("target", "data"),
+    ("owner", "name", "data"),
     [
-        pytest.param("PdfReader", b"%PDF-1.4\n%%EOF\n", id="pdf"),
-        pytest.param("Image.open", factories.photo_png(32, 32), id="image"),
+        pytest.param(extract, "PdfReader", b"%PDF-1.4\n%%EOF\n", id="pdf"),
+        pytest.param(Image, "open", factories.photo_png(32, 32), id="image"),
     ],
 )
 def test_a_file_that_exhausts_the_memory_bound_is_not_reported_broken(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, data: bytes
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, owner: object, name: str, data: bytes
 ) -> None:
     """The bound is the system's limit, not a verdict on the file: the MemoryError reaches the
     pipeline, which retries and, past its attempts, ends the document unable_to_check."""
-    owner, _, name = target.rpartition(".")
-    monkeypatch.setattr(getattr(extract, owner) if owner else extract, name, _exhausted)
+    monkeypatch.setattr(owner, name, _exhausted)
     path = tmp_path / "berkas"
     path.write_bytes(data)
     with pytest.raises(MemoryError):
