@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role
 from infra.units import UnitRow, apply_units, seed_registry
 from tests.support.accounts import Person, make_person, totp_code
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, screenshot
+from tests.support.browser import LAPTOP, screenshot
 from tests.support.oidc_issuer import Issuer, oidc_settings, running_issuer
 from tests.support.services import server_settings
 from tests.support.stack import start_api
@@ -63,18 +63,6 @@ def stack(
         yield base, issuer, unit, people
     finally:
         api.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

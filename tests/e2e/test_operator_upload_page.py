@@ -24,7 +24,6 @@ from playwright.sync_api import (
     Route,
     ViewportSize,
     expect,
-    sync_playwright,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,7 +41,6 @@ from tests.support.zips import build
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 SCREENS = ROOT / "test-artifacts" / "screens"
 LAPTOP: ViewportSize = {"width": 1366, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -119,18 +117,6 @@ def new_operator(stack: Stack) -> Operator:
         key = create_key(session, role=Role.UNIT, name=f"Operator {unit}", units=[unit])
     person = make_person(stack.sessions, stack.settings, Role.UNIT, unit=unit)
     return Operator(unit, key.secret, person)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

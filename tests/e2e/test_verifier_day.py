@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role, create_key
 from infra.tables import Region
 from infra.units import UnitRow, apply_units, seed_registry
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP, previews_loaded, screenshot
+from tests.support.browser import LAPTOP, previews_loaded, screenshot
 from tests.support.factories import decree_pdf, photo_jpeg
 from tests.support.services import server_settings
 from tests.support.stack import start_api, start_worker, wait_final
@@ -122,18 +122,6 @@ def day(
     finally:
         worker.stop()
         api.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 def open_page(browser: Browser, day: Day, secret: str, viewport: ViewportSize = LAPTOP) -> Page:

@@ -19,7 +19,6 @@ from playwright.sync_api import (
     Browser,
     Page,
     expect,
-    sync_playwright,
 )
 
 from infra.db import create_db_engine, create_session_factory, transaction
@@ -27,8 +26,6 @@ from infra.keys import Role
 from infra.units import UnitRow, apply_units, seed_registry
 from tests.support.accounts import Person, make_person
 from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     LAPTOP,
     previews_loaded,
     screenshot,
@@ -87,22 +84,6 @@ def stack(
     finally:
         worker.stop()
         api.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium; install it with "
-            "apt-get install chromium (.ci/run does)",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -11,12 +11,17 @@ import zlib
 from collections.abc import Iterable, Set
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject
 from pypdf.generic import TextStringObject as Text
+
+from rules.facts import FileFacts
+from worker.extract import extract_facts
+from worker.limits import ExtractLimits
 
 _FIXED_DATE = datetime(2025, 3, 15, 8, 0, tzinfo=UTC)
 _FIELDS = {
@@ -475,3 +480,17 @@ def table_xlsx(rows: list[list[object]], *, sheet: str = "Data", title: str | No
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def extracted(tmp_path: Path, payload: bytes, name: str) -> FileFacts:
+    """The worker's facts of these bytes, written to a file of that name (default limits)."""
+    path = tmp_path / name
+    path.write_bytes(payload)
+    return extract_facts(
+        path,
+        name=name,
+        size=len(payload),
+        sha256="0" * 64,
+        declared_mime=None,
+        limits=ExtractLimits(),
+    )

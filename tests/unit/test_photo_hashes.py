@@ -10,23 +10,13 @@ import pytest
 from rules.facts import ImageFacts
 from rules.similar import hamming
 from tests.support import factories
-from worker.extract import extract_facts
-from worker.limits import ExtractLimits
+from tests.support.factories import extracted
 
 THRESHOLD = 6  # the shipped catalogs' max_distance
 
 
 def _image(tmp_path: Path, payload: bytes, name: str = "foto.jpg") -> ImageFacts:
-    path = tmp_path / name
-    path.write_bytes(payload)
-    facts = extract_facts(
-        path,
-        name=name,
-        size=len(payload),
-        sha256="0" * 64,
-        declared_mime=None,
-        limits=ExtractLimits(),
-    )
+    facts = extracted(tmp_path, payload, name)
     assert facts.image is not None
     assert facts.image.phash is not None
     return facts.image

@@ -8,24 +8,14 @@ import pytest
 
 from rules.tabular import TableFacts
 from tests.support import factories
-from worker.extract import extract_facts
-from worker.limits import ExtractLimits
+from tests.support.factories import extracted
 from worker.tables import TableLimits, read_table
 
 ROWS = [["Kecamatan", "Jumlah"], ["Pagar Alam Selatan", "12,5"], ["Dempo Utara", "nihil"]]
 
 
 def _facts(tmp_path: Path, payload: bytes, name: str) -> TableFacts:
-    path = tmp_path / name
-    path.write_bytes(payload)
-    facts = extract_facts(
-        path,
-        name=name,
-        size=len(payload),
-        sha256="0" * 64,
-        declared_mime=None,
-        limits=ExtractLimits(),
-    )
+    facts = extracted(tmp_path, payload, name)
     assert facts.table is not None, facts.mime
     return facts.table
 
