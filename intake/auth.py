@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.exc import OperationalError
 
 from infra.keys import Principal, Role, authenticate
 from infra.tables import Unit
 from intake.deps import Runtime
-from intake.errors import ApiError, database_unavailable, not_found
+from intake.errors import ApiError, not_found
 
 _bearer = HTTPBearer(auto_error=False, description="API key: `Authorization: Bearer absah_…`")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
@@ -45,11 +44,9 @@ def get_principal(
     secret = bearer.credentials if bearer else header
     if not secret:
         raise unauthorized()
-    try:
-        with rt.sessions() as session:
-            principal = authenticate(session, secret)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with rt.sessions() as session:
+        principal = authenticate(session, secret)
+
     if principal is None:
         raise unauthorized()
     request.state.principal = principal

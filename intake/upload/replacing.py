@@ -227,10 +227,8 @@ async def replace_document(
     request: Request, rt: ApiRuntime, caller: Principal, document_id: str
 ) -> ReplacedOut:
     """Check who may replace what before reading the body, then take the one file in."""
-    try:
-        old, target = await run_in_threadpool(find_replaceable, rt, caller, document_id)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    old, target = await run_in_threadpool(find_replaceable, rt, caller, document_id)
+
     received = await receive_documents(request, rt, target)
     try:
         file = _one(received.files)

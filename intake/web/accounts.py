@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from infra.accounts import (
@@ -24,7 +23,6 @@ from infra.keys import KeyRefused, Principal, Role, create_key, list_keys, revok
 from infra.passwords import PasswordRefused, random_password
 from infra.tables import Account, ApiKey, Region
 from intake.deps import Runtime
-from intake.errors import database_unavailable
 from intake.web.render import page, redirect
 from intake.web.session import AdminViewer, check_csrf, flash
 
@@ -103,8 +101,6 @@ def create_account_form(
     except (AccountRefused, PasswordRefused) as refused:
         message = refused.message_id if isinstance(refused, AccountRefused) else refused.message
         return _accounts_page(request, rt, viewer, 422, message)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
     what = f"Akun {username} dibuat. Berikan kata sandi awal ini kepada pemiliknya"
     return _once(request, viewer, "Akun dibuat", what, password)
 
@@ -114,33 +110,31 @@ def _account_action(
 ) -> Response:
     check_csrf(request, csrf)
     password = random_password() if action == "sandi" else None
-    try:
-        with transaction(rt.sessions) as session:
-            row = session.get(Account, account_id, with_for_update=True)
-            if row is None:
-                return _accounts_page(request, rt, viewer, 404, "Akun tidak ditemukan.")
-            if action == "nonaktifkan":
-                if row.id == viewer.account_id:
-                    return _accounts_page(
-                        request, rt, viewer, 422, "Anda tidak dapat menonaktifkan akun sendiri."
-                    )
-                ended = disable_account(session, row, viewer)
-                message = (
-                    f"Akun {row.username} dinonaktifkan; {ended.sessions_ended} sesi diakhiri, "
-                    f"{ended.claims_released} pengajuan dilepas."
+    with transaction(rt.sessions) as session:
+        row = session.get(Account, account_id, with_for_update=True)
+        if row is None:
+            return _accounts_page(request, rt, viewer, 404, "Akun tidak ditemukan.")
+        if action == "nonaktifkan":
+            if row.id == viewer.account_id:
+                return _accounts_page(
+                    request, rt, viewer, 422, "Anda tidak dapat menonaktifkan akun sendiri."
                 )
-            elif action == "aktifkan":
-                enable_account(session, row, viewer)
-                message = f"Akun {row.username} diaktifkan lagi."
-            elif action == "totp":
-                reset_second_factor(session, row, viewer)
-                message = f"Verifikasi dua langkah akun {row.username} diatur ulang."
-            else:
-                assert password is not None
-                set_password(session, rt.settings, row, password, actor=viewer)
-                username = row.username
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+            ended = disable_account(session, row, viewer)
+            message = (
+                f"Akun {row.username} dinonaktifkan; {ended.sessions_ended} sesi diakhiri, "
+                f"{ended.claims_released} pengajuan dilepas."
+            )
+        elif action == "aktifkan":
+            enable_account(session, row, viewer)
+            message = f"Akun {row.username} diaktifkan lagi."
+        elif action == "totp":
+            reset_second_factor(session, row, viewer)
+            message = f"Verifikasi dua langkah akun {row.username} diatur ulang."
+        else:
+            assert password is not None
+            set_password(session, rt.settings, row, password, actor=viewer)
+            username = row.username
+
     if password is not None:
         what = f"Kata sandi baru akun {username}; sesi lamanya sudah diakhiri. Berikan kepadanya"
         return _once(request, viewer, "Kata sandi baru", what, password)
@@ -213,8 +207,6 @@ def create_key_form(
             )
     except KeyRefused as refused:
         return _keys_page(request, rt, viewer, 422, f"Kunci tidak dapat dibuat: {refused}.")
-    except OperationalError as exc:
-        raise database_unavailable() from exc
     what = f"Kunci {new.prefix} ({peran}) untuk {nama.strip()}. Salin sekarang"
     return _once(request, viewer, "Kunci API dibuat", what, new.secret)
 
@@ -224,12 +216,10 @@ def revoke_key_form(
     request: Request, rt: Runtime, viewer: AdminViewer, key_id: str, csrf: FormText = ""
 ) -> Response:
     check_csrf(request, csrf)
-    try:
-        with transaction(rt.sessions) as session:
-            row = session.get(ApiKey, key_id)
-            done = revoke_key(session, key_id) if row is not None else None
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:
+        row = session.get(ApiKey, key_id)
+        done = revoke_key(session, key_id) if row is not None else None
+
     if done is None or row is None:
         return _keys_page(request, rt, viewer, 404, "Kunci tidak ditemukan atau sudah dicabut.")
     flash(

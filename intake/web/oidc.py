@@ -15,7 +15,6 @@ from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from joserfc.errors import JoseError
-from sqlalchemy.exc import OperationalError
 
 from infra.accounts import AccountRefused, check_scope, create_account, principal_of
 from infra.audit import account_audit
@@ -24,7 +23,6 @@ from infra.keys import Principal, Role
 from infra.settings import Settings
 from infra.tables import Account
 from intake.deps import Runtime
-from intake.errors import database_unavailable
 from intake.web.render import page, redirect
 from intake.web.session import flash, home_of, local_path, sign_in
 
@@ -149,8 +147,6 @@ def provision(rt: Runtime, person: SsoPerson) -> Principal:
             return principal_of(row)
     except AccountRefused as refused:
         raise SsoRefused(f"Akun SSO tidak dapat dipakai di Absah: {refused.message_id}") from None
-    except OperationalError as exc:
-        raise database_unavailable() from exc
 
 
 def _callback_url(request: Request, settings: Settings) -> str:

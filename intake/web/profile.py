@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
-from sqlalchemy.exc import OperationalError
 
 from infra.accounts import set_password
 from infra.db import transaction
@@ -14,7 +13,6 @@ from infra.lockout import record_failure
 from infra.passwords import PasswordRefused, verify_password
 from infra.tables import Account
 from intake.deps import Runtime
-from intake.errors import database_unavailable
 from intake.web.render import page, redirect
 from intake.web.session import Person, check_csrf, flash, home_of, sign_in
 
@@ -68,22 +66,20 @@ def change_password(
     if viewer.account_id is None:
         return redirect("/ui/akun")
     error = None
-    try:
-        with transaction(rt.sessions) as session:
-            account = session.get(Account, viewer.account_id, with_for_update=True)
-            assert account is not None
-            if not verify_password(rt.settings, account.password_hash, lama):
-                record_failure(session, rt.settings, account.username)
-                error = "Kata sandi sekarang salah."
-            elif baru != ulangi:
-                error = "Kata sandi baru dan ulangannya berbeda."
-            else:
-                try:
-                    set_password(session, rt.settings, account, baru, actor=viewer)
-                except PasswordRefused as refused:
-                    error = refused.message
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:
+        account = session.get(Account, viewer.account_id, with_for_update=True)
+        assert account is not None
+        if not verify_password(rt.settings, account.password_hash, lama):
+            record_failure(session, rt.settings, account.username)
+            error = "Kata sandi sekarang salah."
+        elif baru != ulangi:
+            error = "Kata sandi baru dan ulangannya berbeda."
+        else:
+            try:
+                set_password(session, rt.settings, account, baru, actor=viewer)
+            except PasswordRefused as refused:
+                error = refused.message
+
     if error is not None:
         return _page(request, rt, viewer, account, 422, error=error)
     sign_in(request, rt, viewer)  # every session ended, this one too: start a new one

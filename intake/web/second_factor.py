@@ -10,7 +10,6 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Form, Request, Response
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from infra.accounts import principal_of
@@ -32,7 +31,6 @@ from infra.totp import (
 )
 from infra.web_sessions import EndReason, end_sessions_of_account
 from intake.deps import Runtime
-from intake.errors import database_unavailable
 from intake.web.render import page, redirect
 from intake.web.session import TOTP_SETUP, Person, check_csrf, current_token, flash, home_of
 
@@ -86,21 +84,18 @@ def _take_code(session: Session, settings: Settings, account: Account, code: str
 def check_code(rt: Runtime, account_id: str, code: str) -> CodeChecked:
     """The code after a right password; a wrong one counts toward the lockout like a wrong
     password (guessing six digits is no easier than guessing a password)."""
-    try:
-        with transaction(rt.sessions) as session:
-            account = session.get(Account, account_id, with_for_update=True)
-            if account is None or not account.active or account.totp_enabled_at is None:
-                return CodeChecked(None)
-            if until := locked_until(session, rt.settings, account.username):
-                return CodeChecked(None, until)
-            before = len(account.recovery_codes)
-            if not _take_code(session, rt.settings, account, code.strip()):
-                return CodeChecked(None, record_failure(session, rt.settings, account.username))
-            clear_failures(session, account.username)
-            left = len(account.recovery_codes)
-            return CodeChecked(principal_of(account), None, left if left < before else None)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:
+        account = session.get(Account, account_id, with_for_update=True)
+        if account is None or not account.active or account.totp_enabled_at is None:
+            return CodeChecked(None)
+        if until := locked_until(session, rt.settings, account.username):
+            return CodeChecked(None, until)
+        before = len(account.recovery_codes)
+        if not _take_code(session, rt.settings, account, code.strip()):
+            return CodeChecked(None, record_failure(session, rt.settings, account.username))
+        clear_failures(session, account.username)
+        left = len(account.recovery_codes)
+        return CodeChecked(principal_of(account), None, left if left < before else None)
 
 
 def _setup_page(
@@ -137,15 +132,13 @@ def _setup_page(
 def setup_page(request: Request, rt: Runtime, viewer: Person) -> Response:
     if viewer.account_id is None:
         return redirect(home_of(viewer))
-    try:
-        with transaction(rt.sessions) as session:
-            account = session.get(Account, viewer.account_id)
-            assert account is not None
-            if account.totp_enabled_at is None and account.totp_pending is None:
-                # the same secret on every reload, until it is confirmed
-                account.totp_pending = seal(secret_key(rt.settings), new_secret(), _bound(account))
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:
+        account = session.get(Account, viewer.account_id)
+        assert account is not None
+        if account.totp_enabled_at is None and account.totp_pending is None:
+            # the same secret on every reload, until it is confirmed
+            account.totp_pending = seal(secret_key(rt.settings), new_secret(), _bound(account))
+
     return _setup_page(request, viewer, account, rt.settings)
 
 
@@ -159,31 +152,29 @@ def setup_form(
     if viewer.account_id is None:
         return redirect(home_of(viewer))
     codes = new_recovery_codes()
-    try:
-        with transaction(rt.sessions) as session:
-            account = session.get(Account, viewer.account_id, with_for_update=True)
-            assert account is not None
-            if account.totp_enabled_at is not None or account.totp_pending is None:
-                return redirect(TOTP_SETUP)
-            secret = _secret(rt.settings, account, account.totp_pending)
-            step = matching_step(secret, kode, None, utcnow())
-            if step is None:
-                error = "Kode tidak cocok. Masukkan enam angka yang sedang tampil di aplikasi."
-                return _setup_page(request, viewer, account, rt.settings, status=422, error=error)
-            account.totp_secret, account.totp_pending = account.totp_pending, None
-            account.totp_enabled_at, account.totp_last_step = utcnow(), step
-            account.recovery_codes = [recovery_hash(c) for c in codes]
-            end_sessions_of_account(
-                session, account.id, EndReason.PASSWORD_CHANGED, keep=current_token(request)
-            )
-            account_audit(
-                session,
-                action="account.totp_enabled",
-                username=account.username,
-                actor=viewer.name,
-                actor_account_id=viewer.account_id,
-            )
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:
+        account = session.get(Account, viewer.account_id, with_for_update=True)
+        assert account is not None
+        if account.totp_enabled_at is not None or account.totp_pending is None:
+            return redirect(TOTP_SETUP)
+        secret = _secret(rt.settings, account, account.totp_pending)
+        step = matching_step(secret, kode, None, utcnow())
+        if step is None:
+            error = "Kode tidak cocok. Masukkan enam angka yang sedang tampil di aplikasi."
+            return _setup_page(request, viewer, account, rt.settings, status=422, error=error)
+        account.totp_secret, account.totp_pending = account.totp_pending, None
+        account.totp_enabled_at, account.totp_last_step = utcnow(), step
+        account.recovery_codes = [recovery_hash(c) for c in codes]
+        end_sessions_of_account(
+            session, account.id, EndReason.PASSWORD_CHANGED, keep=current_token(request)
+        )
+        account_audit(
+            session,
+            action="account.totp_enabled",
+            username=account.username,
+            actor=viewer.name,
+            actor_account_id=viewer.account_id,
+        )
+
     flash(request, "Verifikasi dua langkah aktif.")
     return _setup_page(request, viewer, account, rt.settings, codes=codes)

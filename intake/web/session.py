@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from sqlalchemy.exc import OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
 from infra.accounts import principal_of
@@ -29,7 +28,6 @@ from infra.web_sessions import (
     start_session,
 )
 from intake.deps import Runtime
-from intake.errors import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -171,22 +169,20 @@ def sign_in(request: Request, rt: Runtime, principal: Principal) -> None:
     """A new server-side session with a new token (the old one, if any, ends: the id is
     rotated at every sign-in) and a fresh CSRF token."""
     old = request.session.get(SESSION_KEY)
-    try:
-        with transaction(rt.sessions) as session:
-            if isinstance(old, str):
-                end_session(session, old, EndReason.SIGNED_IN_AGAIN)
-            token = start_session(
-                session,
-                principal.key_id if principal.account_id is None else None,
-                session_limits(rt.settings),
-                account_id=principal.account_id,
-            )
-            if principal.account_id is not None:
-                account = session.get(Account, principal.account_id)
-                if account is not None:
-                    account.last_sign_in_at = utcnow()
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:
+        if isinstance(old, str):
+            end_session(session, old, EndReason.SIGNED_IN_AGAIN)
+        token = start_session(
+            session,
+            principal.key_id if principal.account_id is None else None,
+            session_limits(rt.settings),
+            account_id=principal.account_id,
+        )
+        if principal.account_id is not None:
+            account = session.get(Account, principal.account_id)
+            if account is not None:
+                account.last_sign_in_at = utcnow()
+
     request.session.clear()
     request.session[SESSION_KEY] = token
     csrf_token(request)
@@ -201,11 +197,9 @@ def sign_out(request: Request, rt: Runtime) -> None:
     """End the server-side session: a copy of the cookie taken before is worth nothing."""
     token = current_token(request)
     if token is not None:
-        try:
-            with transaction(rt.sessions) as session:
-                end_session(session, token, EndReason.SIGNED_OUT)
-        except OperationalError as exc:
-            raise database_unavailable() from exc
+        with transaction(rt.sessions) as session:
+            end_session(session, token, EndReason.SIGNED_OUT)
+
     request.session.clear()
 
 
@@ -217,32 +211,30 @@ def current_viewer(request: Request, rt: Runtime) -> Principal | None:
     if token is None:
         return None
     request.state.needs_second_factor = False
-    try:
-        with transaction(rt.sessions) as session:
-            checked = check_session(session, token, session_limits(rt.settings))
-            principal, ended = None, checked.ended
-            if checked.account_id is not None:
-                account = session.get(Account, checked.account_id)
-                if account is None or not account.active:
-                    end_session(session, token, EndReason.ACCOUNT_DISABLED)
-                    ended = EndReason.ACCOUNT_DISABLED
-                else:
-                    principal = principal_of(account)
-                    request.state.needs_second_factor = (
-                        account.role == Role.ADMIN
-                        and account.totp_enabled_at is None
-                        and account.oidc_subject is None
-                    )
-            elif checked.key_id is not None and not rt.settings.ui_key_signin:
-                end_session(session, token, EndReason.KEY_SIGNIN_OFF)
-                ended = EndReason.KEY_SIGNIN_OFF
-            elif checked.key_id is not None:
-                principal = principal_for_key_id(session, checked.key_id)
-                if principal is None or principal.role not in PAGE_ROLES:
-                    end_session(session, token, EndReason.KEY_REVOKED)  # a key gone or changed
-                    principal, ended = None, EndReason.KEY_REVOKED
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:
+        checked = check_session(session, token, session_limits(rt.settings))
+        principal, ended = None, checked.ended
+        if checked.account_id is not None:
+            account = session.get(Account, checked.account_id)
+            if account is None or not account.active:
+                end_session(session, token, EndReason.ACCOUNT_DISABLED)
+                ended = EndReason.ACCOUNT_DISABLED
+            else:
+                principal = principal_of(account)
+                request.state.needs_second_factor = (
+                    account.role == Role.ADMIN
+                    and account.totp_enabled_at is None
+                    and account.oidc_subject is None
+                )
+        elif checked.key_id is not None and not rt.settings.ui_key_signin:
+            end_session(session, token, EndReason.KEY_SIGNIN_OFF)
+            ended = EndReason.KEY_SIGNIN_OFF
+        elif checked.key_id is not None:
+            principal = principal_for_key_id(session, checked.key_id)
+            if principal is None or principal.role not in PAGE_ROLES:
+                end_session(session, token, EndReason.KEY_REVOKED)  # a key gone or changed
+                principal, ended = None, EndReason.KEY_REVOKED
+
     if principal is None:
         request.session.clear()
         if ended is not None:

@@ -8,14 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy.exc import OperationalError
 
 from infra.accounts import Outcome, check_password, principal_of
 from infra.db import transaction
 from infra.keys import Principal, authenticate
 from infra.lockout import clear_failures
 from intake.deps import Runtime
-from intake.errors import database_unavailable
 from intake.web.render import page, redirect
 from intake.web.second_factor import PENDING, check_code
 from intake.web.session import (
@@ -93,16 +91,14 @@ def sign_in_form(
         return _key_sign_in(request, rt, kunci.strip(), lanjut)
     if not username.strip() or not password:
         return _form(request, rt, lanjut, 401, error=WRONG, username=username)
-    try:
-        with transaction(rt.sessions) as session:  # commits the failures too
-            attempt = check_password(session, rt.settings, username, password)
-            account = attempt.account
-            principal = principal_of(account) if account else None
-            has_totp = account is not None and account.totp_enabled_at is not None
-            if attempt.outcome is Outcome.OK and account is not None and not has_totp:
-                clear_failures(session, account.username)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with transaction(rt.sessions) as session:  # commits the failures too
+        attempt = check_password(session, rt.settings, username, password)
+        account = attempt.account
+        principal = principal_of(account) if account else None
+        has_totp = account is not None and account.totp_enabled_at is not None
+        if attempt.outcome is Outcome.OK and account is not None and not has_totp:
+            clear_failures(session, account.username)
+
     if attempt.outcome is Outcome.LOCKED:
         until = tanggal(attempt.locked_until, with_time=True) if attempt.locked_until else ""
         return _form(request, rt, lanjut, 429, error=locked_message(until), username=username)
@@ -129,11 +125,9 @@ def _key_sign_in(request: Request, rt: Runtime, secret: str, lanjut: str) -> Res
             "dan kata sandi akun Anda."
         )
         return _form(request, rt, lanjut, 403, error=error)
-    try:
-        with rt.sessions() as session:
-            principal = authenticate(session, secret)
-    except OperationalError as exc:
-        raise database_unavailable() from exc
+    with rt.sessions() as session:
+        principal = authenticate(session, secret)
+
     if principal is None:
         error = "Kunci tidak dikenal, tidak lengkap, atau sudah dicabut. Periksa lalu coba lagi."
         return _form(request, rt, lanjut, 401, key_error=error)
