@@ -13,6 +13,11 @@ LAKTASI_PHOTO = "LPPPLG_P2HAM_2025_P2H-02-LAKTASI_FOTO_01.jpg"
 MAKLUMAT = "P2H-02-MAKLUMAT"
 
 
+BY_FOLDER = Binding(
+    "P2H-02-LAKTASI", "folder", "facility_photo", "criterion", None
+)  # the lactation room, bound by its folder
+
+
 @pytest.mark.parametrize(
     ("criterion", "kind", "name", "folder", "mime", "expected"),
     [
@@ -58,7 +63,7 @@ MAKLUMAT = "P2H-02-MAKLUMAT"
             "foto 1.jpg",
             "bukti/P2H-02-LAKTASI",
             None,
-            Binding("P2H-02-LAKTASI", "folder", "facility_photo", "criterion", None),
+            BY_FOLDER,
             id="folder",
         ),
         pytest.param(
@@ -67,7 +72,7 @@ MAKLUMAT = "P2H-02-MAKLUMAT"
             "foto.jpg",
             "P2H-00-SKTIM/P2H-02-LAKTASI",
             None,
-            Binding("P2H-02-LAKTASI", "folder", "facility_photo", "criterion", None),
+            BY_FOLDER,
             id="nearest-folder",
         ),
         pytest.param(
@@ -76,7 +81,7 @@ MAKLUMAT = "P2H-02-MAKLUMAT"
             "foto.jpg",
             "P2H-02-LAKTASI/FOTO-LAMA",
             None,
-            Binding("P2H-02-LAKTASI", "folder", "facility_photo", "criterion", None),
+            BY_FOLDER,
             id="known-folder-beats-a-nearer-id-like-one",
         ),
         pytest.param(
@@ -85,7 +90,7 @@ MAKLUMAT = "P2H-02-MAKLUMAT"
             "foto.jpg",
             "bukti/ p2h-02-laktasi ",
             None,
-            Binding("P2H-02-LAKTASI", "folder", "facility_photo", "criterion", None),
+            BY_FOLDER,
             id="folder-in-lower-case",
         ),
         pytest.param(
