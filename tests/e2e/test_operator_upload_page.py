@@ -390,6 +390,8 @@ def test_another_units_submission_and_the_verifier_pages_stay_shut(
         answer = page.goto(verifier_page)
         assert answer is not None, verifier_page
         assert answer.status == 403, verifier_page
-    expect(page.locator("main")).to_contain_text("Operator unit mengunggah berkas di halaman Unggah")
+    expect(page.locator("main")).to_contain_text(
+        "Operator unit mengunggah berkas di halaman Unggah"
+    )
     page.goto("/ui")
     expect(page).to_have_url(re.compile(r"/ui/unggah$"))

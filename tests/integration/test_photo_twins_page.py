@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Route, sync_playwright
 
 from tests.support.factories import photo_jpeg, reworked_photo
+from tests.support.pages import sign_in
 from tests.support.records import add_document
 from tests.support.stack import ROOT
 from tests.support.workspace import Workspace
@@ -30,12 +31,7 @@ def test_a_near_duplicate_is_shown_beside_the_other_units_photo(ws: Workspace) -
     verify_document(rt, theirs)
     verify_document(rt, ours)
 
-    form = ws.client.get("/ui/masuk")
-    token = CSRF.search(form.text)
-    assert token
-    secret = ws.verifier["Authorization"].removeprefix("Bearer ")
-    signed = ws.client.post("/ui/masuk", data={"kunci": secret, "csrf": token.group(1)})
-    assert signed.status_code == 200, signed.text
+    sign_in(ws.client, ws.person_verifier)
     path = f"/ui/pengajuan/P2HAM/2025/{second}"
     page = ws.client.get(path)
     assert page.status_code == 200, page.text
