@@ -43,16 +43,6 @@ class SignatureFacts(BaseModel):
     error: str | None = None
 
 
-class MarkFacts(BaseModel):
-    """Traces of a wet signature on a scanned page's signature area (advisory)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    page: int
-    stamp: bool  # a round coloured stamp (cap dinas)
-    ink: bool  # coloured ink strokes (a wet signature)
-
-
 class PdfFacts(BaseModel):
     """Facts pypdf could establish about a PDF."""
 
@@ -72,7 +62,6 @@ class PdfFacts(BaseModel):
     textless_pages: list[int] = Field(default_factory=list)  # 1-based, among the pages read
     ocr: OcrFacts | None = None  # None: no page needed OCR (or it was not attempted)
     signatures: list[SignatureFacts] = Field(default_factory=list)
-    marks: list[MarkFacts] = Field(default_factory=list)
 
 
 class ImageFacts(BaseModel):

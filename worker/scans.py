@@ -8,7 +8,6 @@ from pathlib import Path
 
 from infra.settings import Settings
 from rules.facts import FileFacts, OcrFacts
-from worker.marks import find_marks
 from worker.ocr import OcrOptions, ocr_available, run_ocr
 
 # What the pipeline does with a file's facts before the checks: OCR them, defer them, or not.
@@ -82,6 +81,5 @@ def with_ocr(path: Path, facts: FileFacts, options: OcrOptions | None) -> FileFa
         "ocr": ocr,
         "pages_text": texts,
         "text_chars": sum(len(text.strip()) for text in texts),
-        "marks": find_marks(path, wanted, texts),
     }
     return facts.model_copy(update={"pdf": pdf.model_copy(update=update)})

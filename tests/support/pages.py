@@ -17,9 +17,6 @@ from intake.web.session import COOKIE
 from tests.support.accounts import Person, csrf_of, sign_in_person
 from tests.support.workspace import Headers, Workspace
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
 KEY_SIGNIN = pytest.mark.parametrize(
     "ws_overrides", [pytest.param({"ui_key_signin": True}, id="key-signin-on")]
 )
