@@ -33,15 +33,15 @@ from infra.multipart import PART_BYTES
 from infra.settings import Settings
 from infra.units import seed_registry
 from tests.support.accounts import Person, make_person
+from tests.support.browser import choose_file_with_enter
+from tests.support.browser import screenshot as take_screenshot
 from tests.support.factories import decree_pdf, photo_jpeg
 from tests.support.services import make_unit, server_settings
-from tests.support.stack import ROOT, start_api, start_worker, wait_final
+from tests.support.stack import start_api, start_worker, wait_final
 from tests.support.zips import build
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENS = ROOT / "test-artifacts" / "screens"
 LAPTOP: ViewportSize = {"width": 1366, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 FINAL_LABEL = re.compile(r"Lolos pemeriksaan sistem|Ditolak sistem|Perlu cek manual|\d+ berkas:")
@@ -86,8 +86,7 @@ class Operator:
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"unggah-{name}.png"), full_page=full_page)
+    take_screenshot(page, f"unggah-{name}", full_page=full_page)
 
 
 @pytest.fixture(scope="module")
@@ -323,10 +322,7 @@ def test_a_refused_file_offers_ganti_berkas_and_the_note_is_shown(
     expect(laktasi).to_contain_text("ada 1 dari 2")
 
     button = sktim.get_by_role("button", name=re.compile("Ganti berkas"))
-    button.focus()
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files(
+    choose_file_with_enter(page, button).set_files(
         files=FilePayload(name="sk-tim-benar.pdf", mimeType="application/pdf", buffer=decree_pdf())
     )
     row = page.locator("#daftar-berkas tr", has_text="sk-tim-benar.pdf")

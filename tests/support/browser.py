@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from playwright.sync_api import (
+    FileChooser,
     Locator,
     Page,
     ViewportSize,
     expect,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.support.stack import ROOT
 
@@ -48,3 +50,21 @@ def previews_loaded(page: Page, images: Locator) -> None:
         page.wait_for_function(
             "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
         )
+
+
+def choose_file_with_enter(page: Page, trigger: Locator, *, attempts: int = 3) -> FileChooser:
+    """Press Enter on `trigger` (a button that opens a file picker) and return the picker.
+
+    Headless Chromium now and then drops the picker a keyboard-activated click opens
+    (a known Playwright/Chromium flake, seen once in a full CI run): a picker that comes at
+    all comes within a second or two, so an empty wait means lost, not late, and the key
+    is pressed again, as a person would."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with page.expect_file_chooser(timeout=8_000) as chooser:
+                trigger.press("Enter")
+            return chooser.value
+        except PlaywrightTimeoutError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
