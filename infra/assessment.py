@@ -4,6 +4,8 @@ the review queue filters the same rows in SQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -19,17 +21,30 @@ from rules.completeness import (
 )
 
 
-def document_states(session: Session, submission_id: int) -> list[DocState]:
-    rows = session.execute(
-        sa.select(Document.criterion_id, Document.kind, Document.status).where(
-            Document.submission_id == submission_id
-        )
+def document_states(
+    session: Session, submission_id: int, criteria: Collection[str] | None = None
+) -> list[DocState]:
+    query = sa.select(Document.criterion_id, Document.kind, Document.status).where(
+        Document.submission_id == submission_id
     )
-    return [DocState(criterion_id=c, kind=k, status=s) for c, k, s in rows]
+    if criteria is not None:
+        query = query.where(Document.criterion_id.in_(list(criteria)))
+    return [DocState(criterion_id=c, kind=k, status=s) for c, k, s in session.execute(query)]
 
 
-def reassess(session: Session, catalog: Catalog, submission_id: int) -> dict[str, CriterionVerdict]:
-    """Lock the submission row, recompute every criterion, upsert the stored verdicts.
+def reassess(
+    session: Session,
+    catalog: Catalog,
+    submission_id: int,
+    criteria: Collection[str] | None = None,
+) -> dict[str, CriterionVerdict]:
+    """Lock the submission row, recompute its criteria, upsert the stored verdicts; returns
+    every leaf criterion's verdict.
+
+    `criteria` names the ones a change can have moved (a checked document moves only its own
+    criterion): the others keep their stored verdict, so the cost does not grow with the
+    submission's files. When a leaf has no stored verdict of this catalog's version yet, every
+    criterion is recomputed.
 
     The lock serialises concurrent workers finishing documents of one submission, so the last
     writer always saw every committed status.
@@ -38,15 +53,29 @@ def reassess(session: Session, catalog: Catalog, submission_id: int) -> dict[str
         sa.select(Submission).where(Submission.id == submission_id).with_for_update()
     ).one()
     unit_kind = session.scalar(sa.select(Unit.kind).where(Unit.code == submission.unit_code))
-    verdicts = evaluate_submission(catalog, unit_kind, document_states(session, submission.id))
     stored = {
         s.criterion_id: s
         for s in session.scalars(
             sa.select(CriterionState).where(CriterionState.submission_id == submission_id)
         )
     }
+    current = all(
+        (row := stored.get(cid)) is not None and row.ruleset_version == catalog.ruleset_version
+        for cid in catalog.leaves
+    )
+    if criteria is not None and current:
+        chosen = [cid for cid in catalog.leaves if cid in criteria]
+        by_criterion: dict[str, list[DocState]] = {cid: [] for cid in chosen}
+        for doc in document_states(session, submission_id, chosen):
+            by_criterion[doc.criterion_id].append(doc)
+        fresh = {
+            cid: evaluate_criterion(catalog.leaves[cid], unit_kind, docs)
+            for cid, docs in by_criterion.items()
+        }
+    else:
+        fresh = evaluate_submission(catalog, unit_kind, document_states(session, submission.id))
     now = utcnow()
-    for cid, verdict in verdicts.items():
+    for cid, verdict in fresh.items():
         row = stored.get(cid)
         if row is None:
             row = CriterionState(submission_id=submission_id, criterion_id=cid)
@@ -66,10 +95,11 @@ def reassess(session: Session, catalog: Catalog, submission_id: int) -> dict[str
         row.reasons = verdict.reasons
         row.ruleset_version = catalog.ruleset_version
         row.evaluated_at = now
+        stored[cid] = row
     submission.evaluated_at = now
     submission.ruleset_version = catalog.ruleset_version
     session.flush()
-    return verdicts
+    return verdicts_of(catalog, unit_kind, stored) if len(fresh) < len(catalog.leaves) else fresh
 
 
 def stored_rows(

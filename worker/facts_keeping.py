@@ -7,7 +7,9 @@ import json
 import logging
 from functools import cache
 
+import sqlalchemy as sa
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from infra.db import transaction
 from infra.facts_store import load_facts, save_facts
@@ -26,10 +28,11 @@ def facts_version() -> str:
     return f"{FACTS_VERSION}.{hashlib.sha256(schema).hexdigest()[:12]}"
 
 
-def keep_facts(rt: WorkerRuntime, document_id: str, facts: FileFacts) -> None:
-    """Store the facts just extracted; failing to store them never fails the check."""
+def keep_facts(session: Session, document_id: str, facts: FileFacts) -> None:
+    """Store the facts just extracted, in the verdict's transaction (a savepoint of it):
+    failing to store them never fails the check; a later re-check extracts again."""
     try:
-        with transaction(rt.sessions) as session:
+        with session.begin_nested():
             save_facts(
                 session,
                 document_id,
@@ -37,7 +40,9 @@ def keep_facts(rt: WorkerRuntime, document_id: str, facts: FileFacts) -> None:
                 facts_version(),
                 facts.model_dump(mode="json"),
             )
-    except Exception:  # the verdict matters more; a later re-check extracts again
+    except sa.exc.OperationalError:  # the database itself went away: the verdict cannot land
+        raise
+    except Exception:  # the verdict matters more
         log.warning("could not store the facts of %s", document_id, exc_info=True)
 
 

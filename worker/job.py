@@ -1,16 +1,16 @@
 """What one check works on: the document as a job (its row, address and unit read once) and
-the context its rules see (the period, its siblings' hashes, the issuers)."""
+the context its rules see (the period, its twins in the submission, the issuers)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from infra.db import transaction
 from infra.statuses import DocumentStatus
 from infra.tables import Document, Submission, Unit
-from infra.units import issuer_registry
 from rules.context import CheckContext
 from rules.periods import Period
 from worker.runtime import WorkerRuntime
@@ -34,54 +34,52 @@ class Job:
     size: int
     sha256: str
     declared_mime: str | None
+    twin_criteria: tuple[str, ...] = ()  # criteria of other live documents with the same bytes
+
+
+def read_job(session: Session, document_id: str) -> Job:
+    """The document, its submission and unit kind, and which other live documents of the
+    submission hold the same bytes, in one round of reads inside the caller's transaction."""
+    doc, sub, kind = session.execute(
+        sa.select(Document, Submission, Unit.kind)
+        .join(Submission, Document.submission_id == Submission.id)
+        .join(Unit, Unit.code == Submission.unit_code)
+        .where(Document.id == document_id)
+    ).one()
+    twins = session.scalars(
+        sa.select(Document.criterion_id).where(
+            Document.submission_id == sub.id,
+            Document.id != doc.id,
+            Document.sha256 == doc.sha256,
+            Document.status != DocumentStatus.SUPERSEDED,
+        )
+    )
+    return Job(
+        doc.id,
+        sub.id,
+        sub.programme,
+        sub.period,
+        sub.unit_code,
+        kind,
+        doc.criterion_id,
+        doc.kind,
+        doc.kind_source,
+        doc.original_name,
+        doc.storage_key,
+        doc.size,
+        doc.sha256,
+        doc.declared_mime,
+        tuple(twins),
+    )
 
 
 def load_job(rt: WorkerRuntime, document_id: str) -> Job:
     with transaction(rt.sessions) as session:
-        doc, sub, kind = session.execute(
-            sa.select(Document, Submission, Unit.kind)
-            .join(Submission, Document.submission_id == Submission.id)
-            .join(Unit, Unit.code == Submission.unit_code)
-            .where(Document.id == document_id)
-        ).one()
-        return Job(
-            doc.id,
-            sub.id,
-            sub.programme,
-            sub.period,
-            sub.unit_code,
-            kind,
-            doc.criterion_id,
-            doc.kind,
-            doc.kind_source,
-            doc.original_name,
-            doc.storage_key,
-            doc.size,
-            doc.sha256,
-            doc.declared_mime,
-        )
-
-
-def sibling_hashes(rt: WorkerRuntime, job: Job) -> dict[str, list[str]]:
-    """Other live documents of the submission with the same bytes, by hash."""
-    with transaction(rt.sessions) as session:
-        rows = session.execute(
-            sa.select(Document.sha256, Document.criterion_id).where(
-                Document.submission_id == job.submission_id,
-                Document.id != job.document_id,
-                Document.sha256 == job.sha256,
-                Document.status != DocumentStatus.SUPERSEDED,
-            )
-        )
-        found: dict[str, list[str]] = {}
-        for sha, criterion in rows:
-            found.setdefault(sha, []).append(criterion)
-        return found
+        return read_job(session, document_id)
 
 
 def check_context(rt: WorkerRuntime, job: Job, period: Period) -> CheckContext:
-    with transaction(rt.sessions) as session:
-        unit_names, issuers = issuer_registry(session)
+    unit_names, issuers = rt.issuers.for_unit(job.unit_code)
     return CheckContext(
         programme=job.programme,
         period=job.period,
@@ -91,7 +89,7 @@ def check_context(rt: WorkerRuntime, job: Job, period: Period) -> CheckContext:
         window_start=period.start,
         window_end=period.end,
         naming=rt.catalogs.naming,
-        sibling_hashes=sibling_hashes(rt, job),
+        sibling_hashes={job.sha256: list(job.twin_criteria)} if job.twin_criteria else {},
         issuers=issuers,
         unit_names=unit_names,
     )

@@ -7,6 +7,7 @@ import tempfile
 import time
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -28,7 +29,7 @@ from worker.checking import evaluate_facts, extract_and_scan, with_matches
 from worker.facts_keeping import keep_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.heartbeat import Heartbeat
-from worker.job import Job, check_context, load_job
+from worker.job import Job, check_context, read_job
 from worker.notify import record_document_events, send_events
 from worker.runtime import WorkerRuntime
 from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
@@ -57,10 +58,14 @@ class RetryLater(Exception):
 DATABASE_DOWN = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
-def claim_document(rt: WorkerRuntime, document_id: str, task_id: str | None) -> Claim | None:
+def claim_document(
+    rt: WorkerRuntime, document_id: str, task_id: str | None
+) -> tuple[Claim, Job] | None:
+    """Claim the document and read what its check works on, in one transaction."""
     with transaction(rt.sessions) as session:
         holder = Holder.here(task_id)
-        return states.claim(session, document_id, rt.settings.lease_seconds, holder)
+        claim = states.claim(session, document_id, rt.settings.lease_seconds, holder)
+        return (claim, read_job(session, document_id)) if claim is not None else None
 
 
 def heartbeat(rt: WorkerRuntime, claim: Claim, ocr: bool) -> Heartbeat:
@@ -97,7 +102,9 @@ def evaluate(
 
 def check_file(
     rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period, scan: ScanStep
-) -> tuple[DocumentVerdict, str]:
+) -> tuple[DocumentVerdict, FileFacts]:
+    """The file's facts (extracted now; kept with the verdict, so a rule change re-evaluates
+    them) and the rules' verdict over them."""
     facts = extract_and_scan(
         path,
         name=job.original_name,
@@ -107,8 +114,7 @@ def check_file(
         limits=rt.limits,
         scan=scan,
     )
-    keep_facts(rt, job.document_id, facts)  # once per file: a rule change re-evaluates them
-    return evaluate(rt, job, facts, catalog, period), facts.mime
+    return evaluate(rt, job, facts, catalog, period), facts
 
 
 def hand_over_to_ocr(rt: WorkerRuntime, claim: Claim, job: Job) -> Result:
@@ -120,23 +126,24 @@ def hand_over_to_ocr(rt: WorkerRuntime, claim: Claim, job: Job) -> Result:
     return Result.OCR_QUEUED if handed else Result.SKIPPED
 
 
+def finding_rows(verdict: DocumentVerdict, sha256: str) -> list[dict[str, Any]]:
+    """The verdict's findings as stored: each tied to the bytes it judged."""
+    return [
+        {**f.model_dump(mode="json", exclude={"details"}), "details": f.details, "sha256": sha256}
+        for f in verdict.findings
+    ]
+
+
 def record(
     rt: WorkerRuntime,
     claim: Claim,
     job: Job,
     catalog: Catalog,
     verdict: DocumentVerdict,
-    mime: str,
+    facts: FileFacts,
     check_ms: int | None = None,
 ) -> bool:
-    findings = [
-        {
-            **f.model_dump(mode="json", exclude={"details"}),
-            "details": f.details,
-            "sha256": job.sha256,
-        }
-        for f in verdict.findings
-    ]
+    """Facts, findings, status, the criterion's verdict and the events: one transaction."""
     deliveries: list[str] = []
     with transaction(rt.sessions) as session:
         done = states.finish(
@@ -145,12 +152,13 @@ def record(
             status=DocumentStatus(verdict.status.value),
             reason=verdict.reason_code,
             kind=verdict.kind,
-            detected_mime=mime,
+            detected_mime=facts.mime,
             ruleset_version=catalog.ruleset_version,
-            findings=findings,
+            findings=finding_rows(verdict, job.sha256),
             check_ms=check_ms,
         )
         if done:
+            keep_facts(session, job.document_id, facts)
             record_verdict(
                 session,
                 job.document_id,
@@ -159,7 +167,7 @@ def record(
                 verdict.status.value,
                 verdict.reason_code,
             )
-            verdicts = reassess(session, catalog, job.submission_id)
+            verdicts = reassess(session, catalog, job.submission_id, criteria={job.criterion_id})
             deliveries = record_document_events(session, job.document_id, verdicts)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict
     return done
@@ -216,14 +224,15 @@ def verify_document(
 
 
 def check_document(rt: WorkerRuntime, document_id: str, task_id: str | None, ocr: bool) -> Result:
-    claim = claim_document(rt, document_id, task_id)
-    if claim is None:
+    claimed = claim_document(rt, document_id, task_id)
+    if claimed is None:
         return Result.SKIPPED
+    claim, job = claimed
     with heartbeat(rt, claim, ocr):
-        return check_claimed(rt, claim, ocr)
+        return check_claimed(rt, claim, job, ocr)
 
 
-def check_claimed(rt: WorkerRuntime, claim: Claim, ocr: bool) -> Result:
+def check_claimed(rt: WorkerRuntime, claim: Claim, job: Job, ocr: bool) -> Result:
     """The claimed document through the pipeline, its lease kept alive by the caller."""
     document_id = claim.document_id
     if claim.attempts > rt.settings.max_attempts:
@@ -231,7 +240,6 @@ def check_claimed(rt: WorkerRuntime, claim: Claim, ocr: bool) -> Result:
         max_attempts = rt.settings.max_attempts
         detail = f"none of {max_attempts} attempts finished (a worker stopped mid-check)"
         return give_up(rt, document_id, "attempts-exhausted", detail, attempts=max_attempts)
-    job = load_job(rt, document_id)
     catalog, period = rt.catalogs.select(job.programme, job.period)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="absah-") as tmp:
@@ -239,7 +247,7 @@ def check_claimed(rt: WorkerRuntime, claim: Claim, ocr: bool) -> Result:
         try:
             fetch_object(rt.store, job.storage_key, job.size, job.sha256, path)
             scan = read_scans(ocr_options(rt.settings)) if ocr else defer_scans
-            verdict, mime = check_file(rt, job, path, catalog, period, scan)
+            verdict, facts = check_file(rt, job, path, catalog, period, scan)
         except OcrQueued:
             return hand_over_to_ocr(rt, claim, job)
         except ObjectMissing:
@@ -259,7 +267,7 @@ def check_claimed(rt: WorkerRuntime, claim: Claim, ocr: bool) -> Result:
                 states.release(session, claim, detail)
             raise RetryLater(backoff(rt, claim.attempts), detail) from exc
     check_ms = int((time.monotonic() - started) * 1000)
-    if not record(rt, claim, job, catalog, verdict, mime, check_ms):
+    if not record(rt, claim, job, catalog, verdict, facts, check_ms):
         return Result.SKIPPED  # our lease expired and another worker took over
     log.info(
         "document %s %s (%s)",

@@ -20,11 +20,20 @@ from infra.tables import AuditEntry, utcnow
 from infra.verdicts import record_verdict
 from rules.catalog import Catalog
 from rules.evaluation import DocumentVerdict
-from worker.facts_keeping import kept_facts
+from rules.facts import FileFacts
+from worker.facts_keeping import keep_facts, kept_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.job import Job, load_job
 from worker.notify import record_document_events, send_events
-from worker.pipeline import Result, RetryLater, backoff, check_file, evaluate, give_up
+from worker.pipeline import (
+    Result,
+    RetryLater,
+    backoff,
+    check_file,
+    evaluate,
+    finding_rows,
+    give_up,
+)
 from worker.runtime import WorkerRuntime
 from worker.scans import ocr_options, read_scans
 
@@ -49,6 +58,7 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
     claim, before = taken
     started = time.monotonic()
     facts = kept_facts(rt, job.document_id, job.sha256)
+    fresh = None
     if facts is not None:
         verdict, mime = evaluate(rt, job, facts, catalog, period), facts.mime
     else:
@@ -58,7 +68,8 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
                 fetch_object(rt.store, job.storage_key, job.size, job.sha256, path)
                 # no facts kept (checked before they were): extract, OCR in this task if need be
                 scan = read_scans(ocr_options(rt.settings))
-                verdict, mime = check_file(rt, job, path, catalog, period, scan)
+                verdict, fresh = check_file(rt, job, path, catalog, period, scan)
+                mime = fresh.mime
             except ObjectMissing:
                 return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
             except ObjectChanged as exc:
@@ -70,7 +81,7 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
                     stale.restore(session, claim, before, detail)
                 raise RetryLater(backoff(rt, 1), detail) from exc
     check_ms = int((time.monotonic() - started) * 1000)
-    if not record_reverified(rt, claim, job, catalog, verdict, mime, before, check_ms):
+    if not record_reverified(rt, claim, job, catalog, verdict, mime, before, check_ms, fresh):
         return Result.SKIPPED
     log.info(
         "document %s re-verified: %s → %s (%s)",
@@ -98,17 +109,10 @@ def record_reverified(
     mime: str,
     before: Before,
     check_ms: int,
+    fresh: FileFacts | None = None,
 ) -> bool:
     """The new verdict beside the old (findings and history keyed by version), the criteria
     re-assessed; a changed verdict is audited and fires document.checked."""
-    findings = [
-        {
-            **f.model_dump(mode="json", exclude={"details"}),
-            "details": f.details,
-            "sha256": job.sha256,
-        }
-        for f in verdict.findings
-    ]
     status, reason = verdict.status.value, verdict.reason_code
     deliveries: list[str] = []
     with transaction(rt.sessions) as session:
@@ -120,15 +124,18 @@ def record_reverified(
             kind=verdict.kind,
             detected_mime=mime,
             ruleset_version=catalog.ruleset_version,
-            findings=findings,
+            findings=finding_rows(verdict, job.sha256),
             check_ms=check_ms,
         )
         if not done:
             return False
+        if fresh is not None:
+            keep_facts(session, job.document_id, fresh)
         record_verdict(
             session, job.document_id, job.sha256, catalog.ruleset_version, status, reason
         )
-        verdicts = reassess(session, catalog, job.submission_id)  # audits changed criteria
+        # audits changed criteria
+        verdicts = reassess(session, catalog, job.submission_id, criteria={job.criterion_id})
         if (before.status, before.reason) != (status, reason):
             session.add(
                 AuditEntry(

@@ -14,6 +14,7 @@ from infra.queue import create_sender
 from infra.settings import Settings
 from infra.storage import ObjectStore, create_store
 from rules.catalogs import CatalogSet, load_catalogs
+from worker.issuers import IssuerCache
 from worker.limits import ExtractLimits
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,10 @@ class WorkerRuntime:
         return create_sender(self.settings)
 
     @cached_property
+    def issuers(self) -> IssuerCache:
+        return IssuerCache(self.sessions)
+
+    @cached_property
     def limits(self) -> ExtractLimits:
         s = self.settings
         return ExtractLimits(
@@ -69,5 +74,5 @@ class WorkerRuntime:
         """A forked child must not share the parent's connections: drop them."""
         if "engine" in self.__dict__:
             self.engine.dispose(close=False)
-        for name in ("engine", "sessions", "store", "sender"):
+        for name in ("engine", "sessions", "store", "sender", "issuers"):
             self.__dict__.pop(name, None)

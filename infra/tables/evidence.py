@@ -63,6 +63,8 @@ class Batch(Base):
     source: Mapped[str] = mapped_column(sa.String(16))
     # entries refused at intake (ZIP guards, duplicates): name, code, messages
     rejected: Mapped[list[Any]] = mapped_column(default=list)
+    # a bundle's ZIP as received: {"name", "size", "sha256"} (its bytes are kept as entries only)
+    archive: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -44,6 +44,14 @@ class BatchDocumentOut(BaseModel):
     status_url: str
 
 
+class ArchiveOut(BaseModel):
+    """The ZIP a bundle came in; its entries are the batch's documents."""
+
+    name: str
+    size: int
+    sha256: str
+
+
 class BatchOut(BaseModel):
     id: str
     source: str
@@ -57,6 +65,7 @@ class BatchOut(BaseModel):
     counts: dict[str, int]
     documents: list[BatchDocumentOut]
     rejected: list[RejectedOut]
+    archive: ArchiveOut | None = None
     status_url: str
 
 
@@ -100,5 +109,6 @@ def batch_out(session: Session, batch: Batch) -> BatchOut:
             for d in docs
         ],
         rejected=[RejectedOut.model_validate(r) for r in batch.rejected],
+        archive=ArchiveOut.model_validate(batch.archive) if batch.archive else None,
         status_url=f"/v1/batches/{batch.id}",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -13,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
-from infra.names import document_key, safe_file_name
+from infra.names import document_key
 from infra.queue import send_verify
 from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable
@@ -86,19 +87,6 @@ def remove_stored(rt: ApiRuntime, keys: list[str]) -> None:
             log.warning("could not remove %s after a failed intake", key)
 
 
-def store_archive(rt: ApiRuntime, target: Target, archive: ReceivedFile) -> str:
-    """The ZIP itself is kept too, so what the unit sent can always be shown again."""
-    key = (
-        f"{target.programme}/{target.period}/{target.unit.code}/_bundles/{new_id()}/"
-        f"{safe_file_name(archive.name or 'bundle.zip')}"
-    )
-    try:
-        rt.store.put_file(key, archive.path, "application/zip")
-    except StorageUnavailable as exc:
-        raise storage_unavailable() from exc
-    return key
-
-
 def store_bytes(rt: ApiRuntime, planned: list[PlannedDocument]) -> None:
     """Bytes first. On a storage failure, remove what this request stored and answer 503."""
     stored: list[str] = []
@@ -135,6 +123,7 @@ def record_documents(
     planned: list[PlannedDocument],
     source: str,
     rejected: list[dict[str, str]],
+    archive: dict[str, Any] | None = None,
 ) -> tuple[str, list[Document]]:
     """Rows second: one transaction for the batch, its documents (received) and the criteria.
 
@@ -146,7 +135,9 @@ def record_documents(
     try:
         with transaction(rt.sessions) as session:
             submission = _get_or_create_submission(session, target)
-            batch = Batch(submission_id=submission.id, source=source, rejected=rejected)
+            batch = Batch(
+                submission_id=submission.id, source=source, rejected=rejected, archive=archive
+            )
             session.add(batch)
             session.flush()
             docs = [
@@ -168,7 +159,7 @@ def record_documents(
             ]
             session.add_all(docs)
             session.flush()
-            reassess(session, target.catalog, submission.id)
+            reassess(session, target.catalog, submission.id, {p.criterion_id for p in planned})
             committing = True
         return batch.id, docs
     except Exception as exc:
@@ -251,6 +242,7 @@ async def accept_files(
     kind: str | None,
     source: str = "documents",
     rejected: list[dict[str, str]] | None = None,
+    archive: dict[str, Any] | None = None,
 ) -> tuple[str, list[Document], list[dict[str, str]]]:
     """The intake of a set of received files: plan, store bytes, record rows, enqueue."""
     planned = (
@@ -261,6 +253,8 @@ async def accept_files(
     planned, duplicates = await run_in_threadpool(split_duplicates, rt, target, planned)
     refused = [*(rejected or []), *duplicates]
     await run_in_threadpool(store_bytes, rt, planned)
-    batch_id, docs = await run_in_threadpool(record_documents, rt, target, planned, source, refused)
+    batch_id, docs = await run_in_threadpool(
+        record_documents, rt, target, planned, source, refused, archive
+    )
     await run_in_threadpool(enqueue_documents, rt, [d.id for d in docs])
     return batch_id, docs, refused

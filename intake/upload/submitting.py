@@ -19,7 +19,7 @@ from intake.runtime import ApiRuntime
 from intake.upload import idempotency
 from intake.upload.batches import BatchOut, batch_out
 from intake.upload.receiving import Received
-from intake.upload.steps import accept_files, remove_stored, store_archive
+from intake.upload.steps import accept_files
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ async def submit(
     receive: Receiver,
 ) -> JSONResponse:
     """Validate the address, take the body in (local disk), honour Idempotency-Key (now that
-    the body's fingerprint is known), store the archive if any, accept the files (bytes, rows,
+    the body's fingerprint is known), accept the files (bytes, rows,
     messages), answer with the batch."""
     target = await find_target(rt, caller, programme.upper(), period.upper(), unit)
     key = request.headers.get("idempotency-key")
@@ -83,20 +83,18 @@ async def submit(
 async def _accept(
     rt: ApiRuntime, target: Target, received: Received, source: str
 ) -> dict[str, Any]:
-    stored: list[str] = []
-    try:
-        if received.archive is not None:  # the ZIP itself is kept too
-            stored.append(await run_in_threadpool(store_archive, rt, target, received.archive))
-        batch_id, _, _ = await accept_files(
-            rt,
-            target,
-            received.files,
-            received.fields.get("criterion") or None,
-            received.fields.get("kind") or None,
-            source,
-            received.rejected,
-        )
-    except BaseException:
-        await run_in_threadpool(remove_stored, rt, stored)
-        raise
+    archive = received.archive
+    batch_id, _, _ = await accept_files(
+        rt,
+        target,
+        received.files,
+        received.fields.get("criterion") or None,
+        received.fields.get("kind") or None,
+        source,
+        received.rejected,
+        # a bundle's bytes are stored once, as its entries; the ZIP itself is described
+        archive={"name": archive.name, "size": archive.size, "sha256": archive.sha256}
+        if archive is not None
+        else None,
+    )
     return (await run_in_threadpool(_answer, rt, batch_id)).model_dump(mode="json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import stat
 import zipfile
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
+from infra.storage import S3Store, create_store
 from tests.support.factories import decree_pdf, photo_jpeg
 from tests.support.services import make_key, make_unit
 from tests.support.stack import start_api, start_worker, wait_until
@@ -29,6 +31,13 @@ PHOTO_ITEMS = [
     "P2H-02-LAKTASI",
     "P2H-02-KUNJUNGAN",
 ]
+
+
+def stored_keys(settings: Settings) -> list[str]:
+    store = create_store(settings)
+    assert isinstance(store, S3Store)
+    pages = store.client.get_paginator("list_objects_v2").paginate(Bucket=store.bucket)
+    return [o["Key"] for page in pages for o in page.get("Contents", [])]
 
 
 def zip_of(entries: dict[str, bytes]) -> bytes:
@@ -59,7 +68,7 @@ def evidence_zip(unit: str) -> bytes:
 @pytest.fixture
 def stack(
     pg_settings: Settings, tmp_path: Path, sessions_for: Factory
-) -> Iterator[tuple[httpx.Client, str]]:
+) -> Iterator[tuple[httpx.Client, str, Settings]]:
     settings = pg_settings.model_copy(update={"max_bundle_entries": 60, "max_bundle_ratio": 50})
     factory = sessions_for(settings)
     unit = make_unit(factory, kind="lapas")
@@ -68,24 +77,31 @@ def stack(
     worker = start_worker(settings, tmp_path, concurrency=2)
     try:
         with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
-            yield client, unit
+            yield client, unit, settings
     finally:
         worker.stop()
         api.stop()
 
 
 def test_a_zip_of_fifty_files_rolls_up_into_one_correct_batch(
-    stack: tuple[httpx.Client, str],
+    stack: tuple[httpx.Client, str, Settings],
 ) -> None:
-    client, unit = stack
+    client, unit, settings = stack
+    archive = evidence_zip(unit)
     answer = client.post(
         f"/v1/submissions/P2HAM/2025/{unit}/bundles",
-        content=evidence_zip(unit),
+        content=archive,
         headers={"Content-Type": "application/zip"},
     )
     assert answer.status_code == 202, answer.text
     batch = answer.json()
     assert batch["total"] == 46  # SK + 44 photos + the fake photo
+    # the bundle's bytes are stored once, as its entries; the ZIP itself is only described
+    sha = hashlib.sha256(archive).hexdigest()
+    assert batch["archive"] == {"name": "bundle.zip", "size": len(archive), "sha256": sha}
+    keys = stored_keys(settings)
+    assert len(keys) == 46, keys
+    assert not [k for k in keys if k.endswith(".zip")]
     rejected = {r["name"]: r["code"] for r in batch["rejected"]}
     assert rejected == {
         "tanpa-kriteria.pdf": "criterion_missing",
@@ -118,9 +134,9 @@ def test_a_zip_of_fifty_files_rolls_up_into_one_correct_batch(
     ids=["not-a-zip", "too-many-entries"],
 )
 def test_a_hostile_archive_is_refused_whole_with_its_code(
-    stack: tuple[httpx.Client, str], archive: bytes, code: str
+    stack: tuple[httpx.Client, str, Settings], archive: bytes, code: str
 ) -> None:
-    client, unit = stack
+    client, unit, _ = stack
     answer = client.post(
         f"/v1/submissions/P2HAM/2025/{unit}/bundles",
         content=archive,
@@ -144,9 +160,9 @@ def hostile_entries() -> bytes:
 
 
 def test_hostile_entries_are_listed_and_nothing_harmful_is_stored(
-    stack: tuple[httpx.Client, str],
+    stack: tuple[httpx.Client, str, Settings],
 ) -> None:
-    client, unit = stack
+    client, unit, _ = stack
     answer = client.post(
         f"/v1/submissions/P2HAM/2025/{unit}/bundles",
         files={"file": ("bukti.zip", hostile_entries(), "application/zip")},
@@ -162,9 +178,9 @@ def test_hostile_entries_are_listed_and_nothing_harmful_is_stored(
 
 
 def test_a_retried_bundle_with_the_same_idempotency_key_creates_nothing_new(
-    stack: tuple[httpx.Client, str],
+    stack: tuple[httpx.Client, str, Settings],
 ) -> None:
-    client, unit = stack
+    client, unit, _ = stack
     body = zip_of({"P2H-02-IBADAH/a.jpg": photo_jpeg(seed=21)})
     headers = {"Content-Type": "application/zip", "Idempotency-Key": "portal-batch-7781"}
     url = f"/v1/submissions/P2HAM/2025/{unit}/bundles"

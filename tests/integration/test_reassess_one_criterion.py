@@ -1,0 +1,66 @@
+"""Re-assessing one criterion (what a checked document can move) gives the same stored verdicts
+as re-assessing the whole submission, and leaves the other criteria's rows alone."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from infra.assessment import reassess
+from infra.db import transaction
+from infra.tables import CriterionState, Submission
+from tests.support.workspace import Workspace
+
+PHOTO = "P2H-02-LAKTASI"  # two facility photos asked for
+OTHER = "P2H-01-PARKIR"
+
+
+def stored(ws: Workspace, unit: str) -> dict[str, tuple[str, list[object]]]:
+    with transaction(ws.sessions) as session:
+        sub_id = session.scalar(sa.select(Submission.id).where(Submission.unit_code == unit))
+        rows = session.scalars(
+            sa.select(CriterionState).where(CriterionState.submission_id == sub_id)
+        )
+        return {r.criterion_id: (str(r.status), list(r.missing)) for r in rows}
+
+
+def test_one_criterion_reassessed_matches_the_whole_submission(ws: Workspace) -> None:
+    unit = ws.unit()
+    ws.upload(unit, PHOTO, ["passed"])  # the whole submission assessed: rows for all
+    ws.upload(unit, OTHER, ["passed", "passed"])
+    before = stored(ws, unit)
+    assert before[PHOTO][0] == "incomplete"
+    ws.upload(unit, PHOTO, ["passed"], assess=False)  # the second photo, checked just now
+    with transaction(ws.sessions) as session:
+        sub = session.scalars(sa.select(Submission).where(Submission.unit_code == unit)).one()
+        # a row of another criterion marked: a partial pass must not rewrite it
+        session.execute(
+            sa.update(CriterionState)
+            .where(CriterionState.submission_id == sub.id, CriterionState.criterion_id == OTHER)
+            .values(reasons=["marked-by-test"])
+        )
+        verdicts = reassess(session, ws.catalog(), sub.id, criteria={PHOTO})
+    assert verdicts[PHOTO].status == "complete"
+    assert set(verdicts) == set(ws.catalog().leaves)  # every criterion, as the webhook needs
+    partial = stored(ws, unit)
+    assert partial[PHOTO][0] == "complete"
+    with transaction(ws.sessions) as session:
+        other = session.scalars(
+            sa.select(CriterionState)
+            .where(CriterionState.criterion_id == OTHER)
+            .join(Submission, Submission.id == CriterionState.submission_id)
+            .where(Submission.unit_code == unit)
+        ).one()
+        assert other.reasons == ["marked-by-test"]  # not recomputed
+    ws.reassess(unit)  # the whole submission: the same verdicts
+    assert stored(ws, unit) == partial
+
+
+def test_a_submission_without_stored_verdicts_is_assessed_whole(ws: Workspace) -> None:
+    unit = ws.unit()
+    ws.upload(unit, OTHER, ["passed", "passed"], assess=False)
+    with transaction(ws.sessions) as session:
+        sub = session.scalars(sa.select(Submission).where(Submission.unit_code == unit)).one()
+        reassess(session, ws.catalog(), sub.id, criteria={PHOTO})
+    rows = stored(ws, unit)
+    assert set(rows) == set(ws.catalog().leaves)  # a row for every criterion, not just one
+    assert rows[OTHER][0] == "complete"
