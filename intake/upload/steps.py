@@ -101,9 +101,21 @@ def store_bytes(rt: ApiRuntime, planned: list[PlannedDocument]) -> None:
 
 
 def _get_or_create_submission(session: Session, target: Target) -> Submission:
+    """The submission, locked (FOR UPDATE) before any document row refers to it.
+
+    Inserting a document takes a share lock on its submission (the foreign key), and the
+    re-assessment at the end of the transaction then wants the row lock: two uploads to one
+    submission holding the share lock and each waiting for the other's deadlocked. Taking the
+    row lock first makes them queue instead."""
     key = (target.programme, str(target.period), target.unit.code)
-    query = sa.select(Submission).where(
-        Submission.programme == key[0], Submission.period == key[1], Submission.unit_code == key[2]
+    query = (
+        sa.select(Submission)
+        .where(
+            Submission.programme == key[0],
+            Submission.period == key[1],
+            Submission.unit_code == key[2],
+        )
+        .with_for_update()
     )
     found = session.scalars(query).one_or_none()
     if found is not None:
