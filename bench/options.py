@@ -11,7 +11,8 @@ FULL: dict[str, Any] = {
     "files": 1000,
     "big_mb": 500,
     "steady_seconds": 120.0,
-    "scale_files": 300,
+    "cost_files": 400,
+    "scale_files": 200,
     "ocr_scans": 6,
     "ocr_pages": 3,
     "ocr_photos": 40,
@@ -20,6 +21,7 @@ QUICK: dict[str, Any] = {
     "files": 200,
     "big_mb": 100,
     "steady_seconds": 30.0,
+    "cost_files": 200,
     "scale_files": 100,
     "ocr_scans": 3,
     "ocr_pages": 2,
@@ -51,6 +53,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--big-mb", type=int, help=f"size of the big upload ({FULL['big_mb']})")
     add("--skip-big", action="store_true", help="skip the big upload")
     add("--skip-costs", action="store_true", help="skip the per-file floor and check costs")
+    add("--cost-files", type=int, help=f"first files measured for costs ({FULL['cost_files']})")
     add("--skip-local", action="store_true", help="skip the stack on the local object folder")
     add("--skip-s3", action="store_true", help="skip the stack on S3 (moto)")
     add("--steady-rate", type=float, default=10.0, help="files a second, steady phase (10)")
@@ -89,7 +92,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for key, value in (QUICK if args.quick else FULL).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
-    positive = ("files", "workers", "bundle_files", "big_mb", "scale_concurrency", "ocr_pages")
+    positive = (
+        "files",
+        "cost_files",
+        "workers",
+        "bundle_files",
+        "big_mb",
+        "scale_concurrency",
+        "ocr_pages",
+    )
     if any(getattr(args, key) < 1 for key in positive):
         parser.error("--" + ", --".join(k.replace("_", "-") for k in positive) + " must be > 0")
     if min(args.steady_seconds, args.scale_files, args.ocr_scans) < 0 or args.steady_rate <= 0:

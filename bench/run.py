@@ -184,7 +184,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     r = Results(corpus, source, inproc, phase_seconds=clock.seconds)
     if not args.skip_costs:
         with clock.phase("costs per file"):
-            r.costs = run_costs(corpus, args.workers, defaults, unit, UNIT_KIND)
+            sample = Corpus(corpus.root, corpus.files[: args.cost_files])
+            r.costs = run_costs(sample, args.workers, defaults, unit, UNIT_KIND)
 
     require_redis()
     _stacks(args, r, tag, workdir, clock)
