@@ -104,6 +104,8 @@ def run_ocr_backlog(
         Stack(settings, log_dir, specs) as stack,
         httpx.Client(base_url=stack.base, headers=phase.headers, timeout=600) as client,
     ):
+        warm = send_at_rate(client, _photos(corpus, phase.units[0], 2 * photos, 4), photo_rate)
+        wait_final(settings, warm, timeout=300)  # the pool's first tasks are not timed
         without = send_at_rate(client, _photos(corpus, phase.units[0], 0, photos), photo_rate)
         wait_final(settings, without, timeout=300 + 5 * photos)
         scans_timed = send_at_rate(client, scan_uploads, rate=20)
