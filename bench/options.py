@@ -13,9 +13,9 @@ FULL: dict[str, Any] = {
     "steady_seconds": 120.0,
     "cost_files": 400,
     "scale_files": 200,
-    "ocr_scans": 6,
+    "ocr_scans": 4,
     "ocr_pages": 3,
-    "ocr_photos": 40,
+    "ocr_photos": 30,
 }
 QUICK: dict[str, Any] = {
     "files": 200,
