@@ -205,10 +205,14 @@ def _write_bundle(job: tuple[Path, Path, list[str]]) -> None:
     partial.rename(dest)
 
 
-def build_bundles(corpus: Corpus, per_bundle: int, processes: int = 2) -> list[Path]:
-    """The corpus as ZIPs of `per_bundle` files each, in upload order (cached beside it)."""
-    folder = corpus.root / f"bundles-{per_bundle}"
-    names = [f.name for f in corpus.files]
+def build_bundles(
+    corpus: Corpus, per_bundle: int, processes: int = 2, first: int | None = None
+) -> list[Path]:
+    """The corpus (or its `first` files) as ZIPs of `per_bundle` files each, in upload order
+    (cached beside it)."""
+    subset = "" if first is None or first >= len(corpus.files) else f"-first{first}"
+    folder = corpus.root / f"bundles-{per_bundle}{subset}"
+    names = [f.name for f in corpus.files][:first]
     groups = [names[i : i + per_bundle] for i in range(0, len(names), per_bundle)]
     paths = [folder / f"bundle-{index:04d}.zip" for index in range(len(groups))]
     missing = [

@@ -29,6 +29,7 @@ class InProcessResult:
     seconds: float
     cpu_seconds: float  # user + system of the pool's processes
     statuses: dict[str, str]  # file name -> final status
+    cpu_per_file: dict[str, list[float]]  # kind -> CPU seconds of each file (hash + check)
 
     @property
     def rate(self) -> float:
@@ -36,7 +37,7 @@ class InProcessResult:
 
 
 @dataclass(frozen=True)
-class _Setup:
+class Setup:
     unit_code: str
     unit_kind: str
     max_upload_bytes: int
@@ -46,7 +47,7 @@ class _Setup:
 _state: dict[str, object] = {}
 
 
-def _init(setup: _Setup) -> None:
+def init(setup: Setup) -> None:
     catalogs = load_catalogs()
     catalog, period = catalogs.select(PROGRAMME, PERIOD)
     _state.update(setup=setup, catalog=catalog, period=period, naming=catalogs.naming)
@@ -64,16 +65,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check(job: tuple[str, str, str]) -> tuple[str, str]:
-    """Hash one file (the API does that at intake) and check it as the worker would."""
-    path_text, name, criterion = job
+def check_file(path: Path, name: str, criterion: str, sha256: str) -> str:
+    """Check one file as the worker would (in a process set up by `init`): its status."""
     setup, catalog, period = _state["setup"], _state["catalog"], _state["period"]
-    assert isinstance(setup, _Setup)
+    assert isinstance(setup, Setup)
     assert isinstance(catalog, Catalog)
     assert isinstance(period, Period)
     naming = _state["naming"]
     assert isinstance(naming, NamingConvention)
-    path = Path(path_text)
     ctx = CheckContext(
         programme=catalog.programme,
         period=str(period),
@@ -90,14 +89,37 @@ def _check(job: tuple[str, str, str]) -> tuple[str, str]:
         path,
         name=name,
         size=path.stat().st_size,
-        sha256=_sha256(path),
+        sha256=sha256,
         declared_mime=None,  # bundle entries carry no declared type
         catalog=catalog,
         ctx=ctx,
         declared_kind=None,
         limits=setup.limits,
     )
-    return name, verdict.status.value
+    return verdict.status.value
+
+
+def _check(job: tuple[str, str, str]) -> tuple[str, str, float]:
+    """Hash one file (the API does that at intake) and check it: its status and CPU seconds."""
+    path_text, name, criterion = job
+    path = Path(path_text)
+    cpu = time.process_time()
+    status = check_file(path, name, criterion, _sha256(path))
+    return name, status, time.process_time() - cpu
+
+
+def make_setup(settings: Settings, unit_code: str, unit_kind: str) -> Setup:
+    return Setup(
+        unit_code,
+        unit_kind,
+        settings.max_upload_bytes,
+        ExtractLimits(
+            max_image_pixels=settings.max_image_pixels,
+            max_pdf_pages=settings.max_pdf_pages,
+            max_text_pages=settings.max_text_pages,
+            max_text_chars_per_page=settings.max_text_chars_per_page,
+        ),
+    )
 
 
 def _children_cpu() -> float:
@@ -109,20 +131,10 @@ def run_in_process(
     corpus: Corpus, processes: int, settings: Settings, unit_code: str, unit_kind: str
 ) -> InProcessResult:
     """Wall-clock time for a warmed-up pool of `processes` to check every file of the corpus."""
-    setup = _Setup(
-        unit_code,
-        unit_kind,
-        settings.max_upload_bytes,
-        ExtractLimits(
-            max_image_pixels=settings.max_image_pixels,
-            max_pdf_pages=settings.max_pdf_pages,
-            max_text_pages=settings.max_text_pages,
-            max_text_chars_per_page=settings.max_text_chars_per_page,
-        ),
-    )
+    setup = make_setup(settings, unit_code, unit_kind)
     jobs = [(str(corpus.path(f)), f.base_name, f.criterion) for f in corpus.files]
     cpu_before = _children_cpu()
-    pool = multiprocessing.get_context("fork").Pool(processes, _init, (setup,))
+    pool = multiprocessing.get_context("fork").Pool(processes, init, (setup,))
     try:
         pool.map(_ready, range(processes * 4), chunksize=1)  # started and initialised
         start = time.perf_counter()
@@ -132,6 +144,15 @@ def run_in_process(
         pool.join()  # reaped: their CPU time now counts in RUSAGE_CHILDREN
     finally:
         pool.terminate()
+    kinds = {f.base_name: f.kind for f in corpus.files}
+    per_kind: dict[str, list[float]] = {"photo": [], "pdf": []}
+    for name, _, cpu in results:
+        per_kind[kinds[name]].append(cpu)
     return InProcessResult(
-        processes, len(jobs), seconds, _children_cpu() - cpu_before, dict(results)
+        processes,
+        len(jobs),
+        seconds,
+        _children_cpu() - cpu_before,
+        {name: status for name, status, _ in results},
+        per_kind,
     )

@@ -59,12 +59,18 @@ def bench_database(tag: str) -> Iterator[str]:
 
 def make_unit_and_key(settings: Settings, unit_code: str, unit_kind: str) -> dict[str, str]:
     """The unit the batch is submitted for, and a portal key bound to it (as headers)."""
+    return make_units_and_key(settings, [unit_code], unit_kind)
+
+
+def make_units_and_key(settings: Settings, unit_codes: list[str], unit_kind: str) -> dict[str, str]:
+    """Units to submit for, and one portal key bound to all of them (as headers)."""
     engine = create_db_engine(settings)
     try:
         with transaction(create_session_factory(engine)) as session:
             seed_registry(session)
-            apply_units(session, [UnitRow(unit_code, f"Unit bench {unit_code}", unit_kind, "16")])
-            new = create_key(session, role=Role.PORTAL, name="bench", units=[unit_code])
+            rows = [UnitRow(code, f"Unit bench {code}", unit_kind, "16") for code in unit_codes]
+            apply_units(session, rows)
+            new = create_key(session, role=Role.PORTAL, name="bench", units=unit_codes)
     finally:
         engine.dispose()
     return {"Authorization": f"Bearer {new.secret}"}

@@ -1,4 +1,5 @@
-"""The real stack: HTTP bundle intake → S3 server → Redis → Celery workers → PostgreSQL."""
+"""The real stack: HTTP bundle intake → S3 server or local folder → Redis → Celery workers →
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from bench.measure import children, cpu_seconds, memory, pids_with_cmdline, total_cpu_seconds
 from bench.services import BenchError
+from bench.stackproc import Stack, WorkerSpec, backends
 from infra.db import create_db_engine
 from infra.settings import Settings
 from infra.tables import Document
-from tests.support.stack import Process, start_api, start_worker, wait_until
+from tests.support.stack import wait_until
 
 CHUNK = 1024 * 1024
 
@@ -42,7 +43,9 @@ class Posted:
 
 @dataclass
 class StackResult:
-    concurrency: int
+    storage: str
+    processes: int  # worker processes
+    concurrency: int  # pool processes of each
     bundles: list[Posted]
     documents: int
     seconds: float  # first upload byte → last final status
@@ -52,12 +55,17 @@ class StackResult:
     latency_upload: list[float]  # checked_at − start of its bundle's upload, seconds
     memory_mb: dict[str, float]  # peak resident sets
     cpu_seconds: dict[str, float]  # per component, during the run
-    worker_children: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
         return self.documents / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_file(self) -> dict[str, float]:
+        """Each process's CPU per document, and the total."""
+        per = {k: 1000 * v / self.documents for k, v in self.cpu_seconds.items()}
+        return {**per, "total": sum(per.values())}
 
 
 def _post_bundles(
@@ -123,20 +131,6 @@ def _rows(settings: Settings, batch_ids: list[str]) -> list[Any]:
         engine.dispose()
 
 
-def _cpu(api: Process, moto_pid: int, worker: Process, kids: list[int]) -> dict[str, float]:
-    return {
-        "api": cpu_seconds(api.pid),
-        "s3 (moto)": cpu_seconds(moto_pid),
-        "worker parent": cpu_seconds(worker.pid),
-        "worker children": total_cpu_seconds(kids),
-    }
-
-
-def _backends(db: str) -> dict[int, float]:
-    """CPU seconds of each live PostgreSQL backend serving the bench database."""
-    return {pid: total_cpu_seconds([pid]) for pid in pids_with_cmdline(f" {db} ")}
-
-
 def run_stack(
     settings: Settings,
     *,
@@ -144,51 +138,35 @@ def run_stack(
     expected: int,
     unit: str,
     headers: dict[str, str],
+    processes: int,
     concurrency: int,
-    moto_pid: int,
+    moto_pid: int | None,
     log_dir: Path,
     programme: str = "P2HAM",
     period: str = "2025",
 ) -> StackResult:
     """Upload every bundle, wait for every document's final status, read figures from /proc."""
-    db = settings.resolved_database_url().rsplit("/", 1)[-1]
-    api, base = start_api(settings, log_dir)
-    worker: Process | None = None
-    try:
-        worker = running = start_worker(settings, log_dir, concurrency=concurrency)
-        kids: list[int] = wait_until(
-            lambda: len(found := children(running.pid)) >= concurrency and found,
-            30,
-            "the worker's pool processes",
-        )
-        cpu_start, pg_start = _cpu(api, moto_pid, worker, kids), _backends(db)
-        with httpx.Client(base_url=base, headers=headers, timeout=3600) as client:
+    specs = [WorkerSpec(concurrency) for _ in range(processes)]
+    with Stack(settings, log_dir, specs, moto_pid=moto_pid) as stack:
+        cpu_start, pg_start = stack.cpu(), backends(settings)
+        with httpx.Client(base_url=stack.base, headers=headers, timeout=3600) as client:
             clock = time.perf_counter()
             posted = _post_bundles(client, unit, bundles, programme, period)
             intake_seconds = time.perf_counter() - clock
             _wait_complete(client, posted, timeout=600 + 3 * expected)
-        memory_mb = {
-            "api": memory(api.pid).peak / 1024 / 1024,
-            "worker parent": memory(worker.pid).peak / 1024 / 1024,
-            "worker child (max)": max(memory(k).peak for k in kids) / 1024 / 1024,
-            "s3 (moto)": memory(moto_pid).peak / 1024 / 1024,
-        }
-        cpu_end, pg_end = _cpu(api, moto_pid, worker, kids), _backends(db)
-        final_kids = children(worker.pid)
-    finally:
-        if worker is not None:
-            worker.stop()
-        api.stop()
+        memory_mb = stack.memory_mb()
+        cpu_end, pg_end = stack.cpu(), backends(settings)
+        replaced = stack.replaced_kids()
     rows = _rows(settings, [p.batch_id for p in posted])
     if len(rows) != expected:
         raise BenchError(f"{len(rows)} documents recorded, {expected} expected")
     started = {p.batch_id: p.started for p in posted}
     first = min(started.values())
     last = max(row.checked_at for row in rows)
-    notes = []
-    if sorted(final_kids) != sorted(kids):
-        notes.append("the worker replaced pool processes during the run")
+    notes = ["a worker replaced pool processes during the run"] if replaced else []
     return StackResult(
+        storage="S3 (moto)" if settings.uses_s3() else "local object folder",
+        processes=processes,
         concurrency=concurrency,
         bundles=posted,
         documents=len(rows),
@@ -203,6 +181,5 @@ def run_stack(
             # backends that closed during the run are missed: a lower bound
             "postgres backends": sum(t - pg_start.get(pid, 0.0) for pid, t in pg_end.items()),
         },
-        worker_children=len(kids),
         notes=notes,
     )
