@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from infra import states
 from infra.assessment import reassess
@@ -21,6 +23,7 @@ from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Submission
 from infra.verdicts import record_verdict
 from rules.catalog import Catalog
+from rules.completeness import CriterionVerdict
 from rules.evaluation import DocumentVerdict
 from rules.facts import FileFacts
 from rules.periods import Period
@@ -120,6 +123,10 @@ def hand_over_to_ocr(rt: WorkerRuntime, claim: Claim, job: Job) -> Result:
     return Result.OCR_QUEUED if handed else Result.SKIPPED
 
 
+# What a stored verdict tells, in its transaction: the webhook deliveries to send after commit
+Announce = Callable[[Session, dict[str, CriterionVerdict]], list[str]]
+
+
 def record(
     rt: WorkerRuntime,
     claim: Claim,
@@ -128,7 +135,11 @@ def record(
     verdict: DocumentVerdict,
     mime: str,
     check_ms: int | None = None,
+    announce: Announce | None = None,
 ) -> bool:
+    """The verdict and its findings on the document (for the claim's holder only; False when
+    the claim was lost and nothing was written), kept under its rule-set version, the criteria
+    re-assessed, then `announce` (by default the document's events) in the same transaction."""
     findings = [
         {
             **f.model_dump(mode="json", exclude={"details"}),
@@ -159,8 +170,11 @@ def record(
                 verdict.status.value,
                 verdict.reason_code,
             )
-            verdicts = reassess(session, catalog, job.submission_id)
-            deliveries = record_document_events(session, job.document_id, verdicts)
+            verdicts = reassess(session, catalog, job.submission_id)  # audits changed criteria
+            if announce is None:
+                deliveries = record_document_events(session, job.document_id, verdicts)
+            else:
+                deliveries = announce(session, verdicts)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict
     return done
 

@@ -8,23 +8,30 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from infra import reverify as stale
-from infra import states
-from infra.assessment import reassess
+from infra.audit import audit_entry
 from infra.db import transaction
 from infra.reverify import Before
-from infra.states import Claim
-from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing
-from infra.tables import AuditEntry, utcnow
-from infra.verdicts import record_verdict
 from rules.catalog import Catalog
+from rules.completeness import CriterionVerdict
 from rules.evaluation import DocumentVerdict
 from worker.facts_keeping import kept_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.job import Job, load_job
-from worker.notify import record_document_events, send_events
-from worker.pipeline import Result, RetryLater, backoff, check_file, evaluate, give_up
+from worker.notify import record_document_events
+from worker.pipeline import (
+    Announce,
+    Result,
+    RetryLater,
+    backoff,
+    check_file,
+    evaluate,
+    give_up,
+    record,
+)
 from worker.runtime import WorkerRuntime
 from worker.scans import ocr_options, read_scans
 
@@ -70,7 +77,8 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
                     stale.restore(session, claim, before, detail)
                 raise RetryLater(backoff(rt, 1), detail) from exc
     check_ms = int((time.monotonic() - started) * 1000)
-    if not record_reverified(rt, claim, job, catalog, verdict, mime, before, check_ms):
+    announce = reverified(job, catalog, verdict, before)
+    if not record(rt, claim, job, catalog, verdict, mime, check_ms, announce):
         return Result.SKIPPED
     log.info(
         "document %s re-verified: %s → %s (%s)",
@@ -89,68 +97,32 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
     return Result.CHECKED
 
 
-def record_reverified(
-    rt: WorkerRuntime,
-    claim: Claim,
-    job: Job,
-    catalog: Catalog,
-    verdict: DocumentVerdict,
-    mime: str,
-    before: Before,
-    check_ms: int,
-) -> bool:
-    """The new verdict beside the old (findings and history keyed by version), the criteria
-    re-assessed; a changed verdict is audited and fires document.checked."""
-    findings = [
-        {
-            **f.model_dump(mode="json", exclude={"details"}),
-            "details": f.details,
-            "sha256": job.sha256,
-        }
-        for f in verdict.findings
-    ]
+def reverified(job: Job, catalog: Catalog, verdict: DocumentVerdict, before: Before) -> Announce:
+    """What a re-check's verdict tells (pipeline.record's `announce`): a changed verdict is
+    audited beside the old one and fires document.checked; an unchanged one, nothing."""
     status, reason = verdict.status.value, verdict.reason_code
-    deliveries: list[str] = []
-    with transaction(rt.sessions) as session:
-        done = states.finish(
+
+    def announce(session: Session, verdicts: dict[str, CriterionVerdict]) -> list[str]:
+        if (before.status, before.reason) == (status, reason):
+            return []
+        audit_entry(
             session,
-            claim,
-            status=DocumentStatus(status),
-            reason=reason,
-            kind=verdict.kind,
-            detected_mime=mime,
-            ruleset_version=catalog.ruleset_version,
-            findings=findings,
-            check_ms=check_ms,
+            action=REVERIFIED,
+            subject_type="document",
+            subject_id=job.document_id,
+            submission_id=job.submission_id,
+            before={
+                "status": before.status,
+                "reason": before.reason,
+                "ruleset_version": before.ruleset_version,
+            },
+            after={
+                "status": status,
+                "reason": reason,
+                "ruleset_version": catalog.ruleset_version,
+            },
+            reason=f"{job.original_name}: rule-set {catalog.ruleset_version}",
         )
-        if not done:
-            return False
-        record_verdict(
-            session, job.document_id, job.sha256, catalog.ruleset_version, status, reason
-        )
-        verdicts = reassess(session, catalog, job.submission_id)  # audits changed criteria
-        if (before.status, before.reason) != (status, reason):
-            session.add(
-                AuditEntry(
-                    at=utcnow(),
-                    actor="system",
-                    action=REVERIFIED,
-                    subject_type="document",
-                    subject_id=job.document_id,
-                    submission_id=job.submission_id,
-                    before={
-                        "status": before.status,
-                        "reason": before.reason,
-                        "ruleset_version": before.ruleset_version,
-                    },
-                    after={
-                        "status": status,
-                        "reason": reason,
-                        "ruleset_version": catalog.ruleset_version,
-                    },
-                    reason=f"{job.original_name}: rule-set {catalog.ruleset_version}",
-                )
-            )
-            deliveries = record_document_events(session, job.document_id, verdicts)
-    send_events(rt, deliveries)
-    return True
+        return record_document_events(session, job.document_id, verdicts)
+
+    return announce
