@@ -27,7 +27,8 @@ from rules.completeness import CriterionVerdict
 from rules.evaluation import DocumentVerdict
 from rules.facts import FileFacts
 from rules.periods import Period
-from worker.checking import evaluate_facts, extract_and_scan, with_matches
+from worker.checking import evaluate_facts, with_matches
+from worker.extract import extract_facts
 from worker.facts_keeping import keep_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.heartbeat import Heartbeat
@@ -101,7 +102,7 @@ def evaluate(
 def check_file(
     rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period, scan: ScanStep
 ) -> tuple[DocumentVerdict, str]:
-    facts = extract_and_scan(
+    facts = extract_facts(
         path,
         name=job.original_name,
         size=job.size,
