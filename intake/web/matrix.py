@@ -18,7 +18,7 @@ from infra.tables import Submission, Unit
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError
 from intake.scope import review_target, visible_units
-from intake.web.queue import SUBMISSION, submission_page, visible_choices
+from intake.web.queue import SUBMISSION, Address, submission_page, visible_choices
 from intake.web.render import PAGE_HEADERS, page
 from intake.web.session import Viewer
 from intake.workspace import exports
@@ -165,17 +165,11 @@ def matrix_download(
 
 @router.get(SUBMISSION + "/temuan.{fmt}")
 def findings_download(
-    fmt: str,
-    programme: str,
-    period: str,
-    unit: str,
-    viewer: Viewer,
-    session: DbSession,
-    rt: Runtime,
+    fmt: str, address: Address, viewer: Viewer, session: DbSession, rt: Runtime
 ) -> Response:
     if fmt not in {"csv", "xlsx"}:
         raise ApiError(404, "not_found", "Format tidak dikenal.", "Unknown format.")
-    target = review_target(session, rt, viewer, programme, period, unit)
+    target = review_target(session, rt, viewer, *address)
     view = submission_view(session, target)
     name = f"temuan_{target.programme}_{target.period}_{target.unit.code}.{fmt}"
     if fmt == "csv":
@@ -184,11 +178,9 @@ def findings_download(
 
 
 @router.get(SUBMISSION + "/laporan")
-def report_page(
-    programme: str, period: str, unit: str, viewer: Viewer, session: DbSession, rt: Runtime
-) -> HTMLResponse:
+def report_page(address: Address, viewer: Viewer, session: DbSession, rt: Runtime) -> HTMLResponse:
     """The Laporan Hasil Pemeriksaan, ready to print on A4."""
-    target = review_target(session, rt, viewer, programme, period, unit)
+    target = review_target(session, rt, viewer, *address)
     view = submission_view(session, target)
     html = render_report(view, target.catalog, rt.settings.office_name, viewer.name)
     return HTMLResponse(html, headers=REPORT_HEADERS)
