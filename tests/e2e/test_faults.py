@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,10 +37,9 @@ from tests.support.factories import decree_pdf
 from tests.support.services import PG_ADMIN, make_key, make_unit
 from tests.support.stack import (
     FINAL,
-    ROOT,
     Process,
     free_port,
-    settings_env,
+    run_cli,
     start_api,
     start_worker,
     wait_until,
@@ -438,28 +436,12 @@ def test_an_admin_recheck_sends_a_document_given_up_for_a_missing_object_again(
     # not a transient reason: the sweeper leaves it to a person
     assert rows(factory, unit)[doc_id] == Row("unable_to_check", "object-missing", 1, 0)
 
-    done = subprocess.run(
-        [sys.executable, "-m", "absah.cli", "recheck", doc_id],
-        env=settings_env(settings),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli(settings, "recheck", doc_id)
     assert done.returncode == 0, done.stderr
     assert doc_id in done.stdout
     wait_until(lambda: rows(factory, unit)[doc_id].status == "passed", 60, "the re-check")
     assert rows(factory, unit)[doc_id] == Row("passed", None, 1, 0)
-    again = subprocess.run(
-        [sys.executable, "-m", "absah.cli", "recheck", doc_id],
-        env=settings_env(settings),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    again = run_cli(settings, "recheck", doc_id)
     assert again.returncode == 1  # a passed document is not re-checked
     assert "not unable_to_check" in again.stderr + again.stdout
 

@@ -53,6 +53,19 @@ def wait_until(
         time.sleep(interval)
 
 
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """`absah ARGS` run to its end with these settings; its exit code and output, unchecked."""
+    return subprocess.run(
+        [sys.executable, "-m", "absah.cli", *args],
+        env=settings_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 class Process:
     """A child `absah ...` process whose output goes to a log file."""
 
