@@ -64,6 +64,25 @@ def launched() -> Iterator[list[Process]]:
         proc.stop()
 
 
+Portal = Callable[[Settings], tuple[sessionmaker[Session], str, httpx.Client]]
+
+
+@pytest.fixture
+def portal(tmp_path: Path, sessions_for: Factory, launched: list[Process]) -> Portal:
+    """Starts the API on the settings given (stopped with the test); a new unit and a client
+    with a portal key for it."""
+
+    def start(settings: Settings) -> tuple[sessionmaker[Session], str, httpx.Client]:
+        factory = sessions_for(settings)
+        unit = make_unit(factory)
+        api, base = start_api(settings, tmp_path)
+        launched.append(api)
+        headers = make_key(factory, "portal", units=[unit])
+        return factory, unit, httpx.Client(base_url=base, timeout=60, headers=headers)
+
+    return start
+
+
 class PrivateRedis:
     """A redis-server of the test's own with an append-only file: killed and started again on
     the same port and directory, it comes back with its data, like a real broker."""
@@ -185,18 +204,13 @@ def sweeps(worker: Process) -> int:
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_checks_each_document_once(
-    own_pg_settings: Settings, tmp_path: Path, sessions_for: Factory, launched: list[Process]
+    own_pg_settings: Settings, tmp_path: Path, portal: Portal, launched: list[Process]
 ) -> None:
     settings = own_pg_settings.model_copy(update={**FAST, "webhook_allow_private": True})
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
+    factory, unit, client = portal(settings)
     receiver = Receiver()
     try:
-        with httpx.Client(
-            base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-        ) as client:
+        with client:
             hook = client.post(
                 "/v1/webhooks",
                 json={"url": receiver.url, "events": ["document.checked", "batch.completed"]},
@@ -263,19 +277,14 @@ def client_batch(factory: sessionmaker[Session], document_id: str) -> str:
 def test_a_broker_killed_and_restarted_mid_batch_loses_nothing(
     own_pg_settings: Settings,
     tmp_path: Path,
-    sessions_for: Factory,
     private_redis: PrivateRedis,
+    portal: Portal,
     launched: list[Process],
 ) -> None:
     settings = own_pg_settings.model_copy(update={**FAST, "broker_url": private_redis.url})
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
+    factory, unit, client = portal(settings)
     launched.append(start_worker(settings, tmp_path, beat=True))
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    with client:
         ids = upload_bundle(client, unit, photos(80, seed=2))
 
         def midway() -> bool:
@@ -322,21 +331,12 @@ def batches_of(factory: sessionmaker[Session], unit: str) -> int:
 
 
 def test_intake_answers_503_while_storage_is_down_and_keeps_no_rows(
-    own_pg_settings: Settings,
-    tmp_path: Path,
-    sessions_for: Factory,
-    s3_server: S3Server,
-    launched: list[Process],
+    own_pg_settings: Settings, s3_server: S3Server, portal: Portal
 ) -> None:
     settings = own_pg_settings.model_copy(update={"s3_endpoint_url": s3_server.url})
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)  # creates the bucket while storage is up
-    launched.append(api)
+    factory, unit, client = portal(settings)  # creates the bucket while storage is up
     s3_server.stop()
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    with client:
         files = upload_files(client, unit, photos(2, seed=4), **{"Idempotency-Key": "k-77"})
         bundle = client.post(
             f"/v1/submissions/P2HAM/2025/{unit}/bundles",
@@ -363,8 +363,8 @@ def test_intake_answers_503_while_storage_is_down_and_keeps_no_rows(
 def test_storage_down_while_checking_ends_unable_to_check_then_passes_once_it_is_back(
     own_pg_settings: Settings,
     tmp_path: Path,
-    sessions_for: Factory,
     s3_server: S3Server,
+    portal: Portal,
     launched: list[Process],
 ) -> None:
     settings = own_pg_settings.model_copy(
@@ -376,13 +376,8 @@ def test_storage_down_while_checking_ends_unable_to_check_then_passes_once_it_is
             "max_rechecks": 2,
         }
     )
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    factory, unit, client = portal(settings)
+    with client:
         answer = upload_files(client, unit, photos(3, seed=6))
         assert answer.status_code == 202, answer.text
         ids = [d["id"] for d in answer.json()["documents"]]
@@ -410,16 +405,11 @@ def test_storage_down_while_checking_ends_unable_to_check_then_passes_once_it_is
 
 
 def test_an_admin_recheck_sends_a_document_given_up_for_a_missing_object_again(
-    own_pg_settings: Settings, tmp_path: Path, sessions_for: Factory, launched: list[Process]
+    own_pg_settings: Settings, tmp_path: Path, portal: Portal, launched: list[Process]
 ) -> None:
     settings = own_pg_settings.model_copy(update={**FAST, "recheck_cooldown_seconds": 0})
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    factory, unit, client = portal(settings)
+    with client:
         answer = upload_files(client, unit, photos(1, seed=7))
         assert answer.status_code == 202, answer.text
     doc_id = answer.json()["documents"][0]["id"]
@@ -474,17 +464,12 @@ FOR EACH ROW EXECUTE FUNCTION fault_drop_connection();
 
 
 def test_intake_answers_503_while_the_database_is_down_and_leaves_nothing_half_written(
-    own_pg_settings: Settings, tmp_path: Path, sessions_for: Factory, launched: list[Process]
+    own_pg_settings: Settings, portal: Portal
 ) -> None:
     settings = own_pg_settings
     database = (settings.database_url or "").rsplit("/", 1)[1]
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    factory, unit, client = portal(settings)
+    with client:
         assert client.get("/readyz").status_code == 200
 
         # the connection is lost at record time, after the bytes were stored
