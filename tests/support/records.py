@@ -9,9 +9,11 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from infra import states
 from infra.db import transaction
 from infra.names import document_key
 from infra.settings import Settings
+from infra.statuses import DocumentStatus
 from infra.storage import create_store
 from infra.tables import Document, Submission, new_id
 from tests.support.factories import decree_pdf, photo_jpeg
@@ -51,6 +53,23 @@ def add_document(
             )
         )
     return doc_id
+
+
+def finish_claim(
+    session: Session, claim: states.Claim, status: DocumentStatus, reason: str | None = None
+) -> bool:
+    """states.finish with nothing found (no kind, type, rule-set or findings): whether the
+    claim may still write its verdict is all these tests ask."""
+    return states.finish(
+        session,
+        claim,
+        status=status,
+        reason=reason,
+        kind=None,
+        detected_mime=None,
+        ruleset_version=None,
+        findings=[],
+    )
 
 
 def upload_evidence(client: httpx.Client, unit: str) -> dict[str, str]:
