@@ -24,13 +24,6 @@ from worker.runtime import WorkerRuntime
 Factory = Callable[[Settings], sessionmaker[Session]]
 
 
-@pytest.fixture(params=["postgres+s3", "sqlite+local"])
-def settings(request: pytest.FixtureRequest) -> Settings:
-    name = "pg_settings" if request.param == "postgres+s3" else "sqlite_settings"
-    value: Settings = request.getfixturevalue(name)
-    return value
-
-
 def test_a_document_is_checked_once_and_a_second_delivery_changes_nothing(
     settings: Settings, sessions_for: Factory
 ) -> None:
