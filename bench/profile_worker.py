@@ -71,7 +71,8 @@ def main() -> None:
     checks = sum(
         row[3]  # cumulative time
         for func, row in stats.stats.items()  # type: ignore[attr-defined]
-        if func[2] in {"extract_and_scan", "evaluate_facts"} and func[0].endswith("checking.py")
+        if (func[0].endswith("extract.py") and func[2] == "extract_facts")
+        or (func[0].endswith("checking.py") and func[2] == "evaluate_facts")
     )
     n = len(ids)
     print(f"{n} documents ({args.photos} photos, {args.pdfs} PDFs), {checked} checked")

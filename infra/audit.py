@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy.orm import Session
 
 from infra.tables import AuditEntry, Submission, utcnow
 
 SYSTEM = "system"
+
+
+class Authorship(TypedDict, total=False):
+    """Who made a change and why; unnamed, the system did (with no reason given)."""
+
+    reason: str | None
+    actor: str
+    actor_key_id: str | None
+    actor_account_id: str | None
 
 
 def criterion_subject(submission: Submission, criterion_id: str) -> str:
@@ -21,6 +30,36 @@ def submission_subject(submission: Submission) -> str:
     return f"{submission.programme}/{submission.period}/{submission.unit_code}"
 
 
+def audit_entry(
+    session: Session,
+    *,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    submission_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **by: Unpack[Authorship],
+) -> AuditEntry:
+    """Add an entry about any subject (a criterion, a submission, an account, a document) in
+    the caller's transaction (it commits with the change)."""
+    entry = AuditEntry(
+        at=utcnow(),
+        actor=by.get("actor", SYSTEM),
+        actor_key_id=by.get("actor_key_id"),
+        actor_account_id=by.get("actor_account_id"),
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        submission_id=submission_id,
+        before=before,
+        after=after,
+        reason=by.get("reason"),
+    )
+    session.add(entry)
+    return entry
+
+
 def audit(
     session: Session,
     *,
@@ -29,18 +68,11 @@ def audit(
     criterion_id: str | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-    reason: str | None = None,
-    actor: str = SYSTEM,
-    actor_key_id: str | None = None,
-    actor_account_id: str | None = None,
+    **by: Unpack[Authorship],
 ) -> AuditEntry:
-    """Add an entry about a criterion (or, with no criterion, the whole submission) in the
-    caller's transaction (it commits with the change)."""
-    entry = AuditEntry(
-        at=utcnow(),
-        actor=actor,
-        actor_key_id=actor_key_id,
-        actor_account_id=actor_account_id,
+    """Add an entry about a criterion (or, with no criterion, the whole submission)."""
+    return audit_entry(
+        session,
         action=action,
         subject_type="criterion" if criterion_id else "submission",
         subject_id=criterion_subject(submission, criterion_id)
@@ -49,10 +81,8 @@ def audit(
         submission_id=submission.id,
         before=before,
         after=after,
-        reason=reason,
+        **by,
     )
-    session.add(entry)
-    return entry
 
 
 def account_audit(
@@ -62,24 +92,16 @@ def account_audit(
     username: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    reason: str | None = None,
-    actor: str = SYSTEM,
-    actor_key_id: str | None = None,
-    actor_account_id: str | None = None,
+    **by: Unpack[Authorship],
 ) -> AuditEntry:
     """An entry about an account (created, disabled, password reset, locked after failed
-    sign-ins, second factor set up), in the caller's transaction."""
-    entry = AuditEntry(
-        at=utcnow(),
-        actor=actor,
-        actor_key_id=actor_key_id,
-        actor_account_id=actor_account_id,
+    sign-ins, second factor set up)."""
+    return audit_entry(
+        session,
         action=action,
         subject_type="account",
         subject_id=username,
         before=before,
         after=after,
-        reason=reason,
+        **by,
     )
-    session.add(entry)
-    return entry

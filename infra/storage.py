@@ -118,6 +118,20 @@ def _is_missing(exc: ClientError) -> bool:
     return code in {"404", "NoSuchKey", "NotFound"}
 
 
+@contextlib.contextmanager
+def _s3_errors(key: str | None = None) -> Iterator[None]:
+    """S3's failures as the store's: with a `key`, a missing object is ObjectMissing(key);
+    anything else (and, without one, everything) is StorageUnavailable."""
+    try:
+        yield
+    except ClientError as exc:
+        if key is not None and _is_missing(exc):
+            raise ObjectMissing(key) from exc
+        raise StorageUnavailable(str(exc)) from exc
+    except BotoCoreError as exc:
+        raise StorageUnavailable(str(exc)) from exc
+
+
 class S3Store:
     """Objects in an S3-compatible bucket (MinIO, AWS, moto in tests)."""
 
@@ -131,69 +145,42 @@ class S3Store:
 
     def put_file(self, key: str, path: Path, content_type: str | None = None) -> None:
         extra = {"ContentType": content_type} if content_type else None
-        try:
+        with _s3_errors():
             self.client.upload_file(str(path), self.bucket, self._key(key), ExtraArgs=extra)
-        except (BotoCoreError, ClientError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
 
     def download(self, key: str, dest: Path) -> None:
-        try:
+        with _s3_errors(key):
             self.client.download_file(self.bucket, self._key(key), str(dest))
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectMissing(key) from exc
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
 
     def stream(self, key: str) -> Iterator[bytes]:
-        try:
+        with _s3_errors(key):
             body = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectMissing(key) from exc
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
         return iter(body.iter_chunks(CHUNK))
 
     def head(self, key: str) -> ObjectInfo | None:
         try:
-            answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
-        except ClientError as exc:
-            if _is_missing(exc):
-                return None
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
+            with _s3_errors(key):
+                answer = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ObjectMissing:
+            return None
         return ObjectInfo(key, int(answer["ContentLength"]))
 
     def copy(self, source: str, dest: str) -> None:
         """A server-side copy: the bytes never pass through this process."""
-        try:
+        with _s3_errors(source):
             self.client.copy_object(
                 Bucket=self.bucket,
                 Key=self._key(dest),
                 CopySource={"Bucket": self.bucket, "Key": self._key(source)},
             )
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectMissing(source) from exc
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
 
     def delete(self, key: str) -> None:
-        try:
+        with _s3_errors():
             self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
-        except (BotoCoreError, ClientError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
 
     def check(self) -> None:
-        try:
+        with _s3_errors():
             self.client.head_bucket(Bucket=self.bucket)
-        except (BotoCoreError, ClientError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
 
     def presign_put(self, key: str, content_type: str | None, expires: int) -> str:
         params = {"Bucket": self.bucket, "Key": self._key(key)}

@@ -19,24 +19,6 @@ from worker.scans import ScanStep
 Similar = Callable[[FileFacts], Sequence[PhotoMatch]]
 
 
-def extract_and_scan(
-    path: Path,
-    *,
-    name: str,
-    size: int,
-    sha256: str,
-    declared_mime: str | None,
-    limits: ExtractLimits,
-    scan: ScanStep | None = None,
-) -> FileFacts:
-    """A file's facts, once: extracted, then `scan` (OCR of pages without text, or a hand-over
-    to the OCR queue) sees them first."""
-    facts = extract_facts(
-        path, name=name, size=size, sha256=sha256, declared_mime=declared_mime, limits=limits
-    )
-    return scan(path, facts) if scan is not None else facts
-
-
 def with_matches(ctx: CheckContext, facts: FileFacts, similar: Similar | None) -> CheckContext:
     """The context with the photos that look like this one (photos with a pHash only)."""
     if similar is None or facts.image is None or facts.image.phash is None:
@@ -64,7 +46,7 @@ def check_path(
     `similar` finds the photos that look like this one (the worker asks the database, `absah
     verify` the other files of the folder).
     """
-    facts = extract_and_scan(
+    facts = extract_facts(
         path,
         name=name,
         size=size,

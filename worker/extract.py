@@ -18,6 +18,7 @@ from worker.images import (
 )
 from worker.limits import ExtractLimits, _detail
 from worker.pdftext import pages_text, textless_pages
+from worker.scans import ScanStep
 from worker.signatures import has_signature_fields, read_signatures
 from worker.tables import is_table, read_table
 
@@ -44,8 +45,10 @@ def extract_facts(
     sha256: str,
     declared_mime: str | None,
     limits: ExtractLimits,
+    scan: ScanStep | None = None,
 ) -> FileFacts:
-    """Everything the checks may know about the file at `path`; bad content never raises."""
+    """Everything the checks may know about the file at `path`, once; bad content never raises.
+    `scan` (OCR of pages without text, or a hand-over to the OCR queue) sees them first."""
     mime = sniff_mime(path)
     pdf = image = table = None
     with path.open("rb") as stream:  # an OSError here is the storage's problem: let it rise
@@ -55,7 +58,7 @@ def extract_facts(
             image = _image_facts(stream, limits)
     if is_table(mime, name):
         table = read_table(path, mime, name)
-    return FileFacts(
+    facts = FileFacts(
         name=name,
         size=size,
         sha256=sha256,
@@ -65,6 +68,7 @@ def extract_facts(
         image=image,
         table=table,
     )
+    return scan(path, facts) if scan is not None else facts
 
 
 def _pdf_facts(stream: IO[bytes], limits: ExtractLimits, path: Path) -> PdfFacts:

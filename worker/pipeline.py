@@ -7,7 +7,6 @@ import tempfile
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -17,20 +16,19 @@ from infra.db import transaction
 from infra.holders import Holder
 from infra.queue import ocr_time_limit, send_ocr
 from infra.states import Claim
-from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
 from infra.tables import Document, Submission
-from infra.verdicts import record_verdict
 from rules.catalog import Catalog
 from rules.evaluation import DocumentVerdict
 from rules.facts import FileFacts
 from rules.periods import Period
-from worker.checking import evaluate_facts, extract_and_scan, with_matches
-from worker.facts_keeping import keep_facts
+from worker.checking import evaluate_facts, with_matches
+from worker.extract import extract_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.heartbeat import Heartbeat
 from worker.job import Job, check_context, read_job
 from worker.notify import record_document_events, send_events
+from worker.recording import record
 from worker.runtime import WorkerRuntime
 from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
 from worker.similar import region_search
@@ -103,9 +101,9 @@ def evaluate(
 def check_file(
     rt: WorkerRuntime, job: Job, path: Path, catalog: Catalog, period: Period, scan: ScanStep
 ) -> tuple[DocumentVerdict, FileFacts]:
-    """The file's facts (extracted now; kept with the verdict, so a rule change re-evaluates
-    them) and the rules' verdict over them."""
-    facts = extract_and_scan(
+    """The file's facts (extracted now; `record` keeps them with the verdict, so a rule change
+    re-evaluates them) and the rules' verdict over them."""
+    facts = extract_facts(
         path,
         name=job.original_name,
         size=job.size,
@@ -124,53 +122,6 @@ def hand_over_to_ocr(rt: WorkerRuntime, claim: Claim, job: Job) -> Result:
     if handed:  # after commit; a lost message is re-sent by the sweeper like any other
         send_ocr(rt.sender, job.document_id)
     return Result.OCR_QUEUED if handed else Result.SKIPPED
-
-
-def finding_rows(verdict: DocumentVerdict, sha256: str) -> list[dict[str, Any]]:
-    """The verdict's findings as stored: each tied to the bytes it judged."""
-    return [
-        {**f.model_dump(mode="json", exclude={"details"}), "details": f.details, "sha256": sha256}
-        for f in verdict.findings
-    ]
-
-
-def record(
-    rt: WorkerRuntime,
-    claim: Claim,
-    job: Job,
-    catalog: Catalog,
-    verdict: DocumentVerdict,
-    facts: FileFacts,
-    check_ms: int | None = None,
-) -> bool:
-    """Facts, findings, status, the criterion's verdict and the events: one transaction."""
-    deliveries: list[str] = []
-    with transaction(rt.sessions) as session:
-        done = states.finish(
-            session,
-            claim,
-            status=DocumentStatus(verdict.status.value),
-            reason=verdict.reason_code,
-            kind=verdict.kind,
-            detected_mime=facts.mime,
-            ruleset_version=catalog.ruleset_version,
-            findings=finding_rows(verdict, job.sha256),
-            check_ms=check_ms,
-        )
-        if done:
-            keep_facts(session, job.document_id, facts)
-            record_verdict(
-                session,
-                job.document_id,
-                job.sha256,
-                catalog.ruleset_version,
-                verdict.status.value,
-                verdict.reason_code,
-            )
-            verdicts = reassess(session, catalog, job.submission_id, criteria={job.criterion_id})
-            deliveries = record_document_events(session, job.document_id, verdicts)
-    send_events(rt, deliveries)  # after commit: the events are recorded with the verdict
-    return done
 
 
 def backoff(rt: WorkerRuntime, attempts: int) -> float:

@@ -8,32 +8,22 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from infra import reverify as stale
-from infra import states
-from infra.assessment import reassess
+from infra.audit import audit_entry
 from infra.db import transaction
 from infra.reverify import Before
-from infra.states import Claim
-from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing
-from infra.tables import AuditEntry, utcnow
-from infra.verdicts import record_verdict
 from rules.catalog import Catalog
+from rules.completeness import CriterionVerdict
 from rules.evaluation import DocumentVerdict
-from rules.facts import FileFacts
-from worker.facts_keeping import keep_facts, kept_facts
+from worker.facts_keeping import kept_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.job import Job, load_job
-from worker.notify import record_document_events, send_events
-from worker.pipeline import (
-    Result,
-    RetryLater,
-    backoff,
-    check_file,
-    evaluate,
-    finding_rows,
-    give_up,
-)
+from worker.notify import record_document_events
+from worker.pipeline import Result, RetryLater, backoff, check_file, evaluate, give_up
+from worker.recording import Announce, record
 from worker.runtime import WorkerRuntime
 from worker.scans import ocr_options, read_scans
 
@@ -58,9 +48,8 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
     claim, before = taken
     started = time.monotonic()
     facts = kept_facts(rt, job.document_id, job.sha256)
-    fresh = None
     if facts is not None:
-        verdict, mime = evaluate(rt, job, facts, catalog, period), facts.mime
+        verdict = evaluate(rt, job, facts, catalog, period)
     else:
         with tempfile.TemporaryDirectory(prefix="absah-") as tmp:
             path = Path(tmp) / "object"
@@ -69,7 +58,6 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
                 # no facts kept (checked before they were): extract, OCR in this task if need be
                 scan = read_scans(ocr_options(rt.settings))
                 verdict, fresh = check_file(rt, job, path, catalog, period, scan)
-                mime = fresh.mime
             except ObjectMissing:
                 return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
             except ObjectChanged as exc:
@@ -81,7 +69,12 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
                     stale.restore(session, claim, before, detail)
                 raise RetryLater(backoff(rt, 1), detail) from exc
     check_ms = int((time.monotonic() - started) * 1000)
-    if not record_reverified(rt, claim, job, catalog, verdict, mime, before, check_ms, fresh):
+    announce = reverified(job, catalog, verdict, before)
+    if facts is not None:
+        done = record(rt, claim, job, catalog, verdict, facts, check_ms, announce, keep=False)
+    else:
+        done = record(rt, claim, job, catalog, verdict, fresh, check_ms, announce)
+    if not done:
         return Result.SKIPPED
     log.info(
         "document %s re-verified: %s → %s (%s)",
@@ -100,64 +93,32 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
     return Result.CHECKED
 
 
-def record_reverified(
-    rt: WorkerRuntime,
-    claim: Claim,
-    job: Job,
-    catalog: Catalog,
-    verdict: DocumentVerdict,
-    mime: str,
-    before: Before,
-    check_ms: int,
-    fresh: FileFacts | None = None,
-) -> bool:
-    """The new verdict beside the old (findings and history keyed by version), the criteria
-    re-assessed; a changed verdict is audited and fires document.checked."""
+def reverified(job: Job, catalog: Catalog, verdict: DocumentVerdict, before: Before) -> Announce:
+    """What a re-check's verdict tells (pipeline.record's `announce`): a changed verdict is
+    audited beside the old one and fires document.checked; an unchanged one, nothing."""
     status, reason = verdict.status.value, verdict.reason_code
-    deliveries: list[str] = []
-    with transaction(rt.sessions) as session:
-        done = states.finish(
+
+    def announce(session: Session, verdicts: dict[str, CriterionVerdict]) -> list[str]:
+        if (before.status, before.reason) == (status, reason):
+            return []
+        audit_entry(
             session,
-            claim,
-            status=DocumentStatus(status),
-            reason=reason,
-            kind=verdict.kind,
-            detected_mime=mime,
-            ruleset_version=catalog.ruleset_version,
-            findings=finding_rows(verdict, job.sha256),
-            check_ms=check_ms,
+            action=REVERIFIED,
+            subject_type="document",
+            subject_id=job.document_id,
+            submission_id=job.submission_id,
+            before={
+                "status": before.status,
+                "reason": before.reason,
+                "ruleset_version": before.ruleset_version,
+            },
+            after={
+                "status": status,
+                "reason": reason,
+                "ruleset_version": catalog.ruleset_version,
+            },
+            reason=f"{job.original_name}: rule-set {catalog.ruleset_version}",
         )
-        if not done:
-            return False
-        if fresh is not None:
-            keep_facts(session, job.document_id, fresh)
-        record_verdict(
-            session, job.document_id, job.sha256, catalog.ruleset_version, status, reason
-        )
-        # audits changed criteria
-        verdicts = reassess(session, catalog, job.submission_id, criteria={job.criterion_id})
-        if (before.status, before.reason) != (status, reason):
-            session.add(
-                AuditEntry(
-                    at=utcnow(),
-                    actor="system",
-                    action=REVERIFIED,
-                    subject_type="document",
-                    subject_id=job.document_id,
-                    submission_id=job.submission_id,
-                    before={
-                        "status": before.status,
-                        "reason": before.reason,
-                        "ruleset_version": before.ruleset_version,
-                    },
-                    after={
-                        "status": status,
-                        "reason": reason,
-                        "ruleset_version": catalog.ruleset_version,
-                    },
-                    reason=f"{job.original_name}: rule-set {catalog.ruleset_version}",
-                )
-            )
-            deliveries = record_document_events(session, job.document_id, verdicts)
-    send_events(rt, deliveries)
-    return True
+        return record_document_events(session, job.document_id, verdicts)
+
+    return announce

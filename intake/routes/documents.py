@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -21,27 +23,30 @@ from intake.views import DocumentOut, document_out, file_responses, history_out
 router = APIRouter(tags=["documents"])
 
 
-_UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["files"],
-                    "properties": {
-                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                        "criterion": {
-                            "type": "string",
-                            "description": "criterion id; else from name",
-                        },
-                        "kind": {"type": "string", "description": "evidence kind; else inferred"},
-                    },
-                }
-            }
-        },
-    }
-}
+_BINARY = {"type": "string", "format": "binary"}
+
+
+def _read_body(required: str, zip_too: bool = False, **fields: dict[str, Any]) -> dict[str, Any]:
+    """The request body a route reads itself (OpenAPI): a multipart form of these fields, the
+    one named `required` required; with `zip_too`, a bare application/zip body as well."""
+    form = {"schema": {"type": "object", "required": [required], "properties": fields}}
+    content = {"application/zip": {"schema": _BINARY}} if zip_too else {}
+    return {"requestBody": {"required": True, "content": {**content, "multipart/form-data": form}}}
+
+
+_UPLOAD_BODY = _read_body(
+    "files",
+    files={"type": "array", "items": _BINARY},
+    criterion={"type": "string", "description": "criterion id; else from name"},
+    kind={"type": "string", "description": "evidence kind; else inferred"},
+)
+_BUNDLE_BODY = _read_body(
+    "file",
+    zip_too=True,
+    file=_BINARY,
+    criterion={"type": "string", "description": "bind every entry to it"},
+)
+_REPLACE_BODY = _read_body("file", file=_BINARY)
 
 
 @router.post(
@@ -68,27 +73,7 @@ async def upload_documents(
     status_code=202,
     response_model=BatchOut,
     responses=API_ERRORS,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/zip": {"schema": {"type": "string", "format": "binary"}},
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["file"],
-                        "properties": {
-                            "file": {"type": "string", "format": "binary"},
-                            "criterion": {
-                                "type": "string",
-                                "description": "bind every entry to it",
-                            },
-                        },
-                    }
-                },
-            },
-        }
-    },
+    openapi_extra=_BUNDLE_BODY,
 )
 async def upload_bundle(
     programme: str, period: str, unit: str, request: Request, rt: Runtime, caller: Caller
@@ -118,22 +103,6 @@ def get_document_content(
 ) -> StreamingResponse:
     """The stored bytes, as uploaded."""
     return download(rt, visible_document(session, caller, document_id))
-
-
-_REPLACE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
 
 
 @router.post(

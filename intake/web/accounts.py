@@ -4,9 +4,10 @@ stored in the clear nor in the cookie."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from sqlalchemy.orm import Session
 
 from infra.accounts import (
@@ -30,6 +31,34 @@ router = APIRouter(include_in_schema=False)
 
 FormText = Annotated[str, Form()]
 ACCOUNTS, KEYS = "/ui/admin/akun", "/ui/admin/kunci"
+
+
+@dataclass(frozen=True)
+class HolderForm:
+    """What the new-account and the new-key forms both send about who will hold it (the CSRF
+    token is checked on the way in): a name, a role (None when not one of Role), a region and
+    the unit field as typed."""
+
+    name: str
+    role: Role | None
+    region: str | None
+    unit: str
+
+
+def holder_form(
+    request: Request,
+    nama: FormText = "",
+    peran: FormText = "",
+    wilayah: FormText = "",
+    unit: FormText = "",
+    csrf: FormText = "",
+) -> HolderForm:
+    check_csrf(request, csrf)
+    role = Role(peran) if peran in {r.value for r in Role} else None
+    return HolderForm(nama, role, wilayah.strip() or None, unit)
+
+
+Holder = Annotated[HolderForm, Depends(holder_form)]
 
 
 def _regions(session: Session) -> list[Region]:
@@ -73,17 +102,8 @@ def accounts_page(request: Request, rt: Runtime, viewer: AdminViewer) -> Respons
 
 @router.post(ACCOUNTS)
 def create_account_form(
-    request: Request,
-    rt: Runtime,
-    viewer: AdminViewer,
-    username: FormText = "",
-    nama: FormText = "",
-    peran: FormText = "",
-    wilayah: FormText = "",
-    unit: FormText = "",
-    csrf: FormText = "",
+    request: Request, rt: Runtime, viewer: AdminViewer, holder: Holder, username: FormText = ""
 ) -> Response:
-    check_csrf(request, csrf)
     password = random_password()
     try:
         with transaction(rt.sessions) as session:
@@ -91,10 +111,10 @@ def create_account_form(
                 session,
                 rt.settings,
                 username=username,
-                name=nama,
-                role=Role(peran) if peran in {r.value for r in Role} else Role.PORTAL,
-                region=wilayah.strip() or None,
-                unit=unit.strip() or None,
+                name=holder.name,
+                role=holder.role or Role.PORTAL,
+                region=holder.region,
+                unit=holder.unit.strip() or None,
                 password=password,
             )
             username = row.username
@@ -182,32 +202,19 @@ def keys_page(request: Request, rt: Runtime, viewer: AdminViewer) -> Response:
 
 
 @router.post(KEYS)
-def create_key_form(
-    request: Request,
-    rt: Runtime,
-    viewer: AdminViewer,
-    nama: FormText = "",
-    peran: FormText = "",
-    wilayah: FormText = "",
-    unit: FormText = "",
-    csrf: FormText = "",
-) -> Response:
-    check_csrf(request, csrf)
-    if peran not in {r.value for r in Role} or not nama.strip():
+def create_key_form(request: Request, rt: Runtime, viewer: AdminViewer, holder: Holder) -> Response:
+    name = holder.name.strip()
+    if holder.role is None or not name:
         return _keys_page(request, rt, viewer, 422, "Pilih peran dan isi nama pemegang kunci.")
-    units = [u.strip() for u in unit.replace(",", " ").split() if u.strip()]
+    units = [u.strip() for u in holder.unit.replace(",", " ").split() if u.strip()]
     try:
         with transaction(rt.sessions) as session:
             new = create_key(
-                session,
-                role=Role(peran),
-                name=nama.strip(),
-                units=units,
-                region=wilayah.strip() or None,
+                session, role=holder.role, name=name, units=units, region=holder.region
             )
     except KeyRefused as refused:
         return _keys_page(request, rt, viewer, 422, f"Kunci tidak dapat dibuat: {refused}.")
-    what = f"Kunci {new.prefix} ({peran}) untuk {nama.strip()}. Salin sekarang"
+    what = f"Kunci {new.prefix} ({holder.role.value}) untuk {name}. Salin sekarang"
     return _once(request, viewer, "Kunci API dibuat", what, new.secret)
 
 

@@ -17,7 +17,7 @@ from intake.errors import ApiError
 from intake.scope import ensure_reviewer, review_target
 from intake.upload.receiving import receive_documents
 from intake.upload.replacing import find_replaceable, replace_stored
-from intake.web.queue import SUBMISSION, submission_page
+from intake.web.queue import SUBMISSION, Address, submission_page
 from intake.web.render import page, redirect
 from intake.web.session import PageRefused, Viewer, check_csrf, flash
 from intake.web.submission import submission_context
@@ -27,28 +27,26 @@ router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form()]
 
 
+def _base(address: tuple[str, str, str]) -> str:
+    """The submission page to go back to, as the address was typed (programme, period upper)."""
+    programme, period, unit = address
+    return submission_page(programme.upper(), period.upper(), unit)
+
+
 @router.get(SUBMISSION + "/terima-lengkap")
 def confirm_bulk(
-    request: Request,
-    programme: str,
-    period: str,
-    unit: str,
-    viewer: Viewer,
-    session: DbSession,
-    rt: Runtime,
+    request: Request, address: Address, viewer: Viewer, session: DbSession, rt: Runtime
 ) -> Response:
     """The list of criteria a bulk acceptance would take, and the one button that does it."""
     ensure_reviewer(viewer, "memutuskan kriteria", "decide on criteria")
-    context = submission_context(session, rt, viewer, programme, period, unit)
+    context = submission_context(session, rt, viewer, *address)
     return page(request, "terima.html", viewer, **context)
 
 
 @router.post(SUBMISSION + "/terima-lengkap")
 def bulk_form(
     request: Request,
-    programme: str,
-    period: str,
-    unit: str,
+    address: Address,
     viewer: Viewer,
     rt: Runtime,
     csrf: FormText = "",
@@ -56,14 +54,14 @@ def bulk_form(
     catatan: FormText = "",
 ) -> Response:
     check_csrf(request, csrf)
-    base = submission_page(programme.upper(), period.upper(), unit)
+    base = _base(address)
     if not kriteria:
         flash(request, "Tidak ada kriteria yang dipilih.", "error")
         return redirect(base)
     body = BulkAcceptIn(criteria=kriteria[:500], note=catatan.strip()[:4000] or None)
     try:
         with transaction(rt.sessions) as session:
-            target = review_target(session, rt, viewer, programme, period, unit)
+            target = review_target(session, rt, viewer, *address)
             recorded = accept_complete(session, target, viewer, body)
     except ApiError as exc:
         if exc.status == 404:
@@ -78,9 +76,7 @@ def bulk_form(
 @router.post(SUBMISSION + "/ganti/{document_id}")
 async def replace_form(
     request: Request,
-    programme: str,
-    period: str,
-    unit: str,
+    address: Address,
     document_id: str,
     viewer: Viewer,
     rt: Runtime,
@@ -89,7 +85,7 @@ async def replace_form(
     until the upload page exists): one multipart form with the CSRF token and the file."""
     if viewer.role is not Role.ADMIN:
         raise PageRefused(403, "Hanya admin yang dapat mengganti berkas dari halaman ini.")
-    base = submission_page(programme.upper(), period.upper(), unit)
+    base = _base(address)
     try:
         old, target = await run_in_threadpool(find_replaceable, rt, viewer, document_id)
     except OperationalError as exc:

@@ -4,12 +4,13 @@ keys only; these call the same functions with the session's verifier."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -18,12 +19,12 @@ from infra.tables import Submission, Unit
 from intake.deps import DbSession, Runtime
 from intake.errors import ApiError
 from intake.scope import review_target, visible_units
-from intake.web.queue import SUBMISSION, submission_page, visible_choices
+from intake.web.queue import SUBMISSION, Address, submission_page, visible_choices
 from intake.web.render import PAGE_HEADERS, page
 from intake.web.session import Viewer
 from intake.workspace import exports
 from intake.workspace.dates import WIB
-from intake.workspace.matrix import matrix_for
+from intake.workspace.matrix import Matrix, matrix_for
 from intake.workspace.progress import (
     SEGMENT_LABELS,
     SEGMENTS,
@@ -57,37 +58,52 @@ def latest_period(session: Session, viewer: Principal, programme: str) -> str:
     return found or str(datetime.now(UTC).astimezone(WIB).year)
 
 
-@router.get("/ui/kemajuan")
-def progress_page(
-    request: Request,
+@dataclass(frozen=True)
+class Choice:
+    """The matrix a page shows: the programme (P2HAM unless chosen), the period (the newest any
+    visible unit handed in for, unless chosen), the region (all, unless chosen)."""
+
+    programmes: list[str]
+    chosen: dict[str, str]
+    matrix: Matrix | None
+    problem: str | None  # why there is no matrix (a bad programme, period or region)
+
+
+def matrix_choice(
     viewer: Viewer,
     session: DbSession,
     rt: Runtime,
     programme: Text = "",
     period: Text = "",
     region: Text = "",
-) -> Response:
-    """Kemajuan: per unit uploaded / complete / decided / ready as bars (server-drawn SVG),
-    and the counts the Kanwil reports upward."""
+) -> Choice:
     programmes = rt.catalogs.programmes()
     programme = programme.strip().upper() or ("P2HAM" if "P2HAM" in programmes else programmes[0])
     period = period.strip().upper() or latest_period(session, viewer, programme)
     chosen = {"programme": programme, "period": period, "region": region.strip()}
-    progress, problem = None, None
     try:
         matrix = matrix_for(session, rt, viewer, programme, period, chosen["region"] or None)[0]
-        progress = build_progress(matrix)
     except ApiError as exc:
-        problem = exc.body.message
+        return Choice(programmes, chosen, None, exc.body.message)
+    return Choice(programmes, chosen, matrix, None)
+
+
+Chosen = Annotated[Choice, Depends(matrix_choice)]
+
+
+@router.get("/ui/kemajuan")
+def progress_page(request: Request, viewer: Viewer, session: DbSession, choice: Chosen) -> Response:
+    """Kemajuan: per unit uploaded / complete / decided / ready as bars (server-drawn SVG),
+    and the counts the Kanwil reports upward."""
     return page(
         request,
         "kemajuan.html",
         viewer,
         section="kemajuan",
-        progress=progress,
-        problem=problem,
-        chosen=chosen,
-        programmes=programmes,
+        progress=build_progress(choice.matrix) if choice.matrix else None,
+        problem=choice.problem,
+        chosen=choice.chosen,
+        programmes=choice.programmes,
         stages=STAGES,
         stage_labels=STAGE_LABELS,
         segments=SEGMENTS,
@@ -99,25 +115,9 @@ def progress_page(
 
 @router.get("/ui/matriks")
 def matrix_page(
-    request: Request,
-    viewer: Viewer,
-    session: DbSession,
-    rt: Runtime,
-    programme: Text = "",
-    period: Text = "",
-    region: Text = "",
-    mengunggah: Text = "",
+    request: Request, viewer: Viewer, session: DbSession, choice: Chosen, mengunggah: Text = ""
 ) -> Response:
-    programmes = rt.catalogs.programmes()
-    programme = programme.strip().upper() or ("P2HAM" if "P2HAM" in programmes else programmes[0])
-    period = period.strip().upper() or latest_period(session, viewer, programme)
-    chosen = {"programme": programme, "period": period, "region": region.strip()}
-    matrix, problem = None, None
-    try:
-        matrix = matrix_for(session, rt, viewer, programme, period, chosen["region"] or None)[0]
-    except ApiError as exc:
-        problem = exc.body.message
-    query = urlencode({k: v for k, v in chosen.items() if v})
+    matrix = choice.matrix
     return page(
         request,
         "matriks.html",
@@ -126,10 +126,10 @@ def matrix_page(
         matrix=matrix,
         rows=[u for u in matrix.units if u.submitted or not mengunggah] if matrix else [],
         only_submitted=bool(mengunggah),
-        problem=problem,
-        chosen=chosen,
-        query=query,
-        programmes=programmes,
+        problem=choice.problem,
+        chosen=choice.chosen,
+        query=urlencode({k: v for k, v in choice.chosen.items() if v}),
+        programmes=choice.programmes,
         short_status=SHORT_STATUS,
         status_labels=LABELS_ID,
         statuses=list(CriterionStatus),
@@ -165,17 +165,11 @@ def matrix_download(
 
 @router.get(SUBMISSION + "/temuan.{fmt}")
 def findings_download(
-    fmt: str,
-    programme: str,
-    period: str,
-    unit: str,
-    viewer: Viewer,
-    session: DbSession,
-    rt: Runtime,
+    fmt: str, address: Address, viewer: Viewer, session: DbSession, rt: Runtime
 ) -> Response:
     if fmt not in {"csv", "xlsx"}:
         raise ApiError(404, "not_found", "Format tidak dikenal.", "Unknown format.")
-    target = review_target(session, rt, viewer, programme, period, unit)
+    target = review_target(session, rt, viewer, *address)
     view = submission_view(session, target)
     name = f"temuan_{target.programme}_{target.period}_{target.unit.code}.{fmt}"
     if fmt == "csv":
@@ -184,11 +178,9 @@ def findings_download(
 
 
 @router.get(SUBMISSION + "/laporan")
-def report_page(
-    programme: str, period: str, unit: str, viewer: Viewer, session: DbSession, rt: Runtime
-) -> HTMLResponse:
+def report_page(address: Address, viewer: Viewer, session: DbSession, rt: Runtime) -> HTMLResponse:
     """The Laporan Hasil Pemeriksaan, ready to print on A4."""
-    target = review_target(session, rt, viewer, programme, period, unit)
+    target = review_target(session, rt, viewer, *address)
     view = submission_view(session, target)
     html = render_report(view, target.catalog, rt.settings.office_name, viewer.name)
     return HTMLResponse(html, headers=REPORT_HEADERS)

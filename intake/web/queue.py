@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from infra.db import transaction
@@ -47,6 +47,14 @@ FormText = Annotated[str, Form()]
 
 def submission_page(programme: str, period: str, unit: str) -> str:
     return f"/ui/pengajuan/{programme}/{period}/{unit}"
+
+
+def submission_address(programme: str, period: str, unit: str) -> tuple[str, str, str]:
+    """The submission a page's path names (SUBMISSION): programme, period, unit."""
+    return programme, period, unit
+
+
+Address = Annotated[tuple[str, str, str], Depends(submission_address)]
 
 
 def visible_choices(session: Session, viewer: Principal) -> dict[str, Any]:
@@ -204,15 +212,12 @@ def _hold_route(
 
     def hold_form(
         request: Request,
-        programme: str,
-        period: str,
-        unit: str,
+        address: Address,
         viewer: Viewer,
         rt: Runtime,
         csrf: FormText = "",
         kembali: FormText = "",
     ) -> Response:
-        address = (programme, period, unit)
         return _hold_action(request, rt, viewer, address, csrf, kembali, act(viewer))
 
     router.add_api_route(path, hold_form, methods=["POST"], name=path.rsplit("/", 1)[-1])

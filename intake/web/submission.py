@@ -21,7 +21,7 @@ from intake.errors import ApiError
 from intake.runtime import ApiRuntime
 from intake.scope import find_submission, review_target
 from intake.views import DocumentOut, FindingOut
-from intake.web.queue import SUBMISSION, submission_page
+from intake.web.queue import SUBMISSION, Address, submission_page
 from intake.web.render import page, redirect
 from intake.web.session import Viewer, check_csrf, flash
 from intake.web.twins import Twin, twins_of
@@ -180,24 +180,16 @@ def submission_context(
 
 @router.get(SUBMISSION)
 def submission_page_view(
-    request: Request,
-    programme: str,
-    period: str,
-    unit: str,
-    viewer: Viewer,
-    session: DbSession,
-    rt: Runtime,
+    request: Request, address: Address, viewer: Viewer, session: DbSession, rt: Runtime
 ) -> Response:
-    context = submission_context(session, rt, viewer, programme, period, unit)
+    context = submission_context(session, rt, viewer, *address)
     return page(request, "pengajuan.html", viewer, **context)
 
 
 @router.post(SUBMISSION + "/keputusan/{criterion}")
 def decision_form(
     request: Request,
-    programme: str,
-    period: str,
-    unit: str,
+    address: Address,
     criterion: str,
     viewer: Viewer,
     rt: Runtime,
@@ -216,15 +208,15 @@ def decision_form(
         )
     except ValidationError as exc:
         refusal = _form_refusal(exc)
-        return _refused(request, rt, viewer, (programme, period, unit), criterion, sent, refusal)
+        return _refused(request, rt, viewer, address, criterion, sent, refusal)
     try:
         with transaction(rt.sessions) as session:
-            target = review_target(session, rt, viewer, programme, period, unit)
+            target = review_target(session, rt, viewer, *address)
             recorded = record_decision(session, target, viewer, criterion, body)
     except ApiError as exc:
         if exc.status == 404:
             raise
-        return _refused(request, rt, viewer, (programme, period, unit), criterion, sent, exc)
+        return _refused(request, rt, viewer, address, criterion, sent, exc)
     send_deliveries(rt.sender, recorded.deliveries)
     decided = recorded.decision
     text = f"Keputusan “{decided.label}” untuk {decided.criterion} sudah dicatat."

@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,10 +37,9 @@ from tests.support.factories import decree_pdf
 from tests.support.services import PG_ADMIN, make_key, make_unit
 from tests.support.stack import (
     FINAL,
-    ROOT,
     Process,
     free_port,
-    settings_env,
+    run_cli,
     start_api,
     start_worker,
     wait_until,
@@ -64,6 +62,25 @@ def launched() -> Iterator[list[Process]]:
     yield processes
     for proc in reversed(processes):
         proc.stop()
+
+
+Portal = Callable[[Settings], tuple[sessionmaker[Session], str, httpx.Client]]
+
+
+@pytest.fixture
+def portal(tmp_path: Path, sessions_for: Factory, launched: list[Process]) -> Portal:
+    """Starts the API on the settings given (stopped with the test); a new unit and a client
+    with a portal key for it."""
+
+    def start(settings: Settings) -> tuple[sessionmaker[Session], str, httpx.Client]:
+        factory = sessions_for(settings)
+        unit = make_unit(factory)
+        api, base = start_api(settings, tmp_path)
+        launched.append(api)
+        headers = make_key(factory, "portal", units=[unit])
+        return factory, unit, httpx.Client(base_url=base, timeout=60, headers=headers)
+
+    return start
 
 
 class PrivateRedis:
@@ -187,18 +204,13 @@ def sweeps(worker: Process) -> int:
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_checks_each_document_once(
-    own_pg_settings: Settings, tmp_path: Path, sessions_for: Factory, launched: list[Process]
+    own_pg_settings: Settings, tmp_path: Path, portal: Portal, launched: list[Process]
 ) -> None:
     settings = own_pg_settings.model_copy(update={**FAST, "webhook_allow_private": True})
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
+    factory, unit, client = portal(settings)
     receiver = Receiver()
     try:
-        with httpx.Client(
-            base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-        ) as client:
+        with client:
             hook = client.post(
                 "/v1/webhooks",
                 json={"url": receiver.url, "events": ["document.checked", "batch.completed"]},
@@ -265,19 +277,14 @@ def client_batch(factory: sessionmaker[Session], document_id: str) -> str:
 def test_a_broker_killed_and_restarted_mid_batch_loses_nothing(
     own_pg_settings: Settings,
     tmp_path: Path,
-    sessions_for: Factory,
     private_redis: PrivateRedis,
+    portal: Portal,
     launched: list[Process],
 ) -> None:
     settings = own_pg_settings.model_copy(update={**FAST, "broker_url": private_redis.url})
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
+    factory, unit, client = portal(settings)
     launched.append(start_worker(settings, tmp_path, beat=True))
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    with client:
         ids = upload_bundle(client, unit, photos(80, seed=2))
 
         def midway() -> bool:
@@ -324,21 +331,12 @@ def batches_of(factory: sessionmaker[Session], unit: str) -> int:
 
 
 def test_intake_answers_503_while_storage_is_down_and_keeps_no_rows(
-    own_pg_settings: Settings,
-    tmp_path: Path,
-    sessions_for: Factory,
-    s3_server: S3Server,
-    launched: list[Process],
+    own_pg_settings: Settings, s3_server: S3Server, portal: Portal
 ) -> None:
     settings = own_pg_settings.model_copy(update={"s3_endpoint_url": s3_server.url})
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)  # creates the bucket while storage is up
-    launched.append(api)
+    factory, unit, client = portal(settings)  # creates the bucket while storage is up
     s3_server.stop()
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    with client:
         files = upload_files(client, unit, photos(2, seed=4), **{"Idempotency-Key": "k-77"})
         bundle = client.post(
             f"/v1/submissions/P2HAM/2025/{unit}/bundles",
@@ -365,8 +363,8 @@ def test_intake_answers_503_while_storage_is_down_and_keeps_no_rows(
 def test_storage_down_while_checking_ends_unable_to_check_then_passes_once_it_is_back(
     own_pg_settings: Settings,
     tmp_path: Path,
-    sessions_for: Factory,
     s3_server: S3Server,
+    portal: Portal,
     launched: list[Process],
 ) -> None:
     settings = own_pg_settings.model_copy(
@@ -378,13 +376,8 @@ def test_storage_down_while_checking_ends_unable_to_check_then_passes_once_it_is
             "max_rechecks": 2,
         }
     )
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    factory, unit, client = portal(settings)
+    with client:
         answer = upload_files(client, unit, photos(3, seed=6))
         assert answer.status_code == 202, answer.text
         ids = [d["id"] for d in answer.json()["documents"]]
@@ -412,16 +405,11 @@ def test_storage_down_while_checking_ends_unable_to_check_then_passes_once_it_is
 
 
 def test_an_admin_recheck_sends_a_document_given_up_for_a_missing_object_again(
-    own_pg_settings: Settings, tmp_path: Path, sessions_for: Factory, launched: list[Process]
+    own_pg_settings: Settings, tmp_path: Path, portal: Portal, launched: list[Process]
 ) -> None:
     settings = own_pg_settings.model_copy(update={**FAST, "recheck_cooldown_seconds": 0})
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    factory, unit, client = portal(settings)
+    with client:
         answer = upload_files(client, unit, photos(1, seed=7))
         assert answer.status_code == 202, answer.text
     doc_id = answer.json()["documents"][0]["id"]
@@ -438,28 +426,12 @@ def test_an_admin_recheck_sends_a_document_given_up_for_a_missing_object_again(
     # not a transient reason: the sweeper leaves it to a person
     assert rows(factory, unit)[doc_id] == Row("unable_to_check", "object-missing", 1, 0)
 
-    done = subprocess.run(
-        [sys.executable, "-m", "absah.cli", "recheck", doc_id],
-        env=settings_env(settings),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli(settings, "recheck", doc_id)
     assert done.returncode == 0, done.stderr
     assert doc_id in done.stdout
     wait_until(lambda: rows(factory, unit)[doc_id].status == "passed", 60, "the re-check")
     assert rows(factory, unit)[doc_id] == Row("passed", None, 1, 0)
-    again = subprocess.run(
-        [sys.executable, "-m", "absah.cli", "recheck", doc_id],
-        env=settings_env(settings),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    again = run_cli(settings, "recheck", doc_id)
     assert again.returncode == 1  # a passed document is not re-checked
     assert "not unable_to_check" in again.stderr + again.stdout
 
@@ -492,17 +464,12 @@ FOR EACH ROW EXECUTE FUNCTION fault_drop_connection();
 
 
 def test_intake_answers_503_while_the_database_is_down_and_leaves_nothing_half_written(
-    own_pg_settings: Settings, tmp_path: Path, sessions_for: Factory, launched: list[Process]
+    own_pg_settings: Settings, portal: Portal
 ) -> None:
     settings = own_pg_settings
     database = (settings.database_url or "").rsplit("/", 1)[1]
-    factory = sessions_for(settings)
-    unit = make_unit(factory)
-    api, base = start_api(settings, tmp_path)
-    launched.append(api)
-    with httpx.Client(
-        base_url=base, timeout=60, headers=make_key(factory, "portal", units=[unit])
-    ) as client:
+    factory, unit, client = portal(settings)
+    with client:
         assert client.get("/readyz").status_code == 200
 
         # the connection is lost at record time, after the bytes were stored

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
 from tests.support.factories import decree_pdf, photo_jpeg
+from tests.support.records import reserve_upload
 from tests.support.services import make_key, make_unit
 from tests.support.stack import start_api, start_worker, wait_final
 
@@ -37,34 +37,6 @@ def stack(
         api.stop()
 
 
-def reserve(
-    client: httpx.Client,
-    unit: str,
-    payload: bytes,
-    *,
-    declared: bytes | None = None,
-    name: str = "sk-tim.pdf",
-    criterion: str = "P2H-00-SKTIM",
-) -> dict[str, Any]:
-    body = declared if declared is not None else payload
-    answer = client.post(
-        "/v1/uploads",
-        json={
-            "programme": "P2HAM",
-            "period": "2025",
-            "unit": unit,
-            "name": name,
-            "criterion": criterion,
-            "size": len(body),
-            "sha256": hashlib.sha256(body).hexdigest(),
-            "content_type": "application/pdf",
-        },
-    )
-    assert answer.status_code == 201, answer.text
-    ticket: dict[str, Any] = answer.json()
-    return ticket
-
-
 def put(ticket: dict[str, Any], payload: bytes) -> None:
     sent = httpx.put(ticket["url"], content=payload, headers=ticket["headers"], timeout=30)
     assert sent.status_code == 200, sent.text
@@ -75,7 +47,7 @@ def test_a_presigned_upload_completes_once_and_is_checked(
 ) -> None:
     client, unit = stack
     payload = decree_pdf()
-    ticket = reserve(client, unit, payload)
+    ticket = reserve_upload(client, unit, payload)
     assert ticket["status"] == "pending"
     assert ticket["method"] == "PUT"
     assert ticket["post"]["fields"]["key"].endswith("/sk-tim.pdf")
@@ -112,7 +84,7 @@ def test_bytes_that_differ_from_the_declaration_are_refused_and_removed(
 ) -> None:
     client, unit = stack
     payload = photo_jpeg(seed=5)
-    ticket = reserve(
+    ticket = reserve_upload(
         client, unit, payload, declared=declared, name="foto.jpg", criterion="P2H-02-LAKTASI"
     )
     put(ticket, payload)  # moto, like some S3 servers, accepts whatever is sent
@@ -127,7 +99,7 @@ def test_another_units_key_cannot_see_or_complete_an_upload(
     stack: tuple[httpx.Client, str], pg_settings: Settings, sessions_for: Factory
 ) -> None:
     client, unit = stack
-    ticket = reserve(client, unit, decree_pdf())
+    ticket = reserve_upload(client, unit, decree_pdf())
     factory = sessions_for(pg_settings)
     other = make_key(factory, "unit", units=[make_unit(factory)])
     assert client.get(f"/v1/uploads/{ticket['id']}", headers=other).status_code == 404

@@ -35,6 +35,7 @@ from tests.support.stack import (
     free_port,
     settings_env,
     start_api,
+    start_run,
     start_worker,
     wait_until,
 )
@@ -82,23 +83,9 @@ class Run:
 
 @pytest.fixture
 def absah_run(tmp_path: Path, sessions_for: Factory) -> Iterator[Run]:
-    """`absah run` as the README starts it: the default settings (SQLite, a local object
-    folder, a private Redis), only the data folder and the port chosen by the test."""
-    settings = Settings(data_dir=tmp_path / "data", api_port=free_port())
-    proc = Process(["run"], settings_env(settings), tmp_path / "run.log")
-    base = f"http://127.0.0.1:{settings.api_port}"
-
-    def ready() -> bool:
-        if not proc.alive():
-            raise AssertionError(proc.output())
-        try:
-            return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
+    """`absah run` with the default settings, ready (tests.support.stack.start_run)."""
+    proc, base, settings = start_run(tmp_path)
     try:
-        wait_until(ready, 60, "absah run to be ready")
-        wait_until(lambda: "ready." in proc.output(), 60, "the worker of absah run")
         yield Run(proc, base, settings, sessions_for(settings))
     finally:
         proc.stop()

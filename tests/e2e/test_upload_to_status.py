@@ -13,15 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from infra.settings import Settings
 from tests.support.records import upload_evidence
 from tests.support.services import make_key, make_unit
-from tests.support.stack import (
-    Process,
-    free_port,
-    settings_env,
-    start_api,
-    start_worker,
-    wait_final,
-    wait_until,
-)
+from tests.support.stack import start_api, start_run, start_worker, wait_final
 
 pytestmark = pytest.mark.e2e
 
@@ -96,23 +88,8 @@ def test_uploads_on_postgres_and_s3_end_with_exact_statuses(
 
 def test_the_run_command_on_embedded_defaults_checks_uploads(tmp_path: Path) -> None:
     """`absah run` with nothing configured: SQLite, a local object folder, a private Redis."""
-    port = free_port()
-    settings = Settings(data_dir=tmp_path / "data", api_port=port)
-    env = settings_env(settings)
-    proc = Process(["run"], env, tmp_path / "run.log")
-    base = f"http://127.0.0.1:{port}"
+    proc, base, _ = start_run(tmp_path)
     try:
-
-        def ready() -> bool:
-            if not proc.alive():
-                raise AssertionError(proc.output())
-            try:
-                return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        wait_until(ready, 60, "absah run to be ready")
-        wait_until(lambda: "ready." in proc.output(), 60, "the worker of absah run")
         printed = proc.log.read_text(errors="replace")  # the whole log: the key is at its start
         assert "private Redis started" in printed
         assert "first admin key" in printed

@@ -1,4 +1,5 @@
-"""The verifiers' workspace fixture, on PostgreSQL and on SQLite."""
+"""Fixtures on PostgreSQL and on SQLite: `settings` for either backend, and the verifiers'
+workspace."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ from tests.support.workspace import Workspace
 def catalogs() -> CatalogSet:
     """Loaded once: validating every catalog takes a noticeable part of a second."""
     return load_catalogs()
+
+
+@pytest.fixture(params=["postgres+s3", "sqlite+local"])
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """PostgreSQL and S3 (the session's shared database), then SQLite and a local object
+    folder. A module whose tests need a database of their own defines its own `settings`."""
+    name = "pg_settings" if request.param == "postgres+s3" else "sqlite_settings"
+    value: Settings = request.getfixturevalue(name)
+    return value
 
 
 @pytest.fixture

@@ -46,11 +46,19 @@ def dead_pid() -> int:
     return child.pid
 
 
-def claimed(settings: Settings, factory: sessionmaker[Session], holder: Holder) -> str:
+def new_claim(
+    settings: Settings, factory: sessionmaker[Session], holder: Holder, lease_seconds: int
+) -> tuple[str, states.Claim]:
+    """A new document, claimed by `holder`: its id and the claim."""
     doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
     with transaction(factory) as session:
-        assert states.claim(session, doc_id, 60, holder) is not None
-    return doc_id
+        claim = states.claim(session, doc_id, lease_seconds, holder)
+    assert claim is not None
+    return doc_id, claim
+
+
+def claimed(settings: Settings, factory: sessionmaker[Session], holder: Holder) -> str:
+    return new_claim(settings, factory, holder, 60)[0]
 
 
 def claim_again(factory: sessionmaker[Session], doc_id: str, holder: Holder) -> states.Claim | None:
@@ -120,10 +128,7 @@ def test_a_heartbeat_renews_the_lease_and_stops_when_the_claim_is_taken_over(
     settings: Settings, sessions_for: Factory
 ) -> None:
     factory = sessions_for(settings)
-    doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
-    with transaction(factory) as session:
-        claim = states.claim(session, doc_id, 5, Holder.here("task-1"))
-    assert claim is not None
+    doc_id, claim = new_claim(settings, factory, Holder.here("task-1"), 5)
     first = lease_of(factory, doc_id)
     beat = Heartbeat(factory, claim, lease_seconds=5, interval=0.1, max_seconds=60)
     with beat:
@@ -141,10 +146,7 @@ def test_a_heartbeat_stops_renewing_when_its_check_ends(
     settings: Settings, sessions_for: Factory
 ) -> None:
     factory = sessions_for(settings)
-    doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
-    with transaction(factory) as session:
-        claim = states.claim(session, doc_id, 5, Holder.here("task-1"))
-    assert claim is not None
+    _, claim = new_claim(settings, factory, Holder.here("task-1"), 5)
     beat = Heartbeat(factory, claim, lease_seconds=5, interval=0.05, max_seconds=60)
     with beat:
         pass

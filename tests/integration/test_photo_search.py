@@ -30,13 +30,6 @@ Factory = Callable[[Settings], sessionmaker[Session]]
 LAKTASI = "P2H-02-LAKTASI"
 
 
-@pytest.fixture(params=["postgres+s3", "sqlite+local"])
-def settings(request: pytest.FixtureRequest) -> Settings:
-    name = "pg_settings" if request.param == "postgres+s3" else "sqlite_settings"
-    value: Settings = request.getfixturevalue(name)
-    return value
-
-
 def _units(factory: sessionmaker[Session], n: int, region: str | None = None) -> list[str]:
     """Units in a region of this test's own, so no other test's photos are in its search."""
     region = region or "R" + secrets.token_hex(3).upper()

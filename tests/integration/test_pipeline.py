@@ -16,19 +16,12 @@ from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable, create_store
 from infra.tables import CriterionState, Document, FindingRow, utcnow
 from tests.support.factories import decree_pdf
-from tests.support.records import add_document
+from tests.support.records import add_document, finish_claim
 from tests.support.services import make_unit
 from worker.pipeline import Result, RetryLater, verify_document
 from worker.runtime import WorkerRuntime
 
 Factory = Callable[[Settings], sessionmaker[Session]]
-
-
-@pytest.fixture(params=["postgres+s3", "sqlite+local"])
-def settings(request: pytest.FixtureRequest) -> Settings:
-    name = "pg_settings" if request.param == "postgres+s3" else "sqlite_settings"
-    value: Settings = request.getfixturevalue(name)
-    return value
 
 
 def test_a_document_is_checked_once_and_a_second_delivery_changes_nothing(
@@ -83,26 +76,8 @@ def test_a_stale_worker_cannot_overwrite_the_verdict_of_a_newer_claim(
     assert new is not None
     assert new.attempts == 2
     with transaction(factory) as session:
-        assert not states.finish(
-            session,
-            old,
-            status=DocumentStatus.FAILED,
-            reason="x",
-            kind=None,
-            detected_mime=None,
-            ruleset_version=None,
-            findings=[],
-        )
-        assert states.finish(
-            session,
-            new,
-            status=DocumentStatus.PASSED,
-            reason=None,
-            kind=None,
-            detected_mime=None,
-            ruleset_version=None,
-            findings=[],
-        )
+        assert not finish_claim(session, old, DocumentStatus.FAILED, "x")
+        assert finish_claim(session, new, DocumentStatus.PASSED)
 
 
 class DownStore:

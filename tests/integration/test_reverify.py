@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,13 +35,6 @@ from worker.reverify_runs import auto_reverify, preview
 from worker.runtime import WorkerRuntime
 
 Factory = Callable[[Settings], sessionmaker[Session]]
-
-
-@pytest.fixture(params=["postgres+s3", "sqlite+local"])
-def settings(request: pytest.FixtureRequest) -> Settings:
-    name = "pg_settings" if request.param == "postgres+s3" else "sqlite_settings"
-    value: Settings = request.getfixturevalue(name)
-    return value
 
 
 class Recorder:

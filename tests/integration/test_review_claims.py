@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,7 +10,7 @@ import sqlalchemy as sa
 
 from infra.keys import Role
 from infra.tables import ReviewClaim, Submission, utcnow
-from tests.support.stack import ROOT, settings_env
+from tests.support.stack import run_cli
 from tests.support.workspace import Headers, Workspace
 
 LAKTASI = "P2H-02-LAKTASI"
@@ -158,15 +156,7 @@ def test_revoking_a_key_with_the_cli_releases_its_claims(
 ) -> None:
     assert claim(ws, unit, ws.verifier)[0] == 200
     prefix = ws.verifier["Authorization"].split("_")[1]
-    done = subprocess.run(
-        [sys.executable, "-m", "absah.cli", "keys", "revoke", prefix],
-        env=settings_env(ws.settings),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_cli(ws.settings, "keys", "revoke", prefix)
     assert done.returncode == 0, done.stderr
     assert "1 review claim(s) released" in done.stdout
     assert ws.queue(include_empty=True, unit=unit)["items"][0]["claim"] is None

@@ -18,7 +18,7 @@ from infra.statuses import DocumentStatus
 from infra.tables import Document, utcnow
 from tests.support.factories import decree_pdf
 from tests.support.fakes import DownStore, Sender
-from tests.support.records import add_document
+from tests.support.records import add_document, finish_claim
 from tests.support.services import make_unit
 from worker.pipeline import Result, verify_document
 from worker.runtime import WorkerRuntime
@@ -83,16 +83,7 @@ def test_a_document_whose_worker_died_is_queued_again_and_the_dead_claim_cannot_
     assert sender.sent == [doc_id]
     assert row(factory, doc_id) == ("queued", None, 1, 0)
     with transaction(factory) as session:
-        assert not states.finish(
-            session,
-            dead,
-            status=DocumentStatus.PASSED,
-            reason=None,
-            kind=None,
-            detected_mime=None,
-            ruleset_version=None,
-            findings=[],
-        )
+        assert not finish_claim(session, dead, DocumentStatus.PASSED)
 
 
 def test_a_claim_past_the_last_attempt_gives_up_without_counting_one_more(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from infra.units import UnitImportError, import_units_csv, list_units
 from intake.app import create_app
 from tests.support.factories import photo_jpeg
 from tests.support.services import make_key, make_unit
-from tests.support.stack import ROOT, settings_env
+from tests.support.stack import run_cli
 
 Factory = Callable[[Settings], sessionmaker[Session]]
 
@@ -100,18 +98,6 @@ def test_a_bad_row_is_reported_by_line_and_nothing_is_applied(
         import_units_csv(session, GOOD + bad_line + "\n")
     assert any(p.startswith(complaint) for p in error.value.problems), error.value.problems
     assert snapshot(factory) == before
-
-
-def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "absah.cli", *args],
-        env=settings_env(settings),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_the_cli_imports_lists_and_refuses_a_bad_file(

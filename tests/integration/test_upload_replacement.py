@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from intake.errors import ApiError
 from intake.runtime import ApiRuntime
 from intake.upload.presigned import complete_upload, put_content
 from tests.support.factories import decree_pdf
+from tests.support.records import reserve_upload
 from tests.support.services import make_key, make_unit
 
 Factory = Callable[[Settings], sessionmaker[Session]]
@@ -43,25 +43,6 @@ def api(settings: Settings, sessions_for: Factory) -> Iterator[tuple[TestClient,
         yield client, unit, headers["Authorization"].removeprefix("Bearer ")
 
 
-def reserve(client: TestClient, unit: str, payload: bytes = PAYLOAD) -> dict[str, Any]:
-    answer = client.post(
-        "/v1/uploads",
-        json={
-            "programme": "P2HAM",
-            "period": "2025",
-            "unit": unit,
-            "name": "sk-tim.pdf",
-            "criterion": "P2H-00-SKTIM",
-            "size": len(payload),
-            "sha256": hashlib.sha256(payload).hexdigest(),
-            "content_type": "application/pdf",
-        },
-    )
-    assert answer.status_code == 201, answer.text
-    ticket: dict[str, Any] = answer.json()
-    return ticket
-
-
 def put(client: TestClient, ticket: dict[str, Any], payload: bytes) -> tuple[int, Any]:
     """(status, JSON body or None) of a PUT to the ticket's URL: absah's own, or S3's."""
     if ticket["url"].startswith("http://testserver"):  # the local store: absah takes the bytes
@@ -75,7 +56,7 @@ def test_a_completed_upload_offers_no_url_and_its_document_keeps_the_checked_byt
     api: tuple[TestClient, str, str],
 ) -> None:
     client, unit, _ = api
-    ticket = reserve(client, unit)
+    ticket = reserve_upload(client, unit, PAYLOAD)
     assert put(client, ticket, PAYLOAD)[0] in (200, 204)
     done = client.post(ticket["complete_url"])
     assert done.status_code == 200, done.text
@@ -95,7 +76,7 @@ def test_a_completed_upload_offers_no_url_and_its_document_keeps_the_checked_byt
 
 def test_the_staging_key_is_not_the_documents_key(api: tuple[TestClient, str, str]) -> None:
     client, unit, _ = api
-    ticket = reserve(client, unit)
+    ticket = reserve_upload(client, unit, PAYLOAD)
     assert put(client, ticket, PAYLOAD)[0] in (200, 204)
     document_id = client.post(ticket["complete_url"]).json()["document_id"]
     if ticket["post"] is not None:
@@ -116,7 +97,7 @@ def test_the_local_put_refuses_bytes_that_differ_from_the_declaration_and_stores
     factory = sessions_for(sqlite_settings)
     unit = make_unit(factory)
     with TestClient(create_app(sqlite_settings), headers=make_key(factory)) as client:
-        ticket = reserve(client, unit)
+        ticket = reserve_upload(client, unit, PAYLOAD)
         refused = client.put(ticket["url"], content=sent)
         assert refused.status_code == 422
         assert refused.json()["code"] == code
@@ -130,7 +111,7 @@ def test_a_local_put_still_streaming_when_complete_runs_is_refused_and_changes_n
     unit = make_unit(factory)
     headers = make_key(factory)
     with TestClient(create_app(sqlite_settings), headers=headers) as client:
-        ticket = reserve(client, unit)
+        ticket = reserve_upload(client, unit, PAYLOAD)
         assert client.put(ticket["url"], content=PAYLOAD).status_code == 204
     rt = ApiRuntime.build(sqlite_settings)
     with factory() as session:

@@ -1,17 +1,22 @@
 """Records as the product makes them, for tests that start from there: a document as intake
-stores it (bytes, then the row), and the issue's evidence uploaded over HTTP."""
+stores it (bytes, then the row), a presigned upload reserved, and the issue's evidence uploaded
+over HTTP."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from infra import states
 from infra.db import transaction
 from infra.names import document_key
 from infra.settings import Settings
+from infra.statuses import DocumentStatus
 from infra.storage import create_store
 from infra.tables import Document, Submission, new_id
 from tests.support.factories import decree_pdf, photo_jpeg
@@ -51,6 +56,53 @@ def add_document(
             )
         )
     return doc_id
+
+
+def finish_claim(
+    session: Session, claim: states.Claim, status: DocumentStatus, reason: str | None = None
+) -> bool:
+    """states.finish with nothing found (no kind, type, rule-set or findings): whether the
+    claim may still write its verdict is all these tests ask."""
+    return states.finish(
+        session,
+        claim,
+        status=status,
+        reason=reason,
+        kind=None,
+        detected_mime=None,
+        ruleset_version=None,
+        findings=[],
+    )
+
+
+def reserve_upload(
+    client: httpx.Client | TestClient,
+    unit: str,
+    payload: bytes,
+    *,
+    declared: bytes | None = None,
+    name: str = "sk-tim.pdf",
+    criterion: str = "P2H-00-SKTIM",
+) -> dict[str, Any]:
+    """POST /v1/uploads for these bytes (with `declared`, other bytes' size and SHA-256 are
+    declared instead), declared a PDF; the ticket, after a 201."""
+    body = declared if declared is not None else payload
+    answer = client.post(
+        "/v1/uploads",
+        json={
+            "programme": "P2HAM",
+            "period": "2025",
+            "unit": unit,
+            "name": name,
+            "criterion": criterion,
+            "size": len(body),
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "content_type": "application/pdf",
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    ticket: dict[str, Any] = answer.json()
+    return ticket
 
 
 def upload_evidence(client: httpx.Client, unit: str) -> dict[str, str]:

@@ -53,6 +53,19 @@ def wait_until(
         time.sleep(interval)
 
 
+def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """`absah ARGS` run to its end with these settings; its exit code and output, unchecked."""
+    return subprocess.run(
+        [sys.executable, "-m", "absah.cli", *args],
+        env=settings_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 class Process:
     """A child `absah ...` process whose output goes to a log file."""
 
@@ -137,6 +150,31 @@ def start_worker(
 
     wait_until(ready, 40, "the worker to be ready")
     return proc
+
+
+def start_run(workdir: Path) -> tuple[Process, str, Settings]:
+    """`absah run` as the README starts it: the default settings (SQLite, a local object
+    folder, a private Redis), only the data folder (workdir/data) and the port chosen; once the
+    API answers /readyz and its worker is ready. The caller stops it."""
+    settings = Settings(data_dir=workdir / "data", api_port=free_port())
+    proc = Process(["run"], settings_env(settings), workdir / "run.log")
+    base = f"http://127.0.0.1:{settings.api_port}"
+
+    def ready() -> bool:
+        if not proc.alive():
+            raise AssertionError(proc.output())
+        try:
+            return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(ready, 60, "absah run to be ready")
+        wait_until(lambda: "ready." in proc.output(), 60, "the worker of absah run")
+    except BaseException:
+        proc.stop()
+        raise
+    return proc, base, settings
 
 
 FINAL = {"passed", "failed", "needs_review", "unable_to_check", "superseded"}

@@ -9,7 +9,7 @@ import pytest
 
 from rules.facts import FileFacts
 from rules.text import prepare
-from tests.support.factories import decree_pdf
+from tests.support.factories import decree_pdf, extracted
 from tests.support.scans import ScanStyle, scan_of
 from worker.extract import extract_facts
 from worker.limits import ExtractLimits
@@ -63,16 +63,8 @@ def test_a_scanned_decree_is_read_by_ocr_with_its_markers(tmp_path: Path, style:
 def test_a_page_with_only_a_scanner_app_watermark_counts_as_a_page_without_text(
     tmp_path: Path,
 ) -> None:
-    data = scan_of(decree_pdf(), ScanStyle(dpi=100, watermark=True))
-    path = tmp_path / "scan.pdf"
-    path.write_bytes(data)
-    facts = extract_facts(
-        path,
-        name="scan.pdf",
-        size=len(data),
-        sha256="0" * 64,
-        declared_mime=None,
-        limits=ExtractLimits(),
+    facts = extracted(
+        tmp_path, scan_of(decree_pdf(), ScanStyle(dpi=100, watermark=True)), "scan.pdf"
     )
     assert facts.pdf is not None
     assert (facts.pdf.textless_pages, facts.pdf.text_chars) == ([1], 0)

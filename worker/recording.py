@@ -1,0 +1,87 @@
+"""Recording a verdict: the document's status and findings, its facts, its verdict under the
+rule-set version, its criterion re-assessed and the events, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from infra import states
+from infra.assessment import reassess
+from infra.db import transaction
+from infra.states import Claim
+from infra.statuses import DocumentStatus
+from infra.verdicts import record_verdict
+from rules.catalog import Catalog
+from rules.completeness import CriterionVerdict
+from rules.evaluation import DocumentVerdict
+from rules.facts import FileFacts
+from worker.facts_keeping import keep_facts
+from worker.job import Job
+from worker.notify import record_document_events, send_events
+from worker.runtime import WorkerRuntime
+
+# What a stored verdict tells, in its transaction: the webhook deliveries to send after commit
+Announce = Callable[[Session, dict[str, CriterionVerdict]], list[str]]
+
+
+def finding_rows(verdict: DocumentVerdict, sha256: str) -> list[dict[str, Any]]:
+    """The verdict's findings as stored: each tied to the bytes it judged."""
+    return [
+        {**f.model_dump(mode="json", exclude={"details"}), "details": f.details, "sha256": sha256}
+        for f in verdict.findings
+    ]
+
+
+def record(
+    rt: WorkerRuntime,
+    claim: Claim,
+    job: Job,
+    catalog: Catalog,
+    verdict: DocumentVerdict,
+    facts: FileFacts,
+    check_ms: int | None = None,
+    announce: Announce | None = None,
+    *,
+    keep: bool = True,
+) -> bool:
+    """The verdict and its findings on the document (for the claim's holder only; False when
+    the claim was lost and nothing was written), kept under its rule-set version, the criteria
+    re-assessed, then `announce` (by default the document's events) in the same transaction.
+    With `keep`, the facts just extracted are kept too (a re-check from stored facts has none
+    to add). One transaction: the verdict never lands without its findings, nor facts without
+    the verdict; only the document's own criterion is re-assessed."""
+    deliveries: list[str] = []
+    with transaction(rt.sessions) as session:
+        done = states.finish(
+            session,
+            claim,
+            status=DocumentStatus(verdict.status.value),
+            reason=verdict.reason_code,
+            kind=verdict.kind,
+            detected_mime=facts.mime,
+            ruleset_version=catalog.ruleset_version,
+            findings=finding_rows(verdict, job.sha256),
+            check_ms=check_ms,
+        )
+        if done:
+            if keep:
+                keep_facts(session, job.document_id, facts)
+            record_verdict(
+                session,
+                job.document_id,
+                job.sha256,
+                catalog.ruleset_version,
+                verdict.status.value,
+                verdict.reason_code,
+            )
+            # audits changed criteria
+            verdicts = reassess(session, catalog, job.submission_id, criteria={job.criterion_id})
+            if announce is None:
+                deliveries = record_document_events(session, job.document_id, verdicts)
+            else:
+                deliveries = announce(session, verdicts)
+    send_events(rt, deliveries)  # after commit: the events are recorded with the verdict
+    return done
