@@ -14,9 +14,17 @@ def save_facts(
     session: Session, document_id: str, sha256: str, version: str, facts: dict[str, Any]
 ) -> None:
     """Store (or refresh) one file's facts; the caller holds the document's claim."""
-    session.merge(
+    session.execute(
+        sa.delete(StoredFacts).where(
+            StoredFacts.document_id == document_id,
+            StoredFacts.sha256 == sha256,
+            StoredFacts.facts_version == version,
+        )
+    )
+    session.add(
         StoredFacts(document_id=document_id, sha256=sha256, facts_version=version, facts=facts)
     )
+    session.flush()
 
 
 def load_facts(

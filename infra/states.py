@@ -54,10 +54,13 @@ def claim(
         "claim_task_id": holder.task_id if holder else None,
         "heartbeat_at": now,
     }
-    result = session.execute(
-        sa.update(Document).where(Document.id == document_id, claimable).values(**values)
+    attempts = session.scalar(
+        sa.update(Document)
+        .where(Document.id == document_id, claimable)
+        .values(**values)
+        .returning(Document.attempts)
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if attempts is None:
         held = session.execute(
             sa.select(
                 Document.claim_token,
@@ -71,13 +74,15 @@ def claim(
         if not holder.replaces(held.claim_host, held.claim_pid, held.claim_task_id):
             return None
         # compare-and-set on the dead holder's token: of two takers, one wins
-        result = session.execute(
-            sa.update(Document).where(_owned(document_id, held.claim_token)).values(**values)
+        attempts = session.scalar(
+            sa.update(Document)
+            .where(_owned(document_id, held.claim_token))
+            .values(**values)
+            .returning(Document.attempts)
         )
-        if not result.rowcount:  # type: ignore[attr-defined]
+        if attempts is None:
             return None
-    attempts = session.scalar(sa.select(Document.attempts).where(Document.id == document_id))
-    return Claim(document_id, token, int(attempts or 0))
+    return Claim(document_id, token, int(attempts))
 
 
 def renew(session: Session, claim_: Claim, lease_seconds: int) -> bool:

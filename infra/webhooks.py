@@ -230,30 +230,43 @@ def record_event(
     Called inside the transaction that records what happened, so an event is never lost;
     the caller sends the returned delivery ids after commit (the sweeper re-sends the rest).
     """
-    envelope = {
-        "id": new_id(),
-        "type": event,
-        "created_at": utcnow().isoformat(),
-        "data": payload,
-    }
-    rows = session.execute(
-        sa.select(WebhookEndpoint, ApiKey)
-        .join(ApiKey, ApiKey.id == WebhookEndpoint.api_key_id)
-        .where(WebhookEndpoint.active.is_(True), ApiKey.revoked_at.is_(None))
-        .order_by(WebhookEndpoint.created_at)
-    )
-    ids: list[str] = []
-    for endpoint, key in rows:
-        if endpoint.events and event not in endpoint.events:
-            continue
-        if not _principal(key).can_see(unit_code, region_code):
-            continue
-        delivery_id = new_id()
-        session.add(
-            WebhookDelivery(id=delivery_id, endpoint_id=endpoint.id, event=event, payload=envelope)
+    return record_events(session, [(event, payload)], unit_code, region_code)
+
+
+def record_events(
+    session: Session, events: list[tuple[str, dict[str, Any]]], unit_code: str, region_code: str
+) -> list[str]:
+    """`record_event` for several events of one unit, reading the endpoints once."""
+    endpoints = [
+        endpoint
+        for endpoint, key in session.execute(
+            sa.select(WebhookEndpoint, ApiKey)
+            .join(ApiKey, ApiKey.id == WebhookEndpoint.api_key_id)
+            .where(WebhookEndpoint.active.is_(True), ApiKey.revoked_at.is_(None))
+            .order_by(WebhookEndpoint.created_at)
         )
-        ids.append(delivery_id)
-    session.flush()
+        if _principal(key).can_see(unit_code, region_code)
+    ]
+    ids: list[str] = []
+    for event, payload in events:
+        envelope = {
+            "id": new_id(),
+            "type": event,
+            "created_at": utcnow().isoformat(),
+            "data": payload,
+        }
+        for endpoint in endpoints:
+            if endpoint.events and event not in endpoint.events:
+                continue
+            delivery_id = new_id()
+            session.add(
+                WebhookDelivery(
+                    id=delivery_id, endpoint_id=endpoint.id, event=event, payload=envelope
+                )
+            )
+            ids.append(delivery_id)
+    if ids:
+        session.flush()
     return ids
 
 

@@ -7,7 +7,6 @@ import json
 import logging
 from functools import cache
 
-import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -29,21 +28,9 @@ def facts_version() -> str:
 
 
 def keep_facts(session: Session, document_id: str, facts: FileFacts) -> None:
-    """Store the facts just extracted, in the verdict's transaction (a savepoint of it):
-    failing to store them never fails the check; a later re-check extracts again."""
-    try:
-        with session.begin_nested():
-            save_facts(
-                session,
-                document_id,
-                facts.sha256,
-                facts_version(),
-                facts.model_dump(mode="json"),
-            )
-    except sa.exc.OperationalError:  # the database itself went away: the verdict cannot land
-        raise
-    except Exception:  # the verdict matters more
-        log.warning("could not store the facts of %s", document_id, exc_info=True)
+    """Store the facts just extracted, in the verdict's transaction (so facts never outlive a
+    verdict that did not land, nor miss one that did)."""
+    save_facts(session, document_id, facts.sha256, facts_version(), facts.model_dump(mode="json"))
 
 
 def kept_facts(rt: WorkerRuntime, document_id: str, sha256: str) -> FileFacts | None:

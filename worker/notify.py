@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from infra.events import BatchCompleted, DocumentChecked, EventType, SubmissionEvaluated
 from infra.statuses import FINAL
 from infra.tables import Batch, Document, Submission, Unit, utcnow
-from infra.webhooks import record_event, send_deliveries
+from infra.webhooks import record_event, record_events, send_deliveries
 from rules.completeness import CriterionVerdict
 from worker.runtime import WorkerRuntime
 
@@ -79,11 +79,14 @@ def record_document_events(
         criteria={cid: v.status.value for cid, v in verdicts.items()},
         status_url=f"/v1/submissions/{sub.programme}/{sub.period}/{unit}",
     )
-    ids = record_event(
-        session, EventType.DOCUMENT_CHECKED, unit, region, checked.model_dump(mode="json")
-    )
-    ids += record_event(
-        session, EventType.SUBMISSION_EVALUATED, unit, region, evaluated.model_dump(mode="json")
+    ids = record_events(
+        session,
+        [
+            (EventType.DOCUMENT_CHECKED, checked.model_dump(mode="json")),
+            (EventType.SUBMISSION_EVALUATED, evaluated.model_dump(mode="json")),
+        ],
+        unit,
+        region,
     )
     if doc.batch_id is not None and complete_batch(session, doc.batch_id):
         counts = batch_counts(session, doc.batch_id)
