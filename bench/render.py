@@ -102,8 +102,8 @@ def _steady(t: dict[str, Any]) -> list[str]:
         f"{t['upload_start_late_p95_s']:.2f} s); last final {t['drain_seconds']:.1f} s after "
         f"the last upload; max {t['upload_to_final_s']['max']:.1f} s",
         f"  {kinds}",
-        f"  {t['units_uploading_at_once']} units at once, one upload in flight each (concurrent "
-        f"uploads to one submission deadlock in PostgreSQL); 503s retried: {t['retried_503']}",
+        f"  {t['units_uploading_at_once']} units at once, one upload in flight each (as units "
+        f"send); 503s retried: {t['retried_503']}",
         f"  CPU ms/file: {per}",
     ]
 

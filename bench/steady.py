@@ -115,9 +115,10 @@ def send_at_rate(
     period: str = "2025",
     tick: Callable[[], None] | None = None,
 ) -> Timed:
-    """Start upload i at t0 + i / rate (several in flight when the API is slow, but one at a
-    time per unit: concurrent uploads to one submission can deadlock in PostgreSQL); `tick` is
-    called about every half second while sending (e.g. to sample a queue)."""
+    """Start upload i at t0 + i / rate (several in flight when the API is slow, one at a time
+    per unit, as a unit's page sends them; concurrent uploads to one submission once deadlocked
+    in PostgreSQL, tests/e2e/test_concurrent_uploads.py keeps that fixed); `tick` is called
+    about every half second while sending (e.g. to sample a queue)."""
     timed, lock = Timed(), threading.Lock()
     lanes = {u.unit: threading.Lock() for u in uploads}
     t0 = time.monotonic() + 0.2

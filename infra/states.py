@@ -22,14 +22,17 @@ class Claim:
     attempts: int
 
 
-def mark_queued(session: Session, document_id: str) -> bool:
-    """received → queued, once the message is with the broker (a lost race is harmless)."""
+def mark_queued(session: Session, *document_ids: str) -> int:
+    """received → queued, once the messages are with the broker (a lost race is harmless);
+    one statement for a whole batch. Returns how many moved."""
+    if not document_ids:
+        return 0
     result = session.execute(
         sa.update(Document)
-        .where(Document.id == document_id, Document.status == DocumentStatus.RECEIVED)
+        .where(Document.id.in_(document_ids), Document.status == DocumentStatus.RECEIVED)
         .values(status=DocumentStatus.QUEUED, updated_at=utcnow())
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def claim(

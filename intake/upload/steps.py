@@ -200,8 +200,7 @@ def enqueue_documents(rt: ApiRuntime, document_ids: list[str]) -> None:
         sent.append(document_id)
     try:  # one transaction for the whole batch, not one per document
         with transaction(rt.sessions) as session:
-            for document_id in sent:
-                states.mark_queued(session, document_id)
+            states.mark_queued(session, *sent)
     except OperationalError:
         log.warning("could not mark %d document(s) queued; they stay received", len(sent))
 
