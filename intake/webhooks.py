@@ -15,7 +15,8 @@ from infra.keys import Principal
 from infra.statuses import DeliveryStatus
 from infra.tables import WebhookDelivery, WebhookEndpoint, new_id
 from infra.text import OneLine
-from infra.webhooks import TargetRefused, check_target, new_secret, send_deliveries
+from infra.webhook_targets import TargetRefused, check_target
+from infra.webhooks import new_secret, send_deliveries
 from intake.errors import ApiError, not_found
 from intake.runtime import ApiRuntime
 

@@ -17,14 +17,8 @@ from infra.db import transaction
 from infra.encryption import SecretUnreadable, secret_key, unseal
 from infra.statuses import DeliveryStatus
 from infra.tables import ApiKey, WebhookDelivery, WebhookEndpoint, utcnow
-from infra.webhooks import (
-    Resolved,
-    TargetRefused,
-    TargetUnresolved,
-    body_bytes,
-    resolve_target,
-    signed_headers,
-)
+from infra.webhook_targets import Resolved, TargetRefused, TargetUnresolved, resolve_target
+from infra.webhooks import body_bytes, signed_headers
 from worker.pipeline import RetryLater
 from worker.runtime import WorkerRuntime
 

@@ -32,7 +32,8 @@ from infra.tables import (
     new_id,
     utcnow,
 )
-from infra.webhooks import Resolved, overdue_deliveries, record_event, verify_signature
+from infra.webhook_targets import Resolved
+from infra.webhooks import overdue_deliveries, record_event, verify_signature
 from intake.app import create_app
 from tests.support.factories import photo_jpeg
 from tests.support.services import make_key, make_unit

@@ -12,14 +12,8 @@ import pytest
 from pydantic import ValidationError
 
 from infra.settings import Settings
-from infra.webhooks import (
-    TargetRefused,
-    check_target,
-    resolve_target,
-    signature,
-    signed_headers,
-    verify_signature,
-)
+from infra.webhook_targets import TargetRefused, check_target, resolve_target
+from infra.webhooks import signature, signed_headers, verify_signature
 from intake.webhooks import WebhookIn
 from worker.runtime import WorkerRuntime
 from worker.webhooks import Send, post
