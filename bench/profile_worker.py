@@ -2,6 +2,7 @@
 documents already stored (local object folder, a fresh PostgreSQL database), under cProfile.
 
     .venv/bin/python -m bench.profile_worker [--photos 60] [--pdfs 20] [--top 25]
+    .venv/bin/python -m bench.profile_worker --corpus 300   # the benchmark's own files instead
 
 Prints CPU ms per file for the whole pipeline and for the checks alone (extract + rules), and
 the functions with the most cumulative time, so the overhead (database, storage, events) shows
@@ -19,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.corpus import base_pdf, base_photo
+from bench.corpus import base_pdf, base_photo, build_corpus
 from bench.services import bench_database
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.settings import Settings
@@ -36,6 +37,13 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=60)
     parser.add_argument("--pdfs", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--corpus",
+        type=int,
+        default=0,
+        help="check the first N files of bench.run's corpus (its near-duplicate photos and "
+        "all) instead of distinct generated ones: the same work as the stack minus Celery",
+    )
     args = parser.parse_args()
     tag = secrets.token_hex(3)
     with bench_database(f"prof_{tag}") as url, tempfile.TemporaryDirectory() as tmp:
@@ -48,14 +56,34 @@ def main() -> None:
         with transaction(factory) as session:
             seed_registry(session)
             apply_units(session, [UnitRow(unit, f"Lapas Bench {unit}", "lapas", "16")])
-        ids = [
-            add_document(settings, factory, unit, base_photo(i), f"foto-{i}.jpg", CRITERIA[i % 5])
-            for i in range(args.photos)
-        ]
-        ids += [
-            add_document(settings, factory, unit, base_pdf(1 + i % 4), f"sk-{i}.pdf")
-            for i in range(args.pdfs)
-        ]
+        if args.corpus:
+            corpus, _ = build_corpus(args.corpus)
+            files = corpus.files[: args.corpus]
+            ids = [
+                add_document(
+                    settings,
+                    factory,
+                    unit,
+                    corpus.path(f).read_bytes(),
+                    f.base_name,
+                    f.criterion,
+                )
+                for f in files
+            ]
+            photos = sum(1 for f in files if f.kind == "photo")
+            mix = f"{photos} photos, {len(files) - photos} PDFs, from the corpus"
+        else:
+            ids = [
+                add_document(
+                    settings, factory, unit, base_photo(i), f"foto-{i}.jpg", CRITERIA[i % 5]
+                )
+                for i in range(args.photos)
+            ]
+            ids += [
+                add_document(settings, factory, unit, base_pdf(1 + i % 4), f"sk-{i}.pdf")
+                for i in range(args.pdfs)
+            ]
+            mix = f"{args.photos} photos, {args.pdfs} PDFs"
         rt = WorkerRuntime(settings)
         rt.warm_up()
         profile = cProfile.Profile()
@@ -75,7 +103,7 @@ def main() -> None:
         or (func[0].endswith("checking.py") and func[2] == "evaluate_facts")
     )
     n = len(ids)
-    print(f"{n} documents ({args.photos} photos, {args.pdfs} PDFs), {checked} checked")
+    print(f"{n} documents ({mix}), {checked} checked")
     print(f"  pipeline CPU {1000 * cpu / n:.1f} ms a file (under the profiler)")
     print(f"  checks (extract + rules) {1000 * checks / n:.1f} ms a file")
     out = io.StringIO()

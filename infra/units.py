@@ -248,12 +248,14 @@ def seed_issuer_registry() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
 
 
 def issuer_registry(session: Session) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """(unit code → name, unit code → issuer names) of every active unit that has issuers."""
+    """(unit code → name of every active unit, unit code → issuer names of those that have
+    some: a UPT without a registered issuer has none)."""
     names: dict[str, str] = {}
     issuers: dict[str, tuple[str, ...]] = {}
     for unit in session.scalars(sa.select(Unit).where(Unit.active.is_(True))):
+        names[unit.code] = unit.name
         if found := issuer_names(unit.name, unit.kind, unit.issuer, unit.issuer_aliases):
-            names[unit.code], issuers[unit.code] = unit.name, found
+            issuers[unit.code] = found
     return names, issuers
 
 

@@ -53,3 +53,19 @@ def test_the_registry_is_read_once_then_again_when_old_or_missing_the_unit(
     names, _ = cache.for_unit("1671")
     assert cache.reads == 3
     assert "T0BEEF00" in names
+
+
+def test_a_unit_without_issuers_is_known_and_does_not_reread_the_registry(
+    sqlite_settings: Settings, sessions_for: Callable[[Settings], sessionmaker[Session]]
+) -> None:
+    """A UPT has no registered issuer: it is in the registry's names, so checking its files
+    does not read the registry again for each one (it did, once per check)."""
+    sessions = sessions_for(sqlite_settings)
+    with transaction(sessions) as session:
+        apply_units(session, [UnitRow("T0DEC0DE", "Lapas Uji", "lapas", "16")])
+    cache = IssuerCache(sessions, max_age=30, clock=Clock())
+    for _ in range(20):
+        names, issuers = cache.for_unit("T0DEC0DE")
+    assert cache.reads == 1
+    assert names["T0DEC0DE"] == "Lapas Uji"
+    assert "T0DEC0DE" not in issuers
