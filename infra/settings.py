@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     session_max_hours: float = Field(default=8.0, gt=0)
     session_idle_minutes: float = Field(default=60.0, gt=0)
+    # an ended or expired page session is deleted by the sweeper this long after it is over
+    session_retention_days: float = Field(default=30.0, gt=0)
 
     # People's accounts (infra/accounts.py). Passwords: argon2id with these costs (lower them
     # only in tests), at least `password_min_length` characters and none of the most common.

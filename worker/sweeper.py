@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from infra import states
+from infra.access_pruning import prune_sessions, prune_sign_in_failures
 from infra.assessment import reassess
 from infra.db import transaction
 from infra.holders import holder_gone, this_host
@@ -56,6 +57,7 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
     rechecked = len(recheck_due(rt, sender))
     done = len(ids) + len(deliveries) + rechecked + expire_uploads(rt)
     done += expire_idempotency_records(rt)
+    prune_access_records(rt)  # housekeeping: not counted as work the sweeper re-sent
     done += auto_reverify(rt, sender)  # a rule-set version changed: re-check stale ones
     with transaction(rt.sessions) as session:  # what /readyz and /metrics read
         record_beat(session, SWEEPER, f"{this_host()} pid {os.getpid()}")
@@ -143,3 +145,20 @@ def recheck_documents(rt: WorkerRuntime, ids: list[str]) -> list[str]:
         log.warning("no broker (%s); the sweeper will send the re-checks", exc)
         sender = None
     return requeue(rt, sender, ids, automatic=False)
+
+
+def prune_access_records(rt: WorkerRuntime) -> int:
+    """Sessions over for longer than `session_retention_days`, and sign-in failures too old to
+    count towards a lockout, deleted (they were kept for ever)."""
+    s, now = rt.settings, utcnow()
+    with transaction(rt.sessions) as session:
+        sessions = prune_sessions(session, now, timedelta(days=s.session_retention_days))
+        failures = prune_sign_in_failures(
+            session,
+            now,
+            timedelta(minutes=s.lockout_window_minutes),
+            timedelta(minutes=s.lockout_minutes),
+        )
+    if sessions or failures:
+        log.info("removed %d ended session(s) and %d old sign-in failure(s)", sessions, failures)
+    return sessions + failures
