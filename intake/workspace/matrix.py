@@ -63,8 +63,12 @@ class RegionCounts(BaseModel):
     units: int
     units_submitted: int
     units_ready: int
-    statuses: dict[str, int] = Field(description="cells by machine status")
-    decisions: dict[str, int] = Field(description="applicable cells by decision, or undecided")
+    statuses: dict[str, int] = Field(
+        description="cells of the units that uploaded, by machine status"
+    )
+    decisions: dict[str, int] = Field(
+        description="applicable cells of the units that uploaded, by decision, or undecided"
+    )
 
 
 class Matrix(BaseModel):
@@ -216,6 +220,8 @@ def _region_counts(session: Session, rows: list[MatrixUnit]) -> list[RegionCount
         counts.units += 1
         counts.units_submitted += row.submitted
         counts.units_ready += row.ready
+        if not row.submitted:  # nothing uploaded: counted in `units` only, never BELUM LENGKAP
+            continue
         statuses = Counter(c.status.value for c in row.cells.values())
         decisions = Counter(
             c.decision.value if c.decision else UNDECIDED

@@ -107,8 +107,9 @@ def test_the_matrix_shows_every_unit_by_criterion_with_counts_per_region(
     (region,) = matrix["regions"]
     assert region["region"] == ws.region
     assert (region["units"], region["units_submitted"], region["units_ready"]) == (3, 1, 0)
-    assert region["statuses"] == {"complete": 4, "incomplete": 54, "not_applicable": 2}
-    assert region["decisions"] == {"accepted": 1, "revision_requested": 1, "undecided": 56}
+    # only the unit that uploaded: the two others count in `units`, never as BELUM LENGKAP
+    assert region["statuses"] == {"complete": 2, "incomplete": 17, "not_applicable": 1}
+    assert region["decisions"] == {"accepted": 1, "revision_requested": 1, "undecided": 17}
 
 
 def test_units_to_which_no_criterion_applies_are_left_out_of_the_matrix(
@@ -187,9 +188,9 @@ def test_the_matrix_csv_and_xlsx_hold_the_same_rows_under_indonesian_headers(
     ]
     assert summary[1][:5] == [ws.region, f"Provinsi Uji {ws.region}", "3", "1", "0"]
     totals = dict(zip(summary[0][5:], summary[1][5:], strict=True))
-    assert totals["LENGKAP"] == "4"
+    assert totals["LENGKAP"] == "2"  # cells of the one unit that uploaded
     assert totals["Memenuhi"] == "1"
-    assert totals["Belum diputuskan"] == "56"
+    assert totals["Belum diputuskan"] == "17"
 
 
 def test_the_findings_export_lists_every_document_with_its_findings(
