@@ -294,8 +294,11 @@ def _picture(width: int, height: int, seed: int) -> Image.Image:
     grid = (max(2, width // 16), max(2, height // 16))
     blobs = random.Random(seed).randbytes(grid[0] * grid[1] * 3)
     img = Image.frombytes("RGB", grid, blobs).resize((width, height), Image.Resampling.BICUBIC)
-    shade = Image.linear_gradient("L").resize((width, height)).convert("RGB")
-    img = Image.blend(img, shade, 0.4)
+    # the broad light of the scene, also seeded: a photo's perceptual hash reads this coarse
+    # structure, so two seeds must differ here too, or unrelated test photos look re-used
+    coarse = random.Random(seed ^ 0x5EED).randbytes(8 * 6 * 3)
+    shade = Image.frombytes("RGB", (8, 6), coarse).resize((width, height), Image.Resampling.BICUBIC)
+    img = Image.blend(img, shade, 0.6)
     draw = ImageDraw.Draw(img)
     for index in range(5):
         x = (seed * 131 + index * 257) % max(1, width - 80)

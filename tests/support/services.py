@@ -91,12 +91,17 @@ def server_settings(
     return Settings(**(values | overrides))
 
 
-def make_unit(factory: sessionmaker[Session], kind: str = "lapas") -> str:
-    """A unit of this test's own, so tests never share a submission."""
+def make_unit(
+    factory: sessionmaker[Session], kind: str = "lapas", *, own_region: bool = False
+) -> str:
+    """A unit of this test's own, so tests never share a submission; in region 16, or with
+    `own_region` in a region of its own (photos are compared across a region: on the shared
+    database another test's look-alike would make this one's a re-used photo)."""
     code = "T" + secrets.token_hex(4).upper()
+    region, region_name = ("R" + code[1:], f"Wilayah uji {code}") if own_region else ("16", None)
     with transaction(factory) as session:
         seed_registry(session)
-        apply_units(session, [UnitRow(code, f"Unit uji {code}", kind, "16")])
+        apply_units(session, [UnitRow(code, f"Unit uji {code}", kind, region, region_name)])
     return code
 
 
