@@ -107,9 +107,7 @@ def main() -> None:
     print(f"  pipeline CPU {1000 * cpu / n:.1f} ms a file (under the profiler)")
     print(f"  checks (extract + rules) {1000 * checks / n:.1f} ms a file")
     out = io.StringIO()
-    report = pstats.Stats(profile, stream=out).sort_stats("cumulative")
-    report.print_stats(args.top)
-    report.print_callers("db.py.*transaction")
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print(out.getvalue())
 
 

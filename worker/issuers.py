@@ -34,7 +34,7 @@ class IssuerCache:
         self._lock = threading.Lock()
         self._registry: Registry | None = None
         self._read_at = 0.0
-        self.reads = 0  # how many times the database was asked (for tests and the benchmark)
+        self.reads = 0  # how many times the database was asked (tests read it)
 
     def for_unit(self, unit_code: str) -> Registry:
         """The registry, fresh enough, and holding `unit_code` if the database does."""

@@ -48,6 +48,7 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
     claim, before = taken
     started = time.monotonic()
     facts = kept_facts(rt, job.document_id, job.sha256)
+    stored = facts is not None
     if facts is not None:
         verdict = evaluate(rt, job, facts, catalog, period)
     else:
@@ -57,7 +58,7 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
                 fetch_object(rt.store, job.storage_key, job.size, job.sha256, path)
                 # no facts kept (checked before they were): extract, OCR in this task if need be
                 scan = read_scans(ocr_options(rt.settings))
-                verdict, fresh = check_file(rt, job, path, catalog, period, scan)
+                verdict, facts = check_file(rt, job, path, catalog, period, scan)
             except ObjectMissing:
                 return give_up(rt, job, "object-missing", f"no object at {job.storage_key}")
             except ObjectChanged as exc:
@@ -70,11 +71,8 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
                 raise RetryLater(backoff(rt, 1), detail) from exc
     check_ms = int((time.monotonic() - started) * 1000)
     announce = reverified(job, catalog, verdict, before)
-    if facts is not None:
-        done = record(rt, claim, job, catalog, verdict, facts, check_ms, announce, keep=False)
-    else:
-        done = record(rt, claim, job, catalog, verdict, fresh, check_ms, announce)
-    if not done:
+    # facts extracted now are kept with the verdict; stored ones are already there
+    if not record(rt, claim, job, catalog, verdict, facts, check_ms, announce, keep=not stored):
         return Result.SKIPPED
     log.info(
         "document %s re-verified: %s → %s (%s)",
@@ -87,7 +85,7 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
             "status": verdict.status.value,
             "before": before.status,
             "ruleset_version": catalog.ruleset_version,
-            "from_stored_facts": facts is not None,
+            "from_stored_facts": stored,
         },
     )
     return Result.CHECKED

@@ -59,12 +59,15 @@ def choose_file_with_enter(page: Page, trigger: Locator, *, attempts: int = 3) -
     (a known Playwright/Chromium flake, seen once in a full CI run): a picker that comes at
     all comes within a second or two, so an empty wait means lost, not late, and the key
     is pressed again, as a person would."""
-    for attempt in range(1, attempts + 1):
+    for _ in range(attempts - 1):
         try:
-            with page.expect_file_chooser(timeout=8_000) as chooser:
-                trigger.press("Enter")
-            return chooser.value
+            return _picker_after_enter(page, trigger)
         except PlaywrightTimeoutError:
-            if attempt == attempts:
-                raise
-    raise AssertionError("unreachable")
+            continue
+    return _picker_after_enter(page, trigger)  # the last try's timeout is the test's failure
+
+
+def _picker_after_enter(page: Page, trigger: Locator) -> FileChooser:
+    with page.expect_file_chooser(timeout=8_000) as chooser:
+        trigger.press("Enter")
+    return chooser.value
