@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from infra.names import document_key
 from infra.queue import send_verify
 from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable
-from infra.tables import Batch, Document, Submission, new_id
+from infra.tables import Batch, Document, Submission, new_id, utcnow
 from intake.address import Target
 from intake.errors import ApiError, database_unavailable, storage_unavailable
 from intake.runtime import ApiRuntime
@@ -152,6 +153,9 @@ def record_documents(
             )
             session.add(batch)
             session.flush()
+            # created_at a microsecond apart, in the order sent: a batch lists its documents by
+            # created_at, and rows stamped in the same microsecond came back in random order
+            now = utcnow()
             docs = [
                 Document(
                     id=p.document_id,
@@ -166,8 +170,9 @@ def record_documents(
                     sha256=p.file.sha256,
                     declared_mime=p.file.content_type,
                     status=DocumentStatus.RECEIVED,
+                    created_at=now + timedelta(microseconds=i),
                 )
-                for p in planned
+                for i, p in enumerate(planned)
             ]
             session.add_all(docs)
             session.flush()
