@@ -105,6 +105,42 @@ def base_photo(index: int) -> bytes:
     return buffer.getvalue()
 
 
+PHONE_SIDE = (4000, 3000)  # 12 MP, what a phone camera writes
+
+
+def phone_photo(index: int) -> bytes:
+    """A 12 MP photo of about 2.5–4 MB, as a phone writes one: many more pixels than the
+    batch's photos for the same bytes, because real scenes carry far less sensor noise."""
+    rng = random.Random(10_000 + index)
+    width, height = PHONE_SIDE
+    grid = (width // 50, height // 50)
+    blobs = Image.frombytes("RGB", grid, rng.randbytes(grid[0] * grid[1] * 3))
+    img = blobs.resize((width, height), Image.Resampling.BICUBIC)
+    noise = Image.effect_noise((width, height), 4 + index % 5).convert("RGB")
+    img = ImageChops.add(img, noise, scale=1.0, offset=-128)
+    exif = Image.Exif()
+    exif[0x010F] = "absah-bench-phone"  # Make
+    exif.get_ifd(0x8769)[36867] = f"2025:04:{1 + index % 28:02d} 10:{index % 60:02d}:00"
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=90, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def phone_photos(count: int) -> list[Path]:
+    """`count` phone-size photos, written once under bench/out/phone-v1/."""
+    root = OUT / "phone-v1"
+    root.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        path = root / f"foto-ponsel-{index:03d}.jpg"
+        if not path.exists():
+            partial = path.with_suffix(".part")
+            partial.write_bytes(phone_photo(index))
+            partial.rename(path)
+        paths.append(path)
+    return paths
+
+
 def base_pdf(pages: int) -> bytes:
     """An SK decree (page 1) with `pages - 1` annex pages of text and tables."""
     return decree_pdf(pages=pages)

@@ -4,7 +4,10 @@
   worker must do before a check);
 - the checks: `check_path` (extraction and the catalog's rules) as the worker runs it, with
   today's reduced photo decode (worker/images.py → worker/photos.py, Image.draft);
-- for photos, the same check with the full-size decode it replaced (bench/fulldecode.py).
+- for photos, the same check with the full-size decode it replaced (bench/fulldecode.py);
+- the same pair for a few phone-size photos (12 MP, bench/corpus.py `phone_photo`): the batch's
+  photos are 2–5 MP and noise-heavy (mostly entropy data, which any decode must read), a
+  phone's are 12 MP for about the same bytes (mostly pixels, which the reduced decode skips).
 """
 
 from __future__ import annotations
@@ -72,28 +75,39 @@ def _measure(job: tuple[str, str, str, str]) -> tuple[str, float, float, float, 
     status = check_file(path, name, criterion, sha)
     checked = time.process_time()
     full, differs = 0.0, False
-    if kind == "photo":
+    if kind != "pdf":
         with full_decode():
             differs = check_file(path, name, criterion, sha) != status
         full = time.process_time() - checked
     return kind, floored - start, checked - floored, full, differs
 
 
+PHONE_CRITERION = "P2H-01-RAMP"
+
+
 def run_costs(
-    corpus: Corpus, processes: int, settings: Settings, unit_code: str, unit_kind: str
+    corpus: Corpus,
+    processes: int,
+    settings: Settings,
+    unit_code: str,
+    unit_kind: str,
+    phone: list[Path] | None = None,
 ) -> dict[str, KindCosts]:
-    """Every file of the corpus measured once in a pool of `processes` (CPU time is per file,
-    so the pool only shortens the pass)."""
+    """Every file of the corpus (and the `phone` photos, apart) measured once in a pool of
+    `processes` (CPU time is per file, so the pool only shortens the pass)."""
     setup = make_setup(settings, unit_code, unit_kind)
     files: tuple[BenchFile, ...] = corpus.files
     jobs = [(str(corpus.path(f)), f.base_name, f.criterion, f.kind) for f in files]
+    jobs += [(str(p), p.name, PHONE_CRITERION, "phone") for p in phone or []]
     found = {"photo": KindCosts(), "pdf": KindCosts()}
+    if phone:
+        found["phone"] = KindCosts()
     with multiprocessing.get_context("fork").Pool(processes, init, (setup,)) as pool:
         for kind, floor, check, full, differs in pool.imap_unordered(_measure, jobs, chunksize=4):
             costs = found[kind]
             costs.floor.append(floor)
             costs.check.append(check)
-            if kind == "photo":
+            if kind != "pdf":
                 costs.full.append(full)
                 costs.differing += differs
     return found

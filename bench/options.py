@@ -12,6 +12,7 @@ FULL: dict[str, Any] = {
     "big_mb": 500,
     "steady_seconds": 120.0,
     "cost_files": 400,
+    "phone_photos": 12,
     "scale_files": 200,
     "ocr_scans": 4,
     "ocr_pages": 3,
@@ -22,6 +23,7 @@ QUICK: dict[str, Any] = {
     "big_mb": 100,
     "steady_seconds": 30.0,
     "cost_files": 200,
+    "phone_photos": 6,
     "scale_files": 100,
     "ocr_scans": 3,
     "ocr_pages": 2,
@@ -54,6 +56,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--skip-big", action="store_true", help="skip the big upload")
     add("--skip-costs", action="store_true", help="skip the per-file floor and check costs")
     add("--cost-files", type=int, help=f"first files measured for costs ({FULL['cost_files']})")
+    add(
+        "--phone-photos",
+        type=int,
+        help=f"12 MP photos costed apart, 0 to skip ({FULL['phone_photos']})",
+    )
     add("--skip-local", action="store_true", help="skip the stack on the local object folder")
     add("--skip-s3", action="store_true", help="skip the stack on S3 (moto)")
     add("--steady-rate", type=float, default=10.0, help="files a second, steady phase (10)")
@@ -103,8 +110,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     if any(getattr(args, key) < 1 for key in positive):
         parser.error("--" + ", --".join(k.replace("_", "-") for k in positive) + " must be > 0")
-    if min(args.steady_seconds, args.scale_files, args.ocr_scans) < 0 or args.steady_rate <= 0:
-        parser.error("--steady-seconds, --scale-files and --ocr-scans must be ≥ 0")
+    counts = (args.steady_seconds, args.scale_files, args.ocr_scans, args.phone_photos)
+    if min(counts) < 0 or args.steady_rate <= 0:
+        parser.error("--steady-seconds, --scale-files, --ocr-scans and --phone-photos must be ≥ 0")
     if args.ocr_scans and (args.ocr_photos < 1 or args.ocr_photo_rate <= 0):
         parser.error("--ocr-photos and --ocr-photo-rate must be > 0")
     return args

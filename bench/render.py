@@ -35,6 +35,31 @@ def _costs(c: dict[str, Any]) -> list[str]:
         f"  full / reduced                                             "
         f"{p['full_over_reduced']:7.2f}x   (statuses that differ: "
         f"{p['status_differs_full_vs_reduced']})",
+        _share(p["full_over_reduced"]),
+        *_phone(c.get("phone")),
+    ]
+
+
+def _share(full_over_reduced: float) -> str:
+    share = 1 / full_over_reduced if full_over_reduced else 0.0
+    return (
+        f"  reduced / full                                             {share:7.0%}"
+        f"   (target ≤ 50 %: {_met(share <= 0.5)})"
+    )
+
+
+def _phone(f: dict[str, Any] | None) -> list[str]:
+    if f is None:
+        return ["  phone-size photos (12 MP)                                  skipped"]
+    return [
+        f"  phone-size photos ({f['files']:>3}, 12 MP), reduced decode"
+        f"             {_pair(f['check_ms'])}",
+        f"  phone-size photos, full decode                             "
+        f"{_pair(f['full_decode_check_ms'])}",
+        f"  full / reduced                                             "
+        f"{f['full_over_reduced']:7.2f}x   (statuses that differ: "
+        f"{f['status_differs_full_vs_reduced']})",
+        _share(f["full_over_reduced"]),
     ]
 
 

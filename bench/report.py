@@ -160,6 +160,15 @@ def summarise(args: argparse.Namespace, r: Results) -> dict[str, Any]:
     }
     if r.costs is not None:
         summary["costs"] = {kind: costs.summary() for kind, costs in r.costs.items()}
+        for kind in ("photo", "phone"):  # the reduced photo check against the full decode
+            costs = r.costs.get(kind)
+            if costs is not None and costs.full:
+                share = sum(costs.check) / sum(costs.full)
+                summary["targets"][f"{kind}_check_vs_full_decode"] = {
+                    "target": "<= 50%",
+                    "share": share,
+                    "met": share <= 0.5,
+                }
     for key, stack in (("stack_local", r.local), ("stack", r.s3)):
         if stack is not None:
             summary[key] = _stack(stack, r.inproc)

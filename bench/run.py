@@ -34,7 +34,7 @@ from typing import Any
 import httpx
 
 from bench.bigupload import run_big_upload
-from bench.corpus import OUT, Corpus, big_file, build_bundles, build_corpus
+from bench.corpus import OUT, Corpus, big_file, build_bundles, build_corpus, phone_photos
 from bench.costs import run_costs
 from bench.inprocess import run_in_process
 from bench.measure import MB, load_average
@@ -185,7 +185,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if not args.skip_costs:
         with clock.phase("costs per file"):
             sample = Corpus(corpus.root, corpus.files[: args.cost_files])
-            r.costs = run_costs(sample, args.workers, defaults, unit, UNIT_KIND)
+            phone = phone_photos(args.phone_photos)
+            r.costs = run_costs(sample, args.workers, defaults, unit, UNIT_KIND, phone)
 
     require_redis()
     _stacks(args, r, tag, workdir, clock)

@@ -3,6 +3,7 @@ date, and anything riding after a JPEG's end."""
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 from datetime import datetime
@@ -69,6 +70,12 @@ def _decode_image(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
     )
 
 
+# In entropy-coded data 0xFF is followed by 0x00 (a stuffed byte), a restart marker or another
+# 0xFF (fill); any other byte after it starts the next segment. One C-level search per scan,
+# where a byte-by-byte walk cost ~2 ms for a 2 MB photo.
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
 def _jpeg_end(data: bytes) -> int | None:
     """The offset just past a JPEG's EOI marker, walking its segments and scans (an EXIF
     thumbnail's own EOI inside APP1 is skipped with its segment); None when there is none."""
@@ -87,15 +94,10 @@ def _jpeg_end(data: bytes) -> int | None:
             continue
         pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
         if marker == 0xDA:  # a scan: entropy-coded data up to the next real marker
-            while True:
-                pos = data.find(b"\xff", pos)
-                if pos < 0 or pos + 1 >= len(data):
-                    return None
-                following = data[pos + 1]
-                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-                    pos += 1 if following == 0xFF else 2
-                    continue
-                break
+            found = _SCAN_END.search(data, pos)
+            if found is None:
+                return None
+            pos = found.start()
     return None
 
 
