@@ -47,6 +47,20 @@ class ObjectStore(Protocol):
 # U+202E, isolates) and line/paragraph separators: "foto<U+202E>gpj.exe" reads "fotoexe.jpg"
 
 
+def _place(source: Path, dest: Path, *, link: bool) -> None:
+    """`dest` holds the bytes of `source`: a hard link (no copy) when allowed and possible,
+    else a copy (another filesystem, or one without links)."""
+    if link:
+        try:
+            os.link(source, dest)
+            return
+        except FileNotFoundError:
+            raise
+        except OSError:  # EXDEV, EPERM, EMLINK: copy instead
+            pass
+    shutil.copyfile(source, dest)
+
+
 class LocalStore:
     """Objects as files under a root directory; writes are atomic (temp file + rename)."""
 
@@ -60,21 +74,32 @@ class LocalStore:
         return path
 
     def put_file(self, key: str, path: Path, content_type: str | None = None) -> None:
+        """Store the file under `key`. The caller hands the file over: it is linked into the
+        store when both are on one filesystem (no bytes copied) and must not be written
+        again, only removed."""
+        self._write(key, path, link=True)
+
+    def _write(self, key: str, path: Path, *, link: bool) -> None:
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + ".part")
-            shutil.copyfile(path, tmp)
+            tmp.unlink(missing_ok=True)  # left by a write that was cut off
+            _place(path, tmp, link=link)
             os.replace(tmp, target)
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc
 
     def download(self, key: str, dest: Path) -> None:
+        """The object at `dest`: a link to it on the same filesystem (objects are never written
+        in place: a new version is a new file renamed over the key), else a copy."""
         source = self._path(key)
         if not source.is_file():
             raise ObjectMissing(key)
         try:
-            shutil.copyfile(source, dest)
+            _place(source, dest, link=True)
+        except FileNotFoundError as exc:  # deleted between the test and the link
+            raise ObjectMissing(key) from exc
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc
 
@@ -99,7 +124,8 @@ class LocalStore:
         path = self._path(source)
         if not path.is_file():
             raise ObjectMissing(source)
-        self.put_file(dest, path)
+        # a real copy: the source (an upload's staging object) must not share its bytes
+        self._write(dest, path, link=False)
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

@@ -133,3 +133,65 @@ def test_stored_names_are_safe(name: str, expected: str) -> None:
 def test_a_local_key_cannot_escape_the_store(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="escapes"):
         LocalStore(tmp_path).head("../outside")
+
+
+def test_the_local_store_links_instead_of_copying_and_a_new_version_leaves_a_reader_alone(
+    tmp_path: Path,
+) -> None:
+    # one filesystem: the object is the handed-over file's inode, and the worker's download
+    # is a link too (no bytes copied either way)
+    local = LocalStore(tmp_path / "objects")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"first version")
+    local.put_file("k/one.bin", source)
+    stored = tmp_path / "objects" / "k" / "one.bin"
+    assert stored.stat().st_ino == source.stat().st_ino
+    source.unlink()  # the intake removes its spool: the object stays
+    fetched = tmp_path / "fetched.bin"
+    local.download("k/one.bin", fetched)
+    assert fetched.stat().st_ino == stored.stat().st_ino
+    # a new version under the key is a new file renamed over it: what a reader holds is kept
+    newer = tmp_path / "newer.bin"
+    newer.write_bytes(b"second version")
+    local.put_file("k/one.bin", newer)
+    assert fetched.read_bytes() == b"first version"
+    assert stored.read_bytes() == b"second version"
+
+
+def test_a_local_copy_between_keys_shares_no_bytes(tmp_path: Path) -> None:
+    # an upload's staging object is copied at completion, never linked: nothing written under
+    # the staging key afterwards can reach the document's object
+    local = LocalStore(tmp_path / "objects")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"staged")
+    local.put_file("_uploads/u1/f.bin", source)
+    local.copy("_uploads/u1/f.bin", "docs/f.bin")
+    staged = tmp_path / "objects" / "_uploads" / "u1" / "f.bin"
+    final = tmp_path / "objects" / "docs" / "f.bin"
+    assert staged.stat().st_ino != final.stat().st_ino
+    with staged.open("r+b") as handle:
+        handle.write(b"XX")
+    assert final.read_bytes() == b"staged"
+
+
+def test_the_local_store_copies_where_it_cannot_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    def cross_device(_src: object, _dst: object) -> None:  # another filesystem
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    local = LocalStore(tmp_path / "objects")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"bytes")
+    local.put_file("k/a.bin", source)
+    stored = tmp_path / "objects" / "k" / "a.bin"
+    assert stored.read_bytes() == b"bytes"
+    assert stored.stat().st_ino != source.stat().st_ino
+    fetched = tmp_path / "fetched.bin"
+    local.download("k/a.bin", fetched)
+    assert fetched.read_bytes() == b"bytes"
+    assert fetched.stat().st_ino != stored.stat().st_ino
