@@ -49,10 +49,12 @@ def reassess(
     The lock serialises concurrent workers finishing documents of one submission, so the last
     writer always saw every committed status.
     """
-    submission = session.scalars(
-        sa.select(Submission).where(Submission.id == submission_id).with_for_update()
+    submission, unit_kind = session.execute(
+        sa.select(Submission, Unit.kind)
+        .outerjoin(Unit, Unit.code == Submission.unit_code)
+        .where(Submission.id == submission_id)
+        .with_for_update(of=Submission)
     ).one()
-    unit_kind = session.scalar(sa.select(Unit.kind).where(Unit.code == submission.unit_code))
     stored = {
         s.criterion_id: s
         for s in session.scalars(

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -68,3 +69,13 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def upsert(session: Session, table: sa.Table, row: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """Insert `row`, or update the row that has the same `keys` (a primary key or a unique
+    constraint): one statement, on PostgreSQL and SQLite alike."""
+    bind = session.get_bind()
+    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values(row)
+    changes = {name: statement.excluded[name] for name in row if name not in keys}
+    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))

@@ -7,24 +7,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from infra.tables import StoredFacts
+from infra.db import upsert
+from infra.tables import StoredFacts, table_of, utcnow
+
+_TABLE = table_of(StoredFacts)
 
 
 def save_facts(
     session: Session, document_id: str, sha256: str, version: str, facts: dict[str, Any]
 ) -> None:
     """Store (or refresh) one file's facts; the caller holds the document's claim."""
-    session.execute(
-        sa.delete(StoredFacts).where(
-            StoredFacts.document_id == document_id,
-            StoredFacts.sha256 == sha256,
-            StoredFacts.facts_version == version,
-        )
-    )
-    session.add(
-        StoredFacts(document_id=document_id, sha256=sha256, facts_version=version, facts=facts)
-    )
-    session.flush()
+    row = {
+        "document_id": document_id,
+        "sha256": sha256,
+        "facts_version": version,
+        "facts": facts,
+        "created_at": utcnow(),
+    }
+    upsert(session, _TABLE, row, ("document_id", "sha256", "facts_version"))
 
 
 def load_facts(

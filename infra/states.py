@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 
 from infra.holders import Holder
 from infra.statuses import FINAL, WAITING, DocumentStatus
-from infra.tables import Document, FindingRow, utcnow
+from infra.tables import Document, FindingRow, table_of, utcnow
+
+_DOCUMENTS = table_of(Document)
+_FINDINGS = table_of(FindingRow)
 
 
 @dataclass(frozen=True)
@@ -151,8 +154,16 @@ def finish(
         values["kind"] = kind
     if detected_mime is not None:
         values["detected_mime"] = detected_mime
+    # Core statements on the tables: once per checked file, without the ORM's bookkeeping
+    docs, rows = _DOCUMENTS.c, _FINDINGS.c
     result = session.execute(
-        sa.update(Document).where(_owned(claim_.document_id, claim_.token)).values(**values)
+        sa.update(_DOCUMENTS)
+        .where(
+            docs.id == claim_.document_id,
+            docs.status == DocumentStatus.CHECKING,
+            docs.claim_token == claim_.token,
+        )
+        .values(**values)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
@@ -160,16 +171,22 @@ def finish(
         sha = findings[0]["sha256"]
         # findings are keyed by (document, sha256, rule-set version, check): replace, never pile up
         session.execute(
-            sa.delete(FindingRow).where(
-                FindingRow.document_id == claim_.document_id,
-                FindingRow.sha256 == sha,
-                FindingRow.ruleset_version == ruleset_version,
+            sa.delete(_FINDINGS).where(
+                rows.document_id == claim_.document_id,
+                rows.sha256 == sha,
+                rows.ruleset_version == ruleset_version,
             )
         )
+        now = utcnow()
         session.execute(
-            sa.insert(FindingRow),
+            sa.insert(_FINDINGS),
             [
-                {**f, "document_id": claim_.document_id, "ruleset_version": ruleset_version}
+                {
+                    **f,
+                    "document_id": claim_.document_id,
+                    "ruleset_version": ruleset_version,
+                    "created_at": now,
+                }
                 for f in findings
             ],
         )

@@ -7,7 +7,10 @@ from collections.abc import Collection
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from infra.tables import VerdictRow, utcnow
+from infra.db import upsert
+from infra.tables import VerdictRow, table_of, utcnow
+
+_TABLE = table_of(VerdictRow)
 
 
 def record_verdict(
@@ -20,23 +23,15 @@ def record_verdict(
 ) -> None:
     """Keep this verdict beside the earlier ones; the same version checked again replaces its
     own row (keyed like findings: document, sha256, rule-set version)."""
-    session.execute(
-        sa.delete(VerdictRow).where(
-            VerdictRow.document_id == document_id,
-            VerdictRow.sha256 == sha256,
-            VerdictRow.ruleset_version == ruleset_version,
-        )
-    )
-    session.add(
-        VerdictRow(
-            document_id=document_id,
-            sha256=sha256,
-            ruleset_version=ruleset_version,
-            status=status,
-            reason=reason,
-            at=utcnow(),
-        )
-    )
+    row = {
+        "document_id": document_id,
+        "sha256": sha256,
+        "ruleset_version": ruleset_version,
+        "status": status,
+        "reason": reason,
+        "at": utcnow(),
+    }
+    upsert(session, _TABLE, row, ("document_id", "sha256", "ruleset_version"))
 
 
 def verdict_history(session: Session, document_ids: Collection[str]) -> dict[str, list[VerdictRow]]:

@@ -40,36 +40,51 @@ class Job:
 def read_job(session: Session, document_id: str) -> Job:
     """The document, its submission and unit kind, and which other live documents of the
     submission hold the same bytes, in one round of reads inside the caller's transaction."""
-    doc, sub, kind = session.execute(
-        sa.select(Document, Submission, Unit.kind)
+    row = session.execute(
+        sa.select(
+            Document.id,
+            Document.submission_id,
+            Submission.programme,
+            Submission.period,
+            Submission.unit_code,
+            Unit.kind.label("unit_kind"),
+            Document.criterion_id,
+            Document.kind.label("declared_kind"),
+            Document.kind_source,
+            Document.original_name,
+            Document.storage_key,
+            Document.size,
+            Document.sha256,
+            Document.declared_mime,
+        )
         .join(Submission, Document.submission_id == Submission.id)
         .join(Unit, Unit.code == Submission.unit_code)
         .where(Document.id == document_id)
-    ).one()
+    ).one()  # columns, not ORM objects: this runs once per check
     twins = session.scalars(
         sa.select(Document.criterion_id).where(
-            Document.submission_id == sub.id,
-            Document.id != doc.id,
-            Document.sha256 == doc.sha256,
+            Document.submission_id == row.submission_id,
+            Document.id != row.id,
+            Document.sha256 == row.sha256,
             Document.status != DocumentStatus.SUPERSEDED,
         )
     )
     return Job(
-        doc.id,
-        sub.id,
-        sub.programme,
-        sub.period,
-        sub.unit_code,
-        kind,
-        doc.criterion_id,
-        doc.kind,
-        doc.kind_source,
-        doc.original_name,
-        doc.storage_key,
-        doc.size,
-        doc.sha256,
-        doc.declared_mime,
-        tuple(twins),
+        document_id=row.id,
+        submission_id=row.submission_id,
+        programme=row.programme,
+        period=row.period,
+        unit_code=row.unit_code,
+        unit_kind=row.unit_kind,
+        criterion_id=row.criterion_id,
+        declared_kind=row.declared_kind,
+        kind_source=row.kind_source,
+        original_name=row.original_name,
+        storage_key=row.storage_key,
+        size=row.size,
+        sha256=row.sha256,
+        declared_mime=row.declared_mime,
+        twin_criteria=tuple(twins),
     )
 
 

@@ -53,17 +53,28 @@ def record_document_events(
 ) -> list[str]:
     """`document.checked`, `submission.evaluated` and (once) `batch.completed`, in the
     transaction that recorded the verdict. Returns the delivery ids to send after commit."""
-    doc, sub, region = session.execute(
-        sa.select(Document, Submission, Unit.region_code)
+    doc = session.execute(  # columns, not ORM objects: this runs once per checked file
+        sa.select(
+            Document.id,
+            Document.criterion_id,
+            Document.status,
+            Document.status_reason,
+            Document.ruleset_version,
+            Document.batch_id,
+            Submission.programme,
+            Submission.period,
+            Submission.unit_code,
+            Unit.region_code,
+        )
         .join(Submission, Document.submission_id == Submission.id)
         .join(Unit, Unit.code == Submission.unit_code)
         .where(Document.id == document_id)
     ).one()
-    unit = sub.unit_code
+    unit, region = doc.unit_code, doc.region_code
     checked = DocumentChecked(
         document_id=doc.id,
-        programme=sub.programme,
-        period=sub.period,
+        programme=doc.programme,
+        period=doc.period,
         unit=unit,
         criterion=doc.criterion_id,
         status=doc.status,
@@ -73,11 +84,11 @@ def record_document_events(
         status_url=f"/v1/documents/{doc.id}",
     )
     evaluated = SubmissionEvaluated(
-        programme=sub.programme,
-        period=sub.period,
+        programme=doc.programme,
+        period=doc.period,
         unit=unit,
         criteria={cid: v.status.value for cid, v in verdicts.items()},
-        status_url=f"/v1/submissions/{sub.programme}/{sub.period}/{unit}",
+        status_url=f"/v1/submissions/{doc.programme}/{doc.period}/{unit}",
     )
     ids = record_events(
         session,
@@ -92,8 +103,8 @@ def record_document_events(
         counts = batch_counts(session, doc.batch_id)
         completed = BatchCompleted(
             batch_id=doc.batch_id,
-            programme=sub.programme,
-            period=sub.period,
+            programme=doc.programme,
+            period=doc.period,
             unit=unit,
             total=sum(counts.values()),
             counts=counts,

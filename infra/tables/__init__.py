@@ -2,7 +2,7 @@
 concern in the modules beside this one, imported from here (`from infra.tables import Document`)."""
 
 from infra.tables.access import Account, ApiKey, SignInFailure, WebSession
-from infra.tables.base import Base, UtcDateTime, new_id, utcnow
+from infra.tables.base import Base, UtcDateTime, new_id, table_of, utcnow
 from infra.tables.delivery import (
     IdempotencyRecord,
     ServiceBeat,
@@ -50,5 +50,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "new_id",
+    "table_of",
     "utcnow",
 ]

@@ -51,3 +51,11 @@ class Base(DeclarativeBase):
         dict[str, Any]: sa.JSON,
         list[Any]: sa.JSON,
     }
+
+
+def table_of(model: type[Base]) -> sa.Table:
+    """The Core table behind a model: what the hot paths write through, skipping the ORM's
+    unit of work and session bookkeeping (statements stay the same SQL)."""
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table
