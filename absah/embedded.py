@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from absah.supervise import ends_with_parent
+
 
 class EmbeddedRedisError(RuntimeError):
     pass
@@ -73,6 +75,7 @@ class EmbeddedRedis:
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=ends_with_parent(),  # a killed absah run takes its Redis with it
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from absah.embedded import EmbeddedRedis, free_port
-from absah.supervise import Part, Supervisor
+from absah.supervise import Part, Supervisor, ends_with_parent
 from infra.accounts import create_account, has_admin_account
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.encryption import secret_key
@@ -102,7 +102,7 @@ def save_first_secret(settings: Settings, name: str, text: str) -> Path:
 def part(name: str, args: list[str], env: dict[str, str]) -> Part:
     """An `absah ...` child process."""
     command = [sys.executable, "-m", "absah.cli", *args]
-    return Part(name, lambda: subprocess.Popen(command, env=env))
+    return Part(name, lambda: subprocess.Popen(command, env=env, preexec_fn=ends_with_parent()))
 
 
 class PortTaken(RuntimeError):

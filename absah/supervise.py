@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +15,25 @@ from types import FrameType
 import click
 
 Start = Callable[[], "subprocess.Popen[bytes]"]
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def ends_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` for a part, so that it ends when absah run does, even when absah run is
+    killed outright (SIGKILL leaves it no time to stop anything): the kernel sends the part
+    SIGTERM (Linux's PR_SET_PDEATHSIG). None where there is no such call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not in the child
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # absah run died before the signal was armed
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arm
 
 
 @dataclass

@@ -182,6 +182,25 @@ def test_ctrl_c_stops_every_part_of_absah_run(absah_run: Run) -> None:
     assert "restarting in" not in full_log(run.proc)  # stopping is not dying
 
 
+def test_a_killed_absah_run_takes_every_part_with_it(absah_run: Run) -> None:
+    # SIGKILL leaves the supervisor no time to stop anything: the kernel ends the parts
+    # (PR_SET_PDEATHSIG), so no worker keeps taking messages and no API keeps the port
+    run = absah_run
+    parts = [part_pid(run.proc, *words) for words in (*WORKERS, ("beat",), ("api",))]
+    redis_server = [p for p in children(run.proc.pid) if "redis-server" in command_of(p)[0]]
+    assert len(redis_server) == 1
+    os.kill(run.proc.pid, signal.SIGKILL)
+    run.proc.popen.wait(timeout=10)
+    everything = [*parts, *redis_server]
+    wait_until(
+        lambda: not any(process_alive(pid) for pid in everything),
+        60,
+        "every part of absah run to end after it was killed",
+    )
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"{run.base}/healthz", timeout=2)
+
+
 # ---------------------------------------------------------------- a second scheduler
 
 
