@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from infra.db import upsert
-from infra.tables import StoredFacts, table_of, utcnow
+from infra.statuses import DocumentStatus
+from infra.tables import Document, StoredFacts, table_of, utcnow
 
 _TABLE = table_of(StoredFacts)
 
@@ -38,3 +39,18 @@ def load_facts(
             StoredFacts.facts_version == version,
         )
     )
+
+
+def prune_facts(session: Session, current_version: str) -> int:
+    """Delete facts nothing reads again: those of another extraction version (`load_facts`
+    asks only for the current one) and those of superseded documents (never re-verified)."""
+    superseded = sa.select(Document.id).where(Document.status == DocumentStatus.SUPERSEDED)
+    result = session.execute(
+        sa.delete(StoredFacts).where(
+            sa.or_(
+                StoredFacts.facts_version != current_version,
+                StoredFacts.document_id.in_(superseded),
+            )
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

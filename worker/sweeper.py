@@ -15,6 +15,7 @@ from infra import states
 from infra.access_pruning import prune_sessions, prune_sign_in_failures
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.facts_store import prune_facts
 from infra.holders import holder_gone, this_host
 from infra.liveness import SWEEPER, record_beat
 from infra.queue import send_verify
@@ -24,6 +25,7 @@ from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
+from worker.facts_keeping import facts_version
 from worker.reverify_runs import auto_reverify
 from worker.runtime import WorkerRuntime
 from worker.uploads import expire_idempotency_records, expire_uploads
@@ -57,7 +59,7 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
     rechecked = len(recheck_due(rt, sender))
     done = len(ids) + len(deliveries) + rechecked + expire_uploads(rt)
     done += expire_idempotency_records(rt)
-    prune_access_records(rt)  # housekeeping: not counted as work the sweeper re-sent
+    prune_old_records(rt)  # housekeeping: not counted as work the sweeper re-sent
     done += auto_reverify(rt, sender)  # a rule-set version changed: re-check stale ones
     with transaction(rt.sessions) as session:  # what /readyz and /metrics read
         record_beat(session, SWEEPER, f"{this_host()} pid {os.getpid()}")
@@ -147,9 +149,10 @@ def recheck_documents(rt: WorkerRuntime, ids: list[str]) -> list[str]:
     return requeue(rt, sender, ids, automatic=False)
 
 
-def prune_access_records(rt: WorkerRuntime) -> int:
-    """Sessions over for longer than `session_retention_days`, and sign-in failures too old to
-    count towards a lockout, deleted (they were kept for ever)."""
+def prune_old_records(rt: WorkerRuntime) -> int:
+    """Sessions over for longer than `session_retention_days`, sign-in failures too old to
+    count towards a lockout, and stored file facts nothing reads again (another extraction
+    version, superseded documents), deleted (they were kept for ever)."""
     s, now = rt.settings, utcnow()
     with transaction(rt.sessions) as session:
         sessions = prune_sessions(session, now, timedelta(days=s.session_retention_days))
@@ -159,6 +162,12 @@ def prune_access_records(rt: WorkerRuntime) -> int:
             timedelta(minutes=s.lockout_window_minutes),
             timedelta(minutes=s.lockout_minutes),
         )
-    if sessions or failures:
-        log.info("removed %d ended session(s) and %d old sign-in failure(s)", sessions, failures)
-    return sessions + failures
+        facts = prune_facts(session, facts_version())
+    if sessions or failures or facts:
+        log.info(
+            "removed %d ended session(s), %d old sign-in failure(s) and %d unread file fact(s)",
+            sessions,
+            failures,
+            facts,
+        )
+    return sessions + failures + facts

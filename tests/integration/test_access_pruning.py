@@ -15,7 +15,7 @@ from infra.db import create_db_engine, create_session_factory, transaction
 from infra.settings import Settings
 from infra.tables import SignInFailure, WebSession, utcnow
 from worker.runtime import WorkerRuntime
-from worker.sweeper import prune_access_records, sweep
+from worker.sweeper import prune_old_records, sweep
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -53,7 +53,7 @@ def test_old_sessions_and_failures_go_live_ones_stay(settings: Settings) -> None
         session.add(SignInFailure(username="budi", at=now - timedelta(minutes=5)))
         session.add(SignInFailure(username="budi", at=now - timedelta(minutes=31)))
     rt = WorkerRuntime(settings)
-    assert prune_access_records(rt) == 3
+    assert prune_old_records(rt) == 3
     with transaction(sessions) as session:
         left = set(session.scalars(sa.select(WebSession.id)))
         failures = session.scalars(sa.select(SignInFailure.at)).all()
@@ -61,7 +61,7 @@ def test_old_sessions_and_failures_go_live_ones_stay(settings: Settings) -> None
     assert ended_long_ago not in left
     assert expired_long_ago not in left
     assert len(failures) == 1  # the recent one still counts towards a lockout
-    assert prune_access_records(rt) == 0
+    assert prune_old_records(rt) == 0
     engine.dispose()
     rt.engine.dispose()
 
