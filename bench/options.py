@@ -61,6 +61,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         help=f"12 MP photos costed apart, 0 to skip ({FULL['phone_photos']})",
     )
+    add(
+        "--skip-sqlite",
+        action="store_true",
+        help="skip the stack on the embedded default (SQLite, local object folder)",
+    )
     add("--skip-local", action="store_true", help="skip the stack on the local object folder")
     add("--skip-s3", action="store_true", help="skip the stack on S3 (moto)")
     add("--steady-rate", type=float, default=10.0, help="files a second, steady phase (10)")

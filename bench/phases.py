@@ -19,6 +19,7 @@ from bench.services import (
     delete_queue_keys,
     make_units_and_key,
 )
+from infra.migrate import upgrade
 from infra.settings import Settings
 
 UNIT_KIND = "lapas"
@@ -55,14 +56,21 @@ def phase(
     units: int = 1,
     bundle_bytes: int = 0,
     bundle_entries: int = 0,
+    sqlite: bool = False,
 ) -> Iterator[Phase]:
-    """PostgreSQL for the database always (embedded SQLite is not built for a busy pool);
-    storage on moto's S3 when `moto` is given, else the local object folder (the default)."""
+    """A PostgreSQL database of the phase's own, or with `sqlite` the embedded default's SQLite
+    file in the phase's data folder; storage on moto's S3 when `moto` is given, else the local
+    object folder (the default)."""
     label = f"{tag}-{name}"
     data_dir = workdir / f"data-{name}"
     defaults = Settings()
     with contextlib.ExitStack() as stack:
-        database_url = stack.enter_context(bench_database(label.replace("-", "_")))
+        if sqlite:
+            database_url = f"sqlite:///{(data_dir / 'absah.sqlite3').resolve()}"
+            data_dir.mkdir(parents=True, exist_ok=True)
+            upgrade(Settings(database_url=database_url, data_dir=data_dir))
+        else:
+            database_url = stack.enter_context(bench_database(label.replace("-", "_")))
         stack.callback(shutil.rmtree, data_dir, True)
         stack.callback(delete_queue_keys, label)
         s3: dict[str, object] = {}

@@ -75,8 +75,9 @@ def _stacks(s: dict[str, Any]) -> list[str]:
         f"  ({by_kind})",
     ]
     for key, label in (
-        ("stack_local", "stack, local object folder (embedded default)"),
-        ("stack", "stack, S3 (moto)"),
+        ("stack_sqlite", "stack, local folder + SQLite (embedded default)"),
+        ("stack_local", "stack, local folder + PostgreSQL"),
+        ("stack", "stack, S3 (moto) + PostgreSQL"),
     ):
         if key not in s:
             lines.append(f"  {label:<52} skipped")
@@ -87,13 +88,13 @@ def _stacks(s: dict[str, Any]) -> list[str]:
             f"{k['cpu_ms_per_file']['total']:6.0f}   (target {RATIO_TARGET:.0%}: "
             f"{_met(k['ratio_target_met'])})"
         )
-    for key in ("stack_local", "stack"):
+    for key in ("stack_sqlite", "stack_local", "stack"):
         if key not in s:
             continue
         k = s[key]
         per = ", ".join(f"{n} {v:.0f}" for n, v in k["cpu_ms_per_file"].items() if n != "total")
         lines += [
-            f"  {k['storage']}: database PostgreSQL, {k['worker_processes']} worker process x "
+            f"  {k['storage']}: database {k['database']}, {k['worker_processes']} worker process x "
             f"concurrency {k['worker_concurrency']}; {k['documents']} documents in "
             f"{k['seconds']:.1f} s; intake {k['intake_seconds']:.1f} s "
             f"({k['intake_mb_per_s']:.1f} MB/s), rejected {k['rejected_entries']}",

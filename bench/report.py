@@ -30,6 +30,7 @@ class Results:
     costs: dict[str, KindCosts] | None = None
     local: StackResult | None = None
     s3: StackResult | None = None
+    sqlite: StackResult | None = None
     steady: SteadyResult | None = None
     scale: list[StackResult] = field(default_factory=list)
     backlog: BacklogResult | None = None
@@ -60,7 +61,7 @@ def _stack(k: StackResult, inproc: InProcessResult) -> dict[str, Any]:
     ratio = k.rate / inproc.rate if inproc.rate else 0.0
     return {
         "storage": k.storage,
-        "database": "PostgreSQL",
+        "database": k.database,
         "worker_processes": k.processes,
         "worker_concurrency": k.concurrency,
         "documents": k.documents,
@@ -169,7 +170,7 @@ def summarise(args: argparse.Namespace, r: Results) -> dict[str, Any]:
                     "share": share,
                     "met": share <= 0.5,
                 }
-    for key, stack in (("stack_local", r.local), ("stack", r.s3)):
+    for key, stack in (("stack_local", r.local), ("stack", r.s3), ("stack_sqlite", r.sqlite)):
         if stack is not None:
             summary[key] = _stack(stack, r.inproc)
             summary["targets"][f"{key}_vs_in_process"] = {

@@ -83,6 +83,22 @@ def _stacks(args: argparse.Namespace, r: Results, tag: str, workdir: Path, clock
         "concurrency": args.workers,
         "log_dir": log_dir,
     }
+    if not args.skip_sqlite:
+        with (
+            clock.phase("stack, SQLite"),
+            phase(
+                tag,
+                "sqlite",
+                workdir,
+                bundle_bytes=size,
+                bundle_entries=args.bundle_files,
+                sqlite=True,
+            ) as p,
+        ):
+            r.sqlite = run_stack(
+                p.settings, unit=p.unit, headers=p.headers, moto_pid=None, **common
+            )
+        print(f"   {r.sqlite.rate:.2f} files/s", flush=True)
     if not args.skip_local:
         with (
             clock.phase("stack, local folder"),

@@ -56,6 +56,7 @@ class StackResult:
     memory_mb: dict[str, float]  # peak resident sets
     cpu_seconds: dict[str, float]  # per component, during the run
     notes: list[str] = field(default_factory=list)
+    database: str = "PostgreSQL"
 
     @property
     def rate(self) -> float:
@@ -182,4 +183,9 @@ def run_stack(
             "postgres backends": sum(t - pg_start.get(pid, 0.0) for pid, t in pg_end.items()),
         },
         notes=notes,
+        database=database_name(settings),
     )
+
+
+def database_name(settings: Settings) -> str:
+    return "SQLite" if settings.resolved_database_url().startswith("sqlite") else "PostgreSQL"
