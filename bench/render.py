@@ -74,6 +74,12 @@ def _stacks(s: dict[str, Any]) -> list[str]:
         f"{'':<17}{i['files_per_s']:8.2f}   {'':12}   {i['cpu_ms_per_file']:6.0f}"
         f"  ({by_kind})",
     ]
+    after = i.get("files_per_s_after_stacks")
+    if after is not None:
+        lines.append(
+            f"  in-process again, after the stacks{'':<20}{after:8.2f}   (the stacks are "
+            f"compared with the mean, {i['reference_files_per_s']:.2f})"
+        )
     for key, label in (
         ("stack_sqlite", "stack, local folder + SQLite (embedded default)"),
         ("stack_local", "stack, local folder + PostgreSQL"),
