@@ -273,14 +273,44 @@
       return Array.prototype.map.call(new Uint8Array(d), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
     });
   }
+  /* A file sent in parts is remembered in this browser (its upload and multipart ids, by unit,
+     criterion and SHA-256), so after a reload or a closed tab the same file chosen again sends
+     only the parts the server does not hold yet. Forgotten when done or refused. */
+  var KEPT = "absah.unggah." + WHERE + ".", KEEP_MS = 7 * 24 * 3600 * 1000;
+  function keep(item) {
+    try {
+      localStorage.setItem(item.keptKey, JSON.stringify({ upload: item.upload, at: Date.now(),
+        parts: { id: item.parts.id, bytes: item.parts.bytes, count: item.parts.count } }));
+    } catch (e) { /* storage full or off: the upload goes on, it only cannot be resumed */ }
+  }
+  function forget(item) { try { if (item.keptKey) localStorage.removeItem(item.keptKey); } catch (e) { /* off */ } }
+  function recall(key) {
+    try {
+      var kept = JSON.parse(localStorage.getItem(key) || "null");
+      return kept && kept.upload && kept.parts && Date.now() - kept.at < KEEP_MS ? kept : null;
+    } catch (e) { return null; }
+  }
+  function resumed(item, kept) {
+    /* the server still holds the parts: carry on with them; otherwise start afresh */
+    var path = "unggahan/" + kept.upload.id + "/bagian/" + encodeURIComponent(kept.parts.id);
+    return call("GET", path).then(function (held) {
+      item.parts = { id: kept.parts.id, bytes: kept.parts.bytes, count: kept.parts.count, done: {} };
+      if (held.length) say(item.name + ": melanjutkan unggahan sebelumnya; " + held.length + " dari " + kept.parts.count + " bagian sudah diterima server.");
+      return kept.upload;
+    }, function () { forget(item); return null; });
+  }
   function reserve(item) {
     if (item.upload) return Promise.resolve(item.upload);
     setState(item, "hashing");
     return sha256(item.file).then(function (hex) {
       setState(item, "uploading");
-      return retrying(item, function () {
-        return call("POST", "unggahan", { programme: root.dataset.programme, period: root.dataset.period, unit: root.dataset.unit,
-          name: item.name, size: item.file.size, sha256: hex, content_type: item.file.type || null, criterion: item.criterion });
+      item.keptKey = KEPT + item.criterion + "." + hex;
+      var kept = recall(item.keptKey);
+      return (kept ? resumed(item, kept) : Promise.resolve(null)).then(function (u) {
+        return u || retrying(item, function () {
+          return call("POST", "unggahan", { programme: root.dataset.programme, period: root.dataset.period, unit: root.dataset.unit,
+            name: item.name, size: item.file.size, sha256: hex, content_type: item.file.type || null, criterion: item.criterion });
+        });
       });
     }).then(function (u) { item.upload = u; return u; });
   }
@@ -293,7 +323,7 @@
   function sendParts(item) {
     var u = item.upload, base = "unggahan/" + u.id + "/bagian";
     var started = item.parts ? Promise.resolve(item.parts) : retrying(item, function () { return call("POST", base); })
-      .then(function (m) { item.parts = { id: m.multipart_id, bytes: m.part_bytes, count: m.parts, done: {} }; return item.parts; });
+      .then(function (m) { item.parts = { id: m.multipart_id, bytes: m.part_bytes, count: m.parts, done: {} }; keep(item); return item.parts; });
     return started.then(function (p) {
       var path = base + "/" + encodeURIComponent(p.id);
       return retrying(item, function () { return call("GET", path); }).then(function (held) {
@@ -340,14 +370,15 @@
         item.documents = (answer.documents || []).map(function (d) { return d.id; });
         item.rejected = answer.rejected || [];
       } else item.documents = [answer.document_id];
+      forget(item);
       setState(item, "done");
       say(item.name + " terunggah.");
       poll();
     }).catch(function (f) {
       if (f.code === "paused" || item.state === "paused") return setState(item, "paused");
       item.error = f.message;
-      if (f.code === "upload_expired") item.upload = null;
-      if (f.code === "multipart_not_found") item.parts = null;
+      if (f.code === "upload_expired") { item.upload = null; forget(item); }
+      if (f.code === "multipart_not_found") { item.parts = null; forget(item); }
       setState(item, "error", f.message);
       say(item.name + ": " + f.message);
     });

@@ -281,6 +281,66 @@ def test_a_part_cut_off_by_the_network_is_sent_again_alone(
     assert sent == {1: 1, 2: 2, 3: 1}  # the cut part again, the others once
 
 
+def test_after_a_reload_the_same_file_sends_only_the_parts_the_server_lacks(
+    page: Page, stack: Stack, tmp_path: Path
+) -> None:
+    # the connection drops for good during the second part and the operator reloads the page
+    # (or comes back later): choosing the same file again re-sends neither the first part
+    # nor the file from the start
+    operator = new_operator(stack)
+    sign_in(page, operator)
+    big = tmp_path / f"{operator.unit}_P2HAM_2025_P2H-02-TOILET_FOTO_01.jpg"
+    big.write_bytes(noise_jpeg(2 * PART_BYTES + 1))
+    before: dict[int, int] = {}
+    parts = re.compile(r"partNumber=\d+")
+
+    def part_two_never_arrives(route: Route) -> None:
+        number = int(re.search(r"partNumber=(\d+)", route.request.url).group(1))  # type: ignore[union-attr]
+        before[number] = before.get(number, 0) + 1
+        if number == 2:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route(parts, part_two_never_arrives)
+    page.locator("#input-berkas").set_input_files(big)
+    page.get_by_role("button", name="Unggah semua").click()
+    row = page.locator("#daftar-berkas tr", has_text=big.name)
+    expect(row.locator(".status")).to_have_text(re.compile("Koneksi terputus"))
+    assert before.get(1) == 1
+    assert before.get(2, 0) >= 1
+
+    page.unroute(parts)
+    after: dict[int, int] = {}
+
+    def count(route: Route) -> None:
+        number = int(re.search(r"partNumber=(\d+)", route.request.url).group(1))  # type: ignore[union-attr]
+        after[number] = after.get(number, 0) + 1
+        route.continue_()
+
+    page.route(parts, count)
+    page.reload()
+    expect(page.locator("#daftar-berkas tr", has_text=big.name)).to_have_count(0)  # list gone
+    page.locator("#input-berkas").set_input_files(big)
+    page.evaluate(  # every message the page announces, kept (each replaces the one before)
+        """() => { const kabar = document.getElementById('kabar'); window.said = [];
+            new MutationObserver(() => window.said.push(kabar.textContent))
+                .observe(kabar, {childList: true, characterData: true, subtree: true}); }"""
+    )
+    page.get_by_role("button", name="Unggah semua").click()
+    row = page.locator("#daftar-berkas tr", has_text=big.name)
+    all_bars_full(page, 1)
+    expect(row.locator(".status")).to_have_text(FINAL_LABEL, timeout=60_000)
+    said = page.evaluate("() => window.said")
+    assert any("1 dari 3 bagian sudah diterima server" in text for text in said), said
+    assert after == {2: 1, 3: 1}  # part 1 was already held by the server
+    kept = page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('absah.unggah.'))"
+    )
+    assert kept == []  # forgotten once done
+    screenshot(page, "05-dilanjutkan-setelah-muat-ulang", full_page=False)
+
+
 def test_a_refused_file_offers_ganti_berkas_and_the_note_is_shown(
     browser: Browser, page: Page, stack: Stack
 ) -> None:
