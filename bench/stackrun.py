@@ -179,8 +179,13 @@ def run_stack(
         memory_mb=memory_mb,
         cpu_seconds={
             **{k: cpu_end[k] - cpu_start[k] for k in cpu_end},
-            # backends that closed during the run are missed: a lower bound
-            "postgres backends": sum(t - pg_start.get(pid, 0.0) for pid, t in pg_end.items()),
+            # backends that closed during the run are missed: a lower bound. SQLite has none:
+            # its work is in the API's and the workers' own processes
+            **(
+                {"postgres backends": sum(t - pg_start.get(p, 0.0) for p, t in pg_end.items())}
+                if database_name(settings) == "PostgreSQL"
+                else {}
+            ),
         },
         notes=notes,
         database=database_name(settings),

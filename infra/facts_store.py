@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,14 +42,19 @@ def load_facts(
     )
 
 
-def prune_facts(session: Session, current_version: str) -> int:
-    """Delete facts nothing reads again: those of another extraction version (`load_facts`
-    asks only for the current one) and those of superseded documents (never re-verified)."""
+def prune_facts(session: Session, current_version: str, older_than: datetime) -> int:
+    """Delete facts nothing reads again: those of another extraction version stored before
+    `older_than` (`load_facts` asks only for the current one; the age keeps a newer version's
+    facts safe from a sweeper still running old code during an upgrade) and those of
+    superseded documents (never re-verified)."""
     superseded = sa.select(Document.id).where(Document.status == DocumentStatus.SUPERSEDED)
     result = session.execute(
         sa.delete(StoredFacts).where(
             sa.or_(
-                StoredFacts.facts_version != current_version,
+                sa.and_(
+                    StoredFacts.facts_version != current_version,
+                    StoredFacts.created_at < older_than,
+                ),
                 StoredFacts.document_id.in_(superseded),
             )
         )

@@ -1,10 +1,10 @@
-"""When the sweeper last ran and how old the oldest check is: recorded by the worker, read by
-the API for /readyz and /metrics."""
+"""When the sweeper (and its hourly housekeeping) last ran and how old the oldest check is:
+recorded by the worker, read by the API for /readyz and /metrics."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,13 @@ def record_beat(session: Session, name: str, holder: str | None = None) -> None:
             session.add(ServiceBeat(name=name, at=now, holder=holder))
     except IntegrityError:
         pass  # another sweeper stamped it first: as good
+
+
+def beat_due(session: Session, name: str, every: timedelta, now: datetime) -> bool:
+    """Whether `name` last stamped its beat longer than `every` ago (or never): housekeeping
+    that need not run on every sweep."""
+    last = session.scalar(sa.select(ServiceBeat.at).where(ServiceBeat.name == name))
+    return last is None or last < now - every
 
 
 @dataclass(frozen=True)

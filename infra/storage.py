@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,18 +49,24 @@ class ObjectStore(Protocol):
 # U+202E, isolates) and line/paragraph separators: "foto<U+202E>gpj.exe" reads "fotoexe.jpg"
 
 
+# why a hard link may be refused where a copy still works: another filesystem, links not
+# allowed (protected_hardlinks, a filesystem without them), too many links
+_NO_LINK = {errno.EXDEV, errno.EPERM, errno.EACCES, errno.EMLINK, errno.EOPNOTSUPP}
+
+
 def _place(source: Path, dest: Path, *, link: bool) -> None:
-    """`dest` holds the bytes of `source`: a hard link (no copy) when allowed and possible,
-    else a copy (another filesystem, or one without links)."""
+    """`dest`, a new file, holds the bytes of `source`: a hard link (no copy) when allowed and
+    possible, else a copy. Never writes into a file that exists (it could be a link to an
+    object): an existing `dest` raises FileExistsError."""
     if link:
         try:
             os.link(source, dest)
             return
-        except FileNotFoundError:
-            raise
-        except OSError:  # EXDEV, EPERM, EMLINK: copy instead
-            pass
-    shutil.copyfile(source, dest)
+        except OSError as exc:
+            if exc.errno not in _NO_LINK:
+                raise
+    with source.open("rb") as src, dest.open("xb") as out:
+        shutil.copyfileobj(src, out, CHUNK)
 
 
 class LocalStore:
@@ -83,8 +91,8 @@ class LocalStore:
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            tmp.unlink(missing_ok=True)  # left by a write that was cut off
+            # a name of this write's own: two writes to one key never share a temporary file
+            tmp = target.with_name(f"{target.name}.{secrets.token_hex(8)}.part")
             _place(path, tmp, link=link)
             os.replace(tmp, target)
         except OSError as exc:
@@ -98,8 +106,10 @@ class LocalStore:
             raise ObjectMissing(key)
         try:
             _place(source, dest, link=True)
-        except FileNotFoundError as exc:  # deleted between the test and the link
-            raise ObjectMissing(key) from exc
+        except FileNotFoundError as exc:
+            if not source.is_file():  # deleted between the test and the link
+                raise ObjectMissing(key) from exc
+            raise StorageUnavailable(str(exc)) from exc  # our side: no folder for `dest`
         except OSError as exc:
             raise StorageUnavailable(str(exc)) from exc
 

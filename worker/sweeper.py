@@ -17,7 +17,7 @@ from infra.assessment import reassess
 from infra.db import transaction
 from infra.facts_store import prune_facts
 from infra.holders import holder_gone, this_host
-from infra.liveness import SWEEPER, record_beat
+from infra.liveness import SWEEPER, beat_due, record_beat
 from infra.queue import send_verify
 from infra.rechecks import due_rechecks, recheck, stuck_documents
 from infra.states import Claim
@@ -149,6 +149,11 @@ def recheck_documents(rt: WorkerRuntime, ids: list[str]) -> list[str]:
     return requeue(rt, sender, ids, automatic=False)
 
 
+FACTS_PRUNING = "facts-pruning"
+FACTS_PRUNING_EVERY = timedelta(hours=1)
+FACTS_KEPT_AFTER_UPGRADE = timedelta(days=7)  # another version's facts: gone only after this
+
+
 def prune_old_records(rt: WorkerRuntime) -> int:
     """Sessions over for longer than `session_retention_days`, sign-in failures too old to
     count towards a lockout, and stored file facts nothing reads again (another extraction
@@ -162,7 +167,10 @@ def prune_old_records(rt: WorkerRuntime) -> int:
             timedelta(minutes=s.lockout_window_minutes),
             timedelta(minutes=s.lockout_minutes),
         )
-        facts = prune_facts(session, facts_version())
+        facts = 0
+        if beat_due(session, FACTS_PRUNING, FACTS_PRUNING_EVERY, now):  # a table scan: hourly
+            facts = prune_facts(session, facts_version(), now - FACTS_KEPT_AFTER_UPGRADE)
+            record_beat(session, FACTS_PRUNING)
     if sessions or failures or facts:
         log.info(
             "removed %d ended session(s), %d old sign-in failure(s) and %d unread file fact(s)",

@@ -274,12 +274,18 @@
     });
   }
   /* A file sent in parts is remembered in this browser (its upload and multipart ids, by unit,
-     criterion and SHA-256), so after a reload or a closed tab the same file chosen again sends
-     only the parts the server does not hold yet. Forgotten when done or refused. */
+     criterion, SHA-256 and name), so after a reload or a closed tab the same file chosen again
+     sends only the parts the server does not hold yet. Forgotten when done or refused, and
+     after a week. */
   var KEPT = "absah.unggah." + WHERE + ".", KEEP_MS = 7 * 24 * 3600 * 1000;
+  try {  /* records older than a week: their uploads have long expired */
+    Object.keys(localStorage).forEach(function (k) {
+      if (k.indexOf("absah.unggah.") === 0 && !recall(k)) localStorage.removeItem(k);
+    });
+  } catch (e) { /* storage off */ }
   function keep(item) {
     try {
-      localStorage.setItem(item.keptKey, JSON.stringify({ upload: item.upload, at: Date.now(),
+      localStorage.setItem(item.keptKey, JSON.stringify({ upload: { id: item.upload.id, multipart: true }, at: Date.now(),
         parts: { id: item.parts.id, bytes: item.parts.bytes, count: item.parts.count } }));
     } catch (e) { /* storage full or off: the upload goes on, it only cannot be resumed */ }
   }
@@ -291,20 +297,24 @@
     } catch (e) { return null; }
   }
   function resumed(item, kept) {
-    /* the server still holds the parts: carry on with them; otherwise start afresh */
+    /* the server still holds the parts: carry on with them; gone or finished there: start
+       afresh; a dropped connection or a server error: try again (the record stays) */
     var path = "unggahan/" + kept.upload.id + "/bagian/" + encodeURIComponent(kept.parts.id);
-    return call("GET", path).then(function (held) {
+    return retrying(item, function () { return call("GET", path); }).then(function (held) {
       item.parts = { id: kept.parts.id, bytes: kept.parts.bytes, count: kept.parts.count, done: {} };
       if (held.length) say(item.name + ": melanjutkan unggahan sebelumnya; " + held.length + " dari " + kept.parts.count + " bagian sudah diterima server.");
-      return kept.upload;
-    }, function () { forget(item); return null; });
+      return { id: kept.upload.id, multipart: true, status: "pending" };
+    }, function (f) {
+      if (f.status === 404 || f.status === 409 || f.status === 410) { forget(item); return null; }
+      throw f;
+    });
   }
   function reserve(item) {
     if (item.upload) return Promise.resolve(item.upload);
     setState(item, "hashing");
     return sha256(item.file).then(function (hex) {
       setState(item, "uploading");
-      item.keptKey = KEPT + item.criterion + "." + hex;
+      item.keptKey = KEPT + item.criterion + "." + hex + "." + item.name;
       var kept = recall(item.keptKey);
       return (kept ? resumed(item, kept) : Promise.resolve(null)).then(function (u) {
         return u || retrying(item, function () {
@@ -377,8 +387,10 @@
     }).catch(function (f) {
       if (f.code === "paused" || item.state === "paused") return setState(item, "paused");
       item.error = f.message;
-      if (f.code === "upload_expired") { item.upload = null; forget(item); }
-      if (f.code === "multipart_not_found") { item.parts = null; forget(item); }
+      /* the file refused (not the session, not a rate limit): never resumed */
+      if (f.status >= 400 && f.status < 500 && [401, 403, 429].indexOf(f.status) < 0) forget(item);
+      if (f.code === "upload_expired") { item.upload = null; item.parts = null; }
+      if (f.code === "multipart_not_found") item.parts = null;
       setState(item, "error", f.message);
       say(item.name + ": " + f.message);
     });

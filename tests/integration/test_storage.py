@@ -17,6 +17,7 @@ from infra.storage import (
     ObjectStore,
     S3Store,
     StorageUnavailable,
+    _place,
     create_store,
 )
 
@@ -195,3 +196,37 @@ def test_the_local_store_copies_where_it_cannot_link(
     local.download("k/a.bin", fetched)
     assert fetched.read_bytes() == b"bytes"
     assert fetched.stat().st_ino != stored.stat().st_ino
+
+
+def test_the_local_store_never_writes_into_a_file_that_exists(tmp_path: Path) -> None:
+    # a path that exists may be a link to an object: neither a write nor a download may reach
+    # through it (where a link was refused, a copy into it would have rewritten the object)
+    local = LocalStore(tmp_path / "objects")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"the object")
+    local.put_file("k/obj.bin", source)
+    stored = tmp_path / "objects" / "k" / "obj.bin"
+    holder = tmp_path / "held.bin"
+    local.download("k/obj.bin", holder)  # a link to the object
+    other = tmp_path / "other.bin"
+    other.write_bytes(b"other bytes")
+    with pytest.raises(FileExistsError):
+        _place(other, holder, link=True)
+    with pytest.raises(FileExistsError):
+        _place(other, holder, link=False)
+    with pytest.raises(StorageUnavailable):
+        local.download("k/obj.bin", holder)
+    assert stored.read_bytes() == b"the object"
+    assert not list(stored.parent.glob("*.part"))  # each write's own temporary name, renamed
+
+
+def test_a_missing_download_folder_is_no_missing_object(tmp_path: Path) -> None:
+    # the worker's own side failed: a retry, never "object-missing" (which ends the check)
+    local = LocalStore(tmp_path / "objects")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"bytes")
+    local.put_file("k/a.bin", source)
+    with pytest.raises(StorageUnavailable):
+        local.download("k/a.bin", tmp_path / "no-such-folder" / "a.bin")
+    with pytest.raises(ObjectMissing):
+        local.download("k/none.bin", tmp_path / "b.bin")
