@@ -95,13 +95,20 @@ def base_photo(index: int) -> bytes:
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
         draw.rectangle((x, y, x + rng.randrange(80, 400), y + rng.randrange(80, 300)), colour)
     sigma = 10 + (index * 7) % 22  # sensor noise: what makes a photo cost megabytes
-    noise = Image.effect_noise((width, height), sigma).convert("RGB")
+    taken = f"2025:03:{1 + index % 28:02d} 09:{index % 60:02d}:00"
+    return _jpeg(img, sigma, "absah-bench-camera", taken, quality=92)
+
+
+def _jpeg(img: Image.Image, sigma: int, make: str, taken: str, *, quality: int) -> bytes:
+    """`img` with sensor noise of `sigma`, saved as a JPEG whose EXIF names the camera and the
+    moment it was taken (DateTimeOriginal)."""
+    noise = Image.effect_noise(img.size, sigma).convert("RGB")
     img = ImageChops.add(img, noise, scale=1.0, offset=-128)
     exif = Image.Exif()
-    exif[0x010F] = "absah-bench-camera"  # Make
-    exif.get_ifd(0x8769)[36867] = f"2025:03:{1 + index % 28:02d} 09:{index % 60:02d}:00"
+    exif[0x010F] = make  # Make
+    exif.get_ifd(0x8769)[36867] = taken
     buffer = io.BytesIO()
-    img.save(buffer, "JPEG", quality=92, exif=exif.tobytes())
+    img.save(buffer, "JPEG", quality=quality, exif=exif.tobytes())
     return buffer.getvalue()
 
 
@@ -116,14 +123,8 @@ def phone_photo(index: int) -> bytes:
     grid = (width // 50, height // 50)
     blobs = Image.frombytes("RGB", grid, rng.randbytes(grid[0] * grid[1] * 3))
     img = blobs.resize((width, height), Image.Resampling.BICUBIC)
-    noise = Image.effect_noise((width, height), 4 + index % 5).convert("RGB")
-    img = ImageChops.add(img, noise, scale=1.0, offset=-128)
-    exif = Image.Exif()
-    exif[0x010F] = "absah-bench-phone"  # Make
-    exif.get_ifd(0x8769)[36867] = f"2025:04:{1 + index % 28:02d} 10:{index % 60:02d}:00"
-    buffer = io.BytesIO()
-    img.save(buffer, "JPEG", quality=90, exif=exif.tobytes())
-    return buffer.getvalue()
+    taken = f"2025:04:{1 + index % 28:02d} 10:{index % 60:02d}:00"
+    return _jpeg(img, 4 + index % 5, "absah-bench-phone", taken, quality=90)
 
 
 def phone_photos(count: int) -> list[Path]:

@@ -47,6 +47,7 @@ class KindCosts:
         if self.full:
             found["full_decode_check_ms"] = ms(self.full)
             found["full_over_reduced"] = _ratio(sum(self.full), sum(self.check))
+            found["reduced_over_full"] = _ratio(sum(self.check), sum(self.full))
             found["status_differs_full_vs_reduced"] = self.differing
         return found
 

@@ -35,13 +35,12 @@ def _costs(c: dict[str, Any]) -> list[str]:
         f"  full / reduced                                             "
         f"{p['full_over_reduced']:7.2f}x   (statuses that differ: "
         f"{p['status_differs_full_vs_reduced']})",
-        _share(p["full_over_reduced"]),
+        _share(p["reduced_over_full"]),
         *_phone(c.get("phone")),
     ]
 
 
-def _share(full_over_reduced: float) -> str:
-    share = 1 / full_over_reduced if full_over_reduced else 0.0
+def _share(share: float) -> str:
     return (
         f"  reduced / full                                             {share:7.0%}"
         f"   (target ≤ 50 %: {_met(share <= 0.5)})"
@@ -59,7 +58,7 @@ def _phone(f: dict[str, Any] | None) -> list[str]:
         f"  full / reduced                                             "
         f"{f['full_over_reduced']:7.2f}x   (statuses that differ: "
         f"{f['status_differs_full_vs_reduced']})",
-        _share(f["full_over_reduced"]),
+        _share(f["reduced_over_full"]),
     ]
 
 

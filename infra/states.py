@@ -103,10 +103,11 @@ def renew(session: Session, claim_: Claim, lease_seconds: int) -> bool:
 
 
 def _owned(document_id: str, token: str) -> Any:
+    docs = _DOCUMENTS.c  # Core columns: the claim's checks stay plain SQL in `finish` too
     return sa.and_(
-        Document.id == document_id,
-        Document.status == DocumentStatus.CHECKING,
-        Document.claim_token == token,
+        docs.id == document_id,
+        docs.status == DocumentStatus.CHECKING,
+        docs.claim_token == token,
     )
 
 
@@ -155,15 +156,9 @@ def finish(
     if detected_mime is not None:
         values["detected_mime"] = detected_mime
     # Core statements on the tables: once per checked file, without the ORM's bookkeeping
-    docs, rows = _DOCUMENTS.c, _FINDINGS.c
+    rows = _FINDINGS.c
     result = session.execute(
-        sa.update(_DOCUMENTS)
-        .where(
-            docs.id == claim_.document_id,
-            docs.status == DocumentStatus.CHECKING,
-            docs.claim_token == claim_.token,
-        )
-        .values(**values)
+        sa.update(_DOCUMENTS).where(_owned(claim_.document_id, claim_.token)).values(**values)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False

@@ -71,8 +71,8 @@ def _decode_image(stream: IO[bytes], limits: ExtractLimits) -> ImageFacts:
 
 
 # In entropy-coded data 0xFF is followed by 0x00 (a stuffed byte), a restart marker or another
-# 0xFF (fill); any other byte after it starts the next segment. One C-level search per scan,
-# where a byte-by-byte walk cost ~2 ms for a 2 MB photo.
+# 0xFF (fill); any other byte after it starts the next segment. One C-level search per scan
+# instead of a Python loop over every 0xFF.
 _SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
 

@@ -301,7 +301,8 @@
        afresh; a dropped connection or a server error: try again (the record stays) */
     var path = "unggahan/" + kept.upload.id + "/bagian/" + encodeURIComponent(kept.parts.id);
     return retrying(item, function () { return call("GET", path); }).then(function (held) {
-      item.parts = { id: kept.parts.id, bytes: kept.parts.bytes, count: kept.parts.count, done: {} };
+      /* `held` saves sendParts asking the same question again */
+      item.parts = { id: kept.parts.id, bytes: kept.parts.bytes, count: kept.parts.count, done: {}, held: held };
       if (held.length) say(item.name + ": melanjutkan unggahan sebelumnya; " + held.length + " dari " + kept.parts.count + " bagian sudah diterima server.");
       return { id: kept.upload.id, multipart: true, status: "pending" };
     }, function (f) {
@@ -336,7 +337,9 @@
       .then(function (m) { item.parts = { id: m.multipart_id, bytes: m.part_bytes, count: m.parts, done: {} }; keep(item); return item.parts; });
     return started.then(function (p) {
       var path = base + "/" + encodeURIComponent(p.id);
-      return retrying(item, function () { return call("GET", path); }).then(function (held) {
+      var listed = p.held ? Promise.resolve(p.held) : retrying(item, function () { return call("GET", path); });
+      p.held = null;  /* a later resume within the page asks the server afresh */
+      return listed.then(function (held) {
         p.done = {}; held.forEach(function (h) { p.done[h.number] = h.size; });
         var todo = [];
         for (var n = 1; n <= p.count; n++) if (!p.done[n]) todo.push(n);

@@ -253,6 +253,13 @@ def noise_jpeg(size_at_least: int) -> bytes:
         side += 600
 
 
+def part_number(route: Route) -> int:
+    """The part a presigned PUT carries (S3's `partNumber` query parameter)."""
+    found = re.search(r"partNumber=(\d+)", route.request.url)
+    assert found is not None, route.request.url
+    return int(found.group(1))
+
+
 def test_a_part_cut_off_by_the_network_is_sent_again_alone(
     page: Page, stack: Stack, tmp_path: Path
 ) -> None:
@@ -263,7 +270,7 @@ def test_a_part_cut_off_by_the_network_is_sent_again_alone(
     sent: dict[int, int] = {}
 
     def cut_second_part_once(route: Route) -> None:
-        number = int(re.search(r"partNumber=(\d+)", route.request.url).group(1))  # type: ignore[union-attr]
+        number = part_number(route)
         sent[number] = sent.get(number, 0) + 1
         if number == 2 and sent[number] == 1:
             route.abort("internetdisconnected")
@@ -295,7 +302,7 @@ def test_after_a_reload_the_same_file_sends_only_the_parts_the_server_lacks(
     parts = re.compile(r"partNumber=\d+")
 
     def part_two_never_arrives(route: Route) -> None:
-        number = int(re.search(r"partNumber=(\d+)", route.request.url).group(1))  # type: ignore[union-attr]
+        number = part_number(route)
         before[number] = before.get(number, 0) + 1
         if number == 2:
             route.abort("internetdisconnected")
@@ -314,7 +321,7 @@ def test_after_a_reload_the_same_file_sends_only_the_parts_the_server_lacks(
     after: dict[int, int] = {}
 
     def count(route: Route) -> None:
-        number = int(re.search(r"partNumber=(\d+)", route.request.url).group(1))  # type: ignore[union-attr]
+        number = part_number(route)
         after[number] = after.get(number, 0) + 1
         route.continue_()
 
