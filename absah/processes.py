@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from absah.shell import check_catalogs, fail, load_settings, worker_logging
+from infra.settings import Settings
 
 
 @click.command()
@@ -66,15 +69,46 @@ def api(host: str | None, port: int | None, workers: int) -> None:
     "workers, so photos never wait behind OCR); all: both, for a single worker.",
 )
 @click.option("--loglevel", default="INFO", show_default=True)
-def worker(concurrency: int | None, beat: bool, queues: str, loglevel: str) -> None:
+@click.option(
+    "--restart/--no-restart",
+    default=True,
+    show_default=True,
+    help="Start the Celery worker again when it ends by itself (a broker lost at an unlucky "
+    "moment can end it); --no-restart where something else restarts it (absah run does).",
+)
+def worker(concurrency: int | None, beat: bool, queues: str, loglevel: str, restart: bool) -> None:
     """A Celery worker (prefork) that checks documents."""
-    from infra.queue import worker_queues
-    from worker.app import create_celery
-
     settings = load_settings()
     if not settings.broker_url:
         fail("ABSAH_BROKER_URL is not set")
     check_catalogs(settings)
+    if restart:
+        supervise_worker(settings, concurrency, beat, queues, loglevel)
+    else:
+        run_worker(settings, concurrency, beat, queues, loglevel)
+
+
+def supervise_worker(
+    settings: Settings, concurrency: int | None, beat: bool, queues: str, loglevel: str
+) -> None:
+    """This same command with --no-restart as a child, restarted with backoff whenever it
+    ends unasked; SIGTERM or Ctrl-C stops it warm (running checks finish, up to their limit)."""
+    from absah.supervise import Supervisor, part
+    from infra.queue import ocr_time_limit
+
+    args = ["worker", "--no-restart", "--queues", queues, "--loglevel", loglevel]
+    args += ["--concurrency", str(concurrency)] if concurrency else []
+    args += ["--beat"] if beat else []
+    longest = settings.task_time_limit if queues == "checks" else ocr_time_limit(settings)
+    Supervisor([part("worker", args, dict(os.environ), stop_timeout=longest + 30)]).run()
+
+
+def run_worker(
+    settings: Settings, concurrency: int | None, beat: bool, queues: str, loglevel: str
+) -> None:
+    from infra.queue import worker_queues
+    from worker.app import create_celery
+
     worker_logging(settings, "worker")
     app = create_celery(settings)
     argv = [

@@ -6,14 +6,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from absah.embedded import EmbeddedRedis, free_port
-from absah.supervise import Part, Supervisor, ends_with_parent
+from absah.supervise import Part, Supervisor, part
 from infra.accounts import create_account, has_admin_account
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.encryption import secret_key
@@ -99,12 +98,6 @@ def save_first_secret(settings: Settings, name: str, text: str) -> Path:
     return path
 
 
-def part(name: str, args: list[str], env: dict[str, str]) -> Part:
-    """An `absah ...` child process."""
-    command = [sys.executable, "-m", "absah.cli", *args]
-    return Part(name, lambda: subprocess.Popen(command, env=env, preexec_fn=ends_with_parent()))
-
-
 class PortTaken(RuntimeError):
     """The API's address is in use; the message names the option and the setting to change."""
 
@@ -147,9 +140,10 @@ def run_all(settings: Settings) -> None:
         parts.append(Part("redis", start_redis, stop_timeout=10))
         redis.port = free_port()
         env["ABSAH_BROKER_URL"] = redis.url
-    parts.append(part("worker", ["worker", "--queues", "checks"], env))
+    # the workers are restarted here, not by a supervisor of their own (--no-restart)
+    parts.append(part("worker", ["worker", "--queues", "checks", "--no-restart"], env))
     # OCR in its own worker: a backlog of scans never holds up photos and born-digital PDFs
-    parts.append(part("ocr-worker", ["worker", "--queues", "ocr"], env))
+    parts.append(part("ocr-worker", ["worker", "--queues", "ocr", "--no-restart"], env))
     parts.append(part("scheduler", ["beat"], env))
     host, port = settings.api_host, str(settings.api_port)
     parts.append(part("api", ["api", "--host", host, "--port", port], env))

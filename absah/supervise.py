@@ -1,4 +1,5 @@
-"""`absah run`'s supervisor: each part a child process, restarted with backoff when it dies."""
+"""The supervisor of `absah run` (and of `absah worker`): each part a child process, restarted
+with backoff when it dies."""
 
 from __future__ import annotations
 
@@ -48,6 +49,16 @@ class Part:
     restarts: int = 0
     delay: float = 0.0
     restart_at: float | None = None
+
+
+def part(name: str, args: list[str], env: dict[str, str], *, stop_timeout: float = 30.0) -> Part:
+    """An `absah ARGS` child process that ends when its supervisor does."""
+    command = [sys.executable, "-m", "absah.cli", *args]
+    return Part(
+        name,
+        lambda: subprocess.Popen(command, env=env, preexec_fn=ends_with_parent()),
+        stop_timeout=stop_timeout,
+    )
 
 
 class Supervisor:

@@ -1,4 +1,4 @@
-"""What /proc says about processes and the machine: peak memory, CPU time, children, load."""
+"""What /proc says about processes and the machine: peak memory, CPU time, load."""
 
 from __future__ import annotations
 
@@ -48,18 +48,6 @@ def _pids() -> Iterator[int]:
     for entry in PROC.iterdir():
         if entry.name.isdigit():
             yield int(entry.name)
-
-
-def children(pid: int) -> list[int]:
-    """Direct children of `pid` (a prefork worker's pool processes)."""
-    found = []
-    for candidate in _pids():
-        try:
-            if int(_stat(candidate)[1]) == pid:
-                found.append(candidate)
-        except (OSError, ValueError, IndexError):
-            continue  # gone meanwhile
-    return sorted(found)
 
 
 def pids_with_cmdline(fragment: str) -> list[int]:

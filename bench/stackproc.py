@@ -1,5 +1,5 @@
-"""The stack's processes for one phase: an API and N Celery workers (each a prefork pool),
-with their CPU seconds and peak memory read from /proc."""
+"""The stack's processes for one phase: an API and N `absah worker` processes (each running a
+Celery worker and its prefork pool), with their CPU seconds and peak memory read from /proc."""
 
 from __future__ import annotations
 
@@ -9,11 +9,18 @@ from types import TracebackType
 
 import redis
 
-from bench.measure import MB, children, cpu_seconds, memory, pids_with_cmdline, total_cpu_seconds
+from bench.measure import MB, cpu_seconds, memory, pids_with_cmdline, total_cpu_seconds
 from bench.services import REDIS_URL
 from infra.queue import ocr_queue
 from infra.settings import Settings
-from tests.support.stack import Process, start_api, start_worker, wait_until
+from tests.support.stack import (
+    Process,
+    celery_of,
+    children,
+    start_api,
+    start_worker,
+    wait_until,
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,8 @@ class Stack:
     api: Process | None = None
     base: str = ""
     procs: list[Process] = field(default_factory=list)
-    kids: dict[int, list[int]] = field(default_factory=dict)  # worker pid -> pool pids
+    celery: list[int] = field(default_factory=list)  # each absah worker's Celery worker
+    kids: dict[int, list[int]] = field(default_factory=dict)  # Celery worker pid -> pool pids
 
     def __enter__(self) -> Stack:
         self.api, self.base = start_api(self.settings, self.log_dir)
@@ -43,7 +51,8 @@ class Stack:
                     self.settings, self.log_dir, concurrency=spec.concurrency, queues=spec.queues
                 )
                 self.procs.append(proc)
-                self.kids[proc.pid] = _pool_of(proc, spec.concurrency)
+                self.celery.append(celery_of(proc))
+                self.kids[self.celery[-1]] = _pool_of(self.celery[-1], spec.concurrency)
         except BaseException:
             self.stop()
             raise
@@ -73,7 +82,8 @@ class Stack:
         found = {"api": cpu_seconds(self.api.pid)}
         if self.moto_pid is not None:
             found["s3 (moto)"] = cpu_seconds(self.moto_pid)
-        found["worker parents"] = total_cpu_seconds([p.pid for p in self.procs])
+        # absah worker (a supervisor that mostly sleeps) and its Celery worker (the consumer)
+        found["worker parents"] = total_cpu_seconds([p.pid for p in self.procs] + self.celery)
         found["worker children"] = total_cpu_seconds(self.all_kids())
         return found
 
@@ -81,7 +91,7 @@ class Stack:
         assert self.api is not None
         found = {
             "api": memory(self.api.pid).peak / MB,
-            "worker parent (max)": max(memory(p.pid).peak for p in self.procs) / MB,
+            "worker parent (max)": max(memory(pid).peak for pid in self.celery) / MB,
             "worker child (max)": max(memory(k).peak for k in self.all_kids()) / MB,
         }
         if self.moto_pid is not None:
@@ -89,11 +99,11 @@ class Stack:
         return found
 
 
-def _pool_of(proc: Process, size: int) -> list[int]:
-    """The worker's pool processes, once it has started `size` of them."""
+def _pool_of(celery: int, size: int) -> list[int]:
+    """A Celery worker's pool processes, once it has started `size` of them."""
 
     def found() -> list[int]:
-        kids = children(proc.pid)
+        kids = children(celery)
         return kids if len(kids) >= size else []
 
     kids: list[int] = wait_until(found, 30, "the worker's pool processes")

@@ -3,6 +3,7 @@ outages. Nothing is lost and nothing crashes: every document reaches a final sta
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -28,6 +29,7 @@ from tests.support.batches import (
     assert_settled_once,
     photos,
     rows,
+    statuses_of,
     upload_bundle,
     upload_files,
     wait_rows,
@@ -38,6 +40,7 @@ from tests.support.services import PG_ADMIN, make_key, make_unit
 from tests.support.stack import (
     FINAL,
     Process,
+    celery_of,
     free_port,
     run_cli,
     start_api,
@@ -62,6 +65,8 @@ def launched() -> Iterator[list[Process]]:
     yield processes
     for proc in reversed(processes):
         proc.stop()
+        # captured: pytest shows it only when the test failed
+        print(f"--- the end of {proc.log.name} ---\n{proc.log.read_text(errors='replace')[-4000:]}")
 
 
 Portal = Callable[[Settings], tuple[sessionmaker[Session], str, httpx.Client]]
@@ -239,7 +244,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_checks_each_document_once(
             assert left > 0
 
             launched.append(start_worker(settings, tmp_path, beat=True))
-            wait_until(lambda: all_final(factory, unit, 200), 120, "every document to be final")
+            wait_until(
+                lambda: all_final(factory, unit, 200),
+                120,
+                "every document to be final",
+                explain=lambda: statuses_of(factory, unit),
+            )
             final = assert_settled_once(factory, unit, 200, settings.max_attempts)
             assert all(final[d].attempts == 2 for d in orphaned)  # claimed once more, no more
             assert {r.status for r in final.values()} <= {"passed", "needs_review"}
@@ -303,9 +313,47 @@ def test_a_broker_killed_and_restarted_mid_batch_loses_nothing(
         assert ready.json()["checks"]["broker"].startswith("unavailable")
 
         private_redis.start()
-        wait_until(lambda: all_final(factory, unit, 83), 120, "every document to be final")
+        wait_until(
+            lambda: all_final(factory, unit, 83),
+            120,
+            "every document to be final",
+            explain=lambda: statuses_of(factory, unit),
+        )
     final = assert_settled_once(factory, unit, 83, settings.max_attempts)
     assert {final[d].status for d in [*ids, *waiting]} == {"passed"}
+
+
+def test_a_celery_worker_that_ends_by_itself_is_started_again(
+    own_pg_settings: Settings, tmp_path: Path, portal: Portal, launched: list[Process]
+) -> None:
+    """A broker lost at an unlucky moment can end Celery's worker ("Unrecoverable error" in
+    kombu's close, seen here): a bare `absah worker` starts it again and the batch ends."""
+    settings = own_pg_settings.model_copy(update=FAST)
+    factory, unit, client = portal(settings)
+    worker = start_worker(settings, tmp_path, beat=True)
+    launched.append(worker)
+    with client:
+        ids = upload_bundle(client, unit, photos(60, seed=4))
+        wait_until(
+            lambda: sum(r.status in FINAL for r in rows(factory, unit).values()) >= 5,
+            60,
+            "the batch to be under way",
+        )
+        first = celery_of(worker)
+        os.kill(first, signal.SIGKILL)  # ends it the way a crash does: no warm shutdown
+
+        wait_until(lambda: "restarting in" in worker.output(), 20, "absah worker to notice")
+        assert worker.alive(), worker.output()
+        wait_until(
+            lambda: all_final(factory, unit, 60),
+            120,
+            "every document to be final",
+            explain=lambda: statuses_of(factory, unit),
+        )
+        second = celery_of(worker)
+    assert second != first
+    final = assert_settled_once(factory, unit, 60, settings.max_attempts)
+    assert {final[d].status for d in ids} == {"passed"}
 
 
 # ---------------------------------------------------------------- (c) storage outages

@@ -30,7 +30,14 @@ from infra.settings import Settings
 from tests.support import factories as f
 from tests.support import zips
 from tests.support.services import make_key, make_unit, server_settings
-from tests.support.stack import Process, start_api, start_worker, wait_final
+from tests.support.stack import (
+    Process,
+    celery_of,
+    children,
+    start_api,
+    start_worker,
+    wait_final,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -367,18 +374,6 @@ def test_a_zip_attack_on_the_bundle_endpoint_is_answered_with_its_exact_code(
     assert_ends(outcomes.final[case.id], "failed", "pdf-broken")  # zips.GOOD_PDF has no xref
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            after_name = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended while we looked
-            continue
-        if int(after_name[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def data_limit(pid: int) -> int:
     limits = Path(f"/proc/{pid}/limits").read_text()
     match = re.search(r"^Max data size\s+(\d+)\s+(\d+)\s+bytes", limits, re.MULTILINE)
@@ -397,7 +392,7 @@ def test_after_the_corpus_the_worker_lives_bounded_and_a_normal_upload_still_pas
     for sign in ("Traceback", "TimeLimitExceeded", "WorkerLostError", "MemoryError", "SIGKILL"):
         assert sign not in log, f"{sign} in the worker log"
     assert "Traceback" not in stack.api.log.read_text(errors="replace")
-    pool = children(stack.worker.pid)
+    pool = children(celery_of(stack.worker))  # absah worker → its Celery worker → the pool
     assert pool, "the prefork pool has no children"
     assert {data_limit(child) for child in pool} == {MEMORY_LIMIT_MB * MB}
     assert stack.client.get("/healthz").status_code == 200

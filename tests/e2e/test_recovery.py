@@ -27,11 +27,20 @@ from infra.liveness import SWEEPER
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.tables import ServiceBeat, utcnow
-from tests.support.batches import all_final, assert_settled_once, photos, rows, upload_bundle
+from tests.support.batches import (
+    all_final,
+    assert_settled_once,
+    photos,
+    rows,
+    statuses_of,
+    upload_bundle,
+)
 from tests.support.services import make_key, make_unit, server_settings
 from tests.support.stack import (
     FINAL,
     Process,
+    children,
+    command_of,
     free_port,
     settings_env,
     start_api,
@@ -45,21 +54,6 @@ Factory = Callable[[Settings], sessionmaker[Session]]
 
 
 # ---------------------------------------------------------------- processes of absah run
-
-
-def children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
-
-
-def command_of(pid: int) -> list[str]:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-    except OSError:
-        return []
 
 
 def part_pid(run: Process, *words: str) -> int:
@@ -136,7 +130,12 @@ def test_killing_every_worker_child_and_the_scheduler_mid_batch_with_the_default
         orphaned = {d for d, r in rows(factory, unit).items() if r.status == "checking"}
         assert orphaned
 
-        wait_until(lambda: all_final(factory, unit, 80), 120, "every document to be final")
+        wait_until(
+            lambda: all_final(factory, unit, 80),
+            120,
+            "every document to be final",
+            explain=lambda: statuses_of(factory, unit),
+        )
         final = assert_settled_once(factory, unit, 80, run.settings.max_attempts)
         assert {r.status for r in final.values()} <= {"passed", "needs_review"}
         assert all(final[d].attempts <= 2 for d in orphaned)  # taken over once, no more
@@ -340,7 +339,12 @@ def test_the_database_stopped_under_the_worker_mid_batch_loses_nothing(
             private_postgres.start()
             wait_until(private_postgres.answers, 30, "the database to answer again")
 
-            wait_until(lambda: all_final(factory, unit, 60), 120, "every document to be final")
+            wait_until(
+                lambda: all_final(factory, unit, 60),
+                120,
+                "every document to be final",
+                explain=lambda: statuses_of(factory, unit),
+            )
         final = assert_settled_once(factory, unit, 60, settings.max_attempts)
         assert {r.status for r in final.values()} <= {"passed", "needs_review"}
         assert all(final[d].attempts <= 2 for d in orphaned)

@@ -115,6 +115,14 @@ def all_final(factory: sessionmaker[Session], unit: str, expected: int) -> dict[
     return now if done else {}
 
 
+def statuses_of(factory: sessionmaker[Session], unit: str) -> str:
+    """How many of the unit's documents are in each status: what a timed-out wait shows."""
+    counts: dict[str, int] = {}
+    for row in rows(factory, unit).values():
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return "statuses " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
 def assert_settled_once(
     factory: sessionmaker[Session], unit: str, expected: int, max_attempts: int
 ) -> dict[str, Row]:

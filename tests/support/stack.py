@@ -40,17 +40,44 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 def wait_until(
-    predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.1
+    predicate: Callable[[], Any],
+    timeout: float,
+    what: str,
+    interval: float = 0.1,
+    explain: Callable[[], str] | None = None,
 ) -> Any:
-    """Poll until `predicate()` is truthy; fail with `what` after `timeout` seconds."""
+    """Poll until `predicate()` is truthy; fail with `what` (and what `explain()` says of the
+    state then) after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            state = f"; {explain()}" if explain else ""
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}{state}")
         time.sleep(interval)
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of `pid`, whichever of its threads started them (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            after_name = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # the process ended while we looked
+            continue
+        if int(after_name[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def command_of(pid: int) -> list[str]:
+    """A process's command line, word by word (empty once it has ended)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return []
 
 
 def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
@@ -150,6 +177,14 @@ def start_worker(
 
     wait_until(ready, 40, "the worker to be ready")
     return proc
+
+
+def celery_of(worker: Process) -> int:
+    """The Celery worker that an `absah worker` process runs and restarts: its one child
+    started with --no-restart (whose own children are the prefork pool)."""
+    found = [pid for pid in children(worker.pid) if "--no-restart" in command_of(pid)]
+    assert len(found) == 1, f"absah worker {worker.pid} runs {found} Celery workers"
+    return found[0]
 
 
 def start_run(workdir: Path) -> tuple[Process, str, Settings]:
