@@ -77,11 +77,14 @@ def reassess(
     else:
         fresh = evaluate_submission(catalog, unit_kind, document_states(session, submission.id))
     now = utcnow()
+    changed = submission.ruleset_version != catalog.ruleset_version
     for cid, verdict in fresh.items():
         row = stored.get(cid)
         if row is None:
             row = CriterionState(submission_id=submission_id, criterion_id=cid)
             session.add(row)
+        elif same_verdict(row, verdict, catalog.ruleset_version):
+            continue  # nothing to write: most checked files leave their criterion as it was
         elif row.status != verdict.status:  # a first verdict is not a change: no entry
             audit(
                 session,
@@ -98,10 +101,22 @@ def reassess(
         row.ruleset_version = catalog.ruleset_version
         row.evaluated_at = now
         stored[cid] = row
-    submission.evaluated_at = now
-    submission.ruleset_version = catalog.ruleset_version
+        changed = True
+    if changed:  # when a verdict of the submission last changed
+        submission.evaluated_at = now
+        submission.ruleset_version = catalog.ruleset_version
     session.flush()
     return verdicts_of(catalog, unit_kind, stored) if len(fresh) < len(catalog.leaves) else fresh
+
+
+def same_verdict(row: CriterionState, verdict: CriterionVerdict, ruleset_version: str) -> bool:
+    """The stored row already says what `verdict` says, under this catalog version."""
+    return (
+        row.status == verdict.status
+        and list(row.missing) == verdict.missing
+        and list(row.reasons) == verdict.reasons
+        and row.ruleset_version == ruleset_version
+    )
 
 
 def stored_rows(

@@ -48,6 +48,7 @@ class Submission(Base):
     period: Mapped[str] = mapped_column(sa.String(16))
     unit_code: Mapped[str] = mapped_column(sa.ForeignKey("units.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # when a criterion verdict of the submission last changed (None: never assessed)
     evaluated_at: Mapped[datetime | None] = mapped_column(default=None)
     ruleset_version: Mapped[str | None] = mapped_column(sa.String(64), default=None)
 
@@ -142,7 +143,8 @@ class FindingRow(Base):
 
 
 class CriterionState(Base):
-    """The machine verdict of one criterion of one submission, recomputed after each check."""
+    """The machine verdict of one criterion of one submission, recomputed after each check and
+    written only when it changes (`evaluated_at`: when it last did)."""
 
     __tablename__ = "criterion_states"
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), primary_key=True)

@@ -64,3 +64,30 @@ def test_a_submission_without_stored_verdicts_is_assessed_whole(ws: Workspace) -
     rows = stored(ws, unit)
     assert set(rows) == set(ws.catalog().leaves)  # a row for every criterion, not just one
     assert rows[OTHER][0] == "complete"
+
+
+def evaluated_at(ws: Workspace, unit: str) -> tuple[object, dict[str, object]]:
+    with transaction(ws.sessions) as session:
+        sub = session.scalars(sa.select(Submission).where(Submission.unit_code == unit)).one()
+        rows = session.scalars(
+            sa.select(CriterionState).where(CriterionState.submission_id == sub.id)
+        )
+        return sub.evaluated_at, {r.criterion_id: r.evaluated_at for r in rows}
+
+
+def test_a_check_that_leaves_its_criterion_as_it_was_writes_nothing(ws: Workspace) -> None:
+    """Most checked files do not move their criterion: no UPDATE of its row or of the
+    submission (two statements a file); `evaluated_at` says when a verdict last changed."""
+    unit = ws.unit()
+    ws.upload(unit, OTHER, ["passed", "passed"])  # complete
+    ws.upload(unit, PHOTO, ["passed"])  # incomplete: one of two photos
+    sub_at, rows_at = evaluated_at(ws, unit)
+    ws.upload(unit, OTHER, ["passed"])  # a third parking photo: OTHER stays complete
+    assert evaluated_at(ws, unit) == (sub_at, rows_at)
+
+    ws.upload(unit, PHOTO, ["passed"])  # the second photo: PHOTO becomes complete
+    sub_now, rows_now = evaluated_at(ws, unit)
+    assert rows_now[PHOTO] > rows_at[PHOTO]  # type: ignore[operator]
+    assert sub_now > sub_at  # type: ignore[operator]
+    assert rows_now[OTHER] == rows_at[OTHER]
+    assert stored(ws, unit)[PHOTO][0] == "complete"
