@@ -7,10 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ABSAH_DATA_DIR=/var/lib/absah
 
 # libmagic1: python-magic sniffs upload types from their bytes. ocrmypdf + tesseract-ocr-ind:
-# OCR of scanned pages (the ocr-worker service; the same image runs every service).
+# OCR of scanned pages (the ocr-worker service; the same image runs every service). tini: PID 1
+# that reaps orphans and passes signals on (absah worker supervises its Celery worker, and what
+# a crashed one leaves behind must not stay as zombies), with `docker run` or any orchestrator.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmagic1 ocrmypdf tesseract-ocr \
-       tesseract-ocr-ind \
+       tesseract-ocr-ind tini \
     && rm -rf /var/lib/apt/lists/*
 
 # Copy only what the package build needs (keeps a local .venv, .git and data out of the image
@@ -36,4 +38,5 @@ WORKDIR /var/lib/absah
 USER absah
 
 EXPOSE 8000
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["absah", "api"]

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from absah.supervise import ends_with_parent
+from infra.lifetime import ends_with_parent
 
 
 class EmbeddedRedisError(RuntimeError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 
 import click
 
@@ -91,8 +93,10 @@ def worker(concurrency: int | None, beat: bool, queues: str, loglevel: str, rest
 def supervise_worker(
     settings: Settings, concurrency: int | None, beat: bool, queues: str, loglevel: str
 ) -> None:
-    """This same command with --no-restart as a child, restarted with backoff whenever it
-    ends unasked; SIGTERM or Ctrl-C stops it warm (running checks finish, up to their limit)."""
+    """This same command with --no-restart as a child, started again with backoff when it dies
+    or fails; SIGTERM or Ctrl-C stops it warm (running checks finish, up to their hard limit),
+    a second one cold. It is not started again when it ends with code 0 (a remote shutdown)
+    or fails within 10 s of its first start (a setting to fix): this command exits with it."""
     from absah.supervise import Supervisor, part
     from infra.queue import ocr_time_limit
 
@@ -100,7 +104,17 @@ def supervise_worker(
     args += ["--concurrency", str(concurrency)] if concurrency else []
     args += ["--beat"] if beat else []
     longest = settings.task_time_limit if queues == "checks" else ocr_time_limit(settings)
-    Supervisor([part("worker", args, dict(os.environ), stop_timeout=longest + 30)]).run()
+    celery = part(
+        "worker",
+        args,
+        dict(os.environ),
+        stop_timeout=longest + 30,
+        hurry=signal.SIGQUIT,
+        done_when_ok=True,
+    )
+    code = Supervisor([celery], fail_fast=10.0).run()
+    if code:
+        sys.exit(code)
 
 
 def run_worker(

@@ -3,8 +3,6 @@ with backoff when it dies."""
 
 from __future__ import annotations
 
-import ctypes
-import os
 import signal
 import subprocess
 import sys
@@ -12,29 +10,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 import click
 
+from infra.lifetime import ends_with_parent
+
 Start = Callable[[], "subprocess.Popen[bytes]"]
-
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def ends_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` for a part, so that it ends when absah run does, even when absah run is
-    killed outright (SIGKILL leaves it no time to stop anything): the kernel sends the part
-    SIGTERM (Linux's PR_SET_PDEATHSIG). None where there is no such call."""
-    if not sys.platform.startswith("linux"):
-        return None
-    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not in the child
-    parent = os.getpid()
-
-    def arm() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:  # absah run died before the signal was armed
-            os.kill(os.getpid(), signal.SIGTERM)
-
-    return arm
 
 
 @dataclass
@@ -44,6 +26,8 @@ class Part:
     name: str
     start: Start
     stop_timeout: float = 30.0
+    hurry: int | None = None  # sent on a second stop request (Celery: SIGQUIT, a cold stop)
+    done_when_ok: bool = False  # an exit with code 0 is the part's choice: stop, not restart
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
     restarts: int = 0
@@ -51,20 +35,21 @@ class Part:
     restart_at: float | None = None
 
 
-def part(name: str, args: list[str], env: dict[str, str], *, stop_timeout: float = 30.0) -> Part:
+def part(name: str, args: list[str], env: dict[str, str], **options: Any) -> Part:
     """An `absah ARGS` child process that ends when its supervisor does."""
     command = [sys.executable, "-m", "absah.cli", *args]
-    return Part(
-        name,
-        lambda: subprocess.Popen(command, env=env, preexec_fn=ends_with_parent()),
-        stop_timeout=stop_timeout,
-    )
+    start = lambda: subprocess.Popen(command, env=env, preexec_fn=ends_with_parent())  # noqa: E731
+    return Part(name, start, **options)
 
 
 class Supervisor:
     """Starts the parts in order, restarts one that dies (1 s, 2 s, 4 s … at most `max_delay`;
     back to 1 s once a part has run `stable` seconds), logs each restart, and stops them all
-    in reverse order on SIGTERM or Ctrl-C."""
+    in reverse order on SIGTERM or Ctrl-C (a second one sends each part its `hurry` signal).
+
+    With `fail_fast` seconds, a part whose very first run exits with an error status sooner
+    than that is a fault to fix (a bad setting), not a crash to ride out: everything stops and
+    `run` returns that status, so whatever started the supervisor sees the failure."""
 
     def __init__(
         self,
@@ -73,18 +58,26 @@ class Supervisor:
         min_delay: float = 1.0,
         max_delay: float = 30.0,
         stable: float = 60.0,
+        fail_fast: float | None = None,
         echo: Callable[[str], None] | None = None,
     ) -> None:
         self.parts = parts
         self.min_delay, self.max_delay, self.stable = min_delay, max_delay, stable
+        self.fail_fast = fail_fast
         self.echo = echo or (lambda text: click.echo(f"absah: {text}", err=True))
         self.stopping = False
+        self.exit_code = 0
 
     def request_stop(self, signum: int, _frame: FrameType | None) -> None:
+        if self.stopping:  # asked again while stopping: hurry the parts that can be hurried
+            for part in self.parts:
+                if part.hurry is not None and part.process and part.process.poll() is None:
+                    part.process.send_signal(part.hurry)
         self.stopping = True
 
-    def run(self) -> None:
-        """Start everything and watch until asked to stop; then stop everything."""
+    def run(self) -> int:
+        """Start everything and watch until asked to stop (or a part ends the run); then stop
+        everything. Returns 0, or the status of a part that failed fast."""
         previous = {s: signal.signal(s, self.request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
         try:
             for part in self.parts:
@@ -98,6 +91,7 @@ class Supervisor:
             self.stop_all()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+        return self.exit_code
 
     def watch(self) -> None:
         """One round: notice parts that died, restart those whose delay is over."""
@@ -111,12 +105,23 @@ class Supervisor:
                 continue
             if part.process is None or part.process.poll() is None:
                 continue
-            ran = now - part.started_at
+            code, ran = part.process.returncode, now - part.started_at
+            if code == 0 and part.done_when_ok:
+                self.echo(f"{part.name} ended by itself (code 0) after {ran:.0f} s; stopping")
+                self.stopping = True
+                return
+            if self.fail_fast and part.restarts == 0 and code > 0 and ran < self.fail_fast:
+                self.echo(
+                    f"{part.name} exited (code {code}) {ran:.0f} s after it started; not "
+                    "restarting: see its message above"
+                )
+                self.exit_code, self.stopping = code, True
+                return
             part.delay = self.min_delay if ran >= self.stable or part.delay == 0 else part.delay * 2
             part.delay = min(part.delay, self.max_delay)
             part.restart_at = now + part.delay
             self.echo(
-                f"{part.name} exited (code {part.process.returncode}) after {ran:.0f} s; "
+                f"{part.name} exited (code {code}) after {ran:.0f} s; "
                 f"restarting in {part.delay:g} s"
             )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import resource
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import beat_embedded_init, worker_process_init, worker_ready
 
+from infra.lifetime import end_with
 from infra.queue import (
     DELIVER_WEBHOOK,
     OCR_DOCUMENT,
@@ -132,7 +134,16 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
     def _started(**_: Any) -> None:
         start_reverify(settings, app)  # a catalog changed while we were down
 
+    main = os.getpid()
+
+    def _beat_started(**_: Any) -> None:
+        # `--beat` runs the scheduler as a child of Celery's main process that, unlike the pool,
+        # is not tied to it: a main process killed outright left it running, holding the
+        # scheduler lock, beside the restarted worker's own scheduler
+        end_with(main)
+
     worker_process_init.connect(_reset, weak=False)
     worker_ready.connect(_started, weak=False)
+    beat_embedded_init.connect(_beat_started, weak=False)
     app.absah_runtime = rt
     return app

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,6 +42,8 @@ from tests.support.stack import (
     FINAL,
     Process,
     celery_of,
+    children,
+    command_of,
     free_port,
     run_cli,
     start_api,
@@ -323,11 +326,34 @@ def test_a_broker_killed_and_restarted_mid_batch_loses_nothing(
     assert {final[d].status for d in [*ids, *waiting]} == {"passed"}
 
 
+def strays(worker: Process, queue_name: str) -> list[int]:
+    """Worker processes of this test's deployment (its queue name in their environment) that
+    are not `absah worker` or below it: left behind by a Celery worker that died."""
+    mine = {worker.pid}
+    frontier = [worker.pid]
+    while frontier:
+        kids = children(frontier.pop())
+        mine.update(kids)
+        frontier += kids
+    marker = f"ABSAH_QUEUE_NAME={queue_name}".encode()
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            pid = int(environ.parent.name)
+            if marker in environ.read_bytes().split(b"\0") and "worker" in command_of(pid):
+                found.append(pid)
+        except OSError:  # gone, or not ours to read
+            continue
+    return sorted(set(found) - mine)
+
+
 def test_a_celery_worker_that_ends_by_itself_is_started_again(
     own_pg_settings: Settings, tmp_path: Path, portal: Portal, launched: list[Process]
 ) -> None:
     """A broker lost at an unlucky moment can end Celery's worker ("Unrecoverable error" in
-    kombu's close, seen here): a bare `absah worker` starts it again and the batch ends."""
+    kombu's close, seen here): a bare `absah worker` starts it again and the batch ends, and
+    nothing of the dead one keeps running (its embedded scheduler used to: it held the
+    scheduler lock beside the new one's)."""
     settings = own_pg_settings.model_copy(update=FAST)
     factory, unit, client = portal(settings)
     worker = start_worker(settings, tmp_path, beat=True)
@@ -342,8 +368,16 @@ def test_a_celery_worker_that_ends_by_itself_is_started_again(
         first = celery_of(worker)
         os.kill(first, signal.SIGKILL)  # ends it the way a crash does: no warm shutdown
 
-        wait_until(lambda: "restarting in" in worker.output(), 20, "absah worker to notice")
+        wait_until(lambda: "restarting in" in worker.log.read_text(), 20, "absah worker to notice")
         assert worker.alive(), worker.output()
+        wait_until(
+            lambda: not strays(worker, settings.queue_name),
+            15,
+            "what the killed Celery worker started to end",
+            explain=lambda: (
+                f"still running outside absah worker: {strays(worker, settings.queue_name)}"
+            ),
+        )
         wait_until(
             lambda: all_final(factory, unit, 60),
             120,
@@ -354,6 +388,19 @@ def test_a_celery_worker_that_ends_by_itself_is_started_again(
     assert second != first
     final = assert_settled_once(factory, unit, 60, settings.max_attempts)
     assert {final[d].status for d in ids} == {"passed"}
+
+
+def test_absah_worker_with_a_broken_setting_exits_instead_of_restarting_for_ever(
+    own_pg_settings: Settings,
+) -> None:
+    """A fault to fix is not a crash to ride out: whatever started `absah worker` (compose,
+    systemd, a person) must see it fail."""
+    broken = own_pg_settings.model_copy(update={"broker_url": "nosuch://127.0.0.1:1/0"})
+    started = time.monotonic()
+    done = run_cli(broken, "worker")
+    assert done.returncode != 0, done.stderr
+    assert "not restarting" in done.stderr
+    assert time.monotonic() - started < 30
 
 
 # ---------------------------------------------------------------- (c) storage outages

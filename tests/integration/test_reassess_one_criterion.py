@@ -91,3 +91,17 @@ def test_a_check_that_leaves_its_criterion_as_it_was_writes_nothing(ws: Workspac
     assert sub_now > sub_at  # type: ignore[operator]
     assert rows_now[OTHER] == rows_at[OTHER]
     assert stored(ws, unit)[PHOTO][0] == "complete"
+
+
+def test_the_workers_one_criterion_pass_also_writes_nothing_when_nothing_moved(
+    ws: Workspace,
+) -> None:
+    unit = ws.unit()
+    ws.upload(unit, OTHER, ["passed", "passed"])
+    before = evaluated_at(ws, unit)
+    ws.upload(unit, OTHER, ["passed"], assess=False)  # as a worker records a checked file
+    with transaction(ws.sessions) as session:
+        sub = session.scalars(sa.select(Submission).where(Submission.unit_code == unit)).one()
+        verdicts = reassess(session, ws.catalog(), sub.id, criteria={OTHER})
+    assert verdicts[OTHER].status == "complete"
+    assert evaluated_at(ws, unit) == before
