@@ -38,7 +38,10 @@ class Part:
 def part(name: str, args: list[str], env: dict[str, str], **options: Any) -> Part:
     """An `absah ARGS` child process that ends when its supervisor does."""
     command = [sys.executable, "-m", "absah.cli", *args]
-    start = lambda: subprocess.Popen(command, env=env, preexec_fn=ends_with_parent())  # noqa: E731
+
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(command, env=env, preexec_fn=ends_with_parent())
+
     return Part(name, start, **options)
 
 

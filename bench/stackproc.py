@@ -40,8 +40,8 @@ class Stack:
     api: Process | None = None
     base: str = ""
     procs: list[Process] = field(default_factory=list)
-    celery: list[int] = field(default_factory=list)  # each absah worker's Celery worker
-    kids: dict[int, list[int]] = field(default_factory=dict)  # Celery worker pid -> pool pids
+    # each absah worker's Celery worker (its one child) -> that worker's pool processes
+    kids: dict[int, list[int]] = field(default_factory=dict)
 
     def __enter__(self) -> Stack:
         self.api, self.base = start_api(self.settings, self.log_dir)
@@ -51,8 +51,8 @@ class Stack:
                     self.settings, self.log_dir, concurrency=spec.concurrency, queues=spec.queues
                 )
                 self.procs.append(proc)
-                self.celery.append(celery_of(proc))
-                self.kids[self.celery[-1]] = _pool_of(self.celery[-1], spec.concurrency)
+                celery = celery_of(proc)
+                self.kids[celery] = _pool_of(celery, spec.concurrency)
         except BaseException:
             self.stop()
             raise
@@ -83,7 +83,7 @@ class Stack:
         if self.moto_pid is not None:
             found["s3 (moto)"] = cpu_seconds(self.moto_pid)
         # absah worker (a supervisor that mostly sleeps) and its Celery worker (the consumer)
-        found["worker parents"] = total_cpu_seconds([p.pid for p in self.procs] + self.celery)
+        found["worker parents"] = total_cpu_seconds([p.pid for p in self.procs] + list(self.kids))
         found["worker children"] = total_cpu_seconds(self.all_kids())
         return found
 
@@ -91,7 +91,7 @@ class Stack:
         assert self.api is not None
         found = {
             "api": memory(self.api.pid).peak / MB,
-            "worker parent (max)": max(memory(pid).peak for pid in self.celery) / MB,
+            "worker parent (max)": max(memory(pid).peak for pid in self.kids) / MB,
             "worker child (max)": max(memory(k).peak for k in self.all_kids()) / MB,
         }
         if self.moto_pid is not None:

@@ -69,7 +69,7 @@ def launched() -> Iterator[list[Process]]:
     for proc in reversed(processes):
         proc.stop()
         # captured: pytest shows it only when the test failed
-        print(f"--- the end of {proc.log.name} ---\n{proc.log.read_text(errors='replace')[-4000:]}")
+        print(f"--- the end of {proc.log.name} ---\n{proc.output()}")
 
 
 Portal = Callable[[Settings], tuple[sessionmaker[Session], str, httpx.Client]]

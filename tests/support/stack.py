@@ -116,7 +116,9 @@ class Process:
         return self.popen.poll() is None
 
     def output(self) -> str:
-        self.handle.flush()
+        """The end of the process's log (also once it is stopped)."""
+        if not self.handle.closed:
+            self.handle.flush()
         return self.log.read_text(errors="replace")[-4000:]
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
