@@ -8,6 +8,7 @@ deletions, substitutions) of it, k set by a similarity threshold the catalog giv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,50 @@ def find_approx(text: str, phrase: str, max_edits: int) -> Match | None:
         return Match(exact, exact + len(phrase), 0)
     if max_edits <= 0 or len(phrase) > 512:
         return None
-    return _myers(text, phrase, max_edits)
+    if max_edits >= len(phrase):  # anything matches; no piece can be kept whole
+        return _myers(text, phrase, max_edits)
+    best: Match | None = None
+    for start, end in _windows(text, phrase, max_edits):
+        found = _myers(text, phrase, max_edits, start, end)
+        if found is not None and (best is None or found.edits < best.edits):
+            best = found
+    return best
 
 
-def _myers(text: str, phrase: str, k: int) -> Match | None:
-    """Myers' bit-parallel edit distance (search form: a match may start anywhere)."""
+def _pieces(phrase: str, k: int) -> list[str]:
+    """`phrase` cut into k + 1 pieces of near-equal length."""
+    bounds = [len(phrase) * i // (k + 1) for i in range(k + 2)]
+    return [phrase[a:b] for a, b in pairwise(bounds)]
+
+
+def _windows(text: str, phrase: str, k: int) -> list[tuple[int, int]]:
+    """The stretches of `text` where a match within k edits can lie, in order, disjoint.
+
+    k edits touch at most k of the phrase's k + 1 pieces, so a match holds one piece unchanged
+    (the pigeonhole filter of Wu and Manber), and a match is at most len + k long: around each
+    place a piece stands, len + k characters either side hold every match through it. Myers
+    over those windows finds what it finds over the whole text, for a fraction of the text.
+    """
+    reach = len(phrase) + k
+    hits: list[int] = []
+    for piece in set(_pieces(phrase, k)):
+        at = text.find(piece)
+        while at >= 0:
+            hits.append(at)
+            at = text.find(piece, at + 1)
+    windows: list[tuple[int, int]] = []
+    for at in sorted(hits):
+        start, end = max(0, at - reach), min(len(text), at + reach)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _myers(text: str, phrase: str, k: int, start: int = 0, end: int | None = None) -> Match | None:
+    """Myers' bit-parallel edit distance (search form: a match may start anywhere in
+    text[start:end]); positions are the text's."""
     m = len(phrase)
     peq: dict[str, int] = {}
     for i, char in enumerate(phrase):
@@ -44,7 +84,7 @@ def _myers(text: str, phrase: str, k: int) -> Match | None:
     high = 1 << (m - 1)
     pv, mv, score = mask, 0, m
     best: Match | None = None
-    for j, char in enumerate(text):
+    for j, char in enumerate(text[start:end], start):
         eq = peq.get(char, 0)
         xv = eq | mv
         xh = ((((eq & pv) + pv) & mask) ^ pv) | eq

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules.fuzzy import Match, allowed_edits, find_approx
 
@@ -56,6 +57,7 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
+@lru_cache(maxsize=8)  # every check of a document prepares the same text: once is enough
 def prepare(text: str) -> SearchText:
     spaced = normalise(text)
     return SearchText(spaced=spaced, compact=spaced.replace(" ", ""))
