@@ -4,13 +4,16 @@ the review queue filters the same rows in SQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from infra.audit import audit
-from infra.tables import CriterionState, Document, Submission, Unit, utcnow
+from infra.tables import CriterionState, Document, Submission, Unit, table_of, utcnow
 from rules.catalog import Catalog
 from rules.completeness import (
     CriterionStatus,
@@ -20,16 +23,38 @@ from rules.completeness import (
     evaluate_submission,
 )
 
+_DOCUMENTS = table_of(Document)
+_SUBMISSIONS = table_of(Submission)
+_STATES = table_of(CriterionState)
+_UNITS = table_of(Unit)
+
 
 def document_states(
     session: Session, submission_id: int, criteria: Collection[str] | None = None
 ) -> list[DocState]:
-    query = sa.select(Document.criterion_id, Document.kind, Document.status).where(
-        Document.submission_id == submission_id
+    """The submission's documents as completeness counts them (criterion, kind, status),
+    counted in SQL: a criterion with many files costs a few rows, not one per file."""
+    docs = _DOCUMENTS.c
+    query = (
+        sa.select(docs.criterion_id, docs.kind, docs.status, sa.func.count())
+        .where(docs.submission_id == submission_id)
+        .group_by(docs.criterion_id, docs.kind, docs.status)
     )
     if criteria is not None:
-        query = query.where(Document.criterion_id.in_(list(criteria)))
-    return [DocState(criterion_id=c, kind=k, status=s) for c, k, s in session.execute(query)]
+        query = query.where(docs.criterion_id.in_(list(criteria)))
+    states: list[DocState] = []
+    for criterion_id, kind, status, count in session.execute(query):
+        states += [DocState(criterion_id=criterion_id, kind=kind, status=status)] * count
+    return states
+
+
+class StoredVerdict(Protocol):
+    """A stored criterion verdict as read: an ORM row or a Core one."""
+
+    status: str
+    missing: list[Any]
+    reasons: list[Any]
+    ruleset_version: str
 
 
 def reassess(
@@ -38,8 +63,8 @@ def reassess(
     submission_id: int,
     criteria: Collection[str] | None = None,
 ) -> dict[str, CriterionVerdict]:
-    """Lock the submission row, recompute its criteria, upsert the stored verdicts; returns
-    every leaf criterion's verdict.
+    """Lock the submission row, recompute its criteria, store the verdicts that changed;
+    returns every leaf criterion's verdict.
 
     `criteria` names the ones a change can have moved (a checked document moves only its own
     criterion): the others keep their stored verdict, so the cost does not grow with the
@@ -47,18 +72,27 @@ def reassess(
     criterion is recomputed.
 
     The lock serialises concurrent workers finishing documents of one submission, so the last
-    writer always saw every committed status.
+    writer always saw every committed status. Core statements (this runs once per checked
+    file); a caller's ORM copies of the rows written are expired, so it reads them afresh.
     """
-    submission, unit_kind = session.execute(
-        sa.select(Submission, Unit.kind)
-        .outerjoin(Unit, Unit.code == Submission.unit_code)
-        .where(Submission.id == submission_id)
-        .with_for_update(of=Submission)
+    session.flush()  # the caller's pending changes (a new document, a status) count
+    subs, states_ = _SUBMISSIONS.c, _STATES.c
+    locked_version, unit_kind = session.execute(
+        sa.select(subs.ruleset_version, _UNITS.c.kind)
+        .select_from(_SUBMISSIONS.outerjoin(_UNITS, _UNITS.c.code == subs.unit_code))
+        .where(subs.id == submission_id)
+        .with_for_update(of=_SUBMISSIONS)
     ).one()
-    stored = {
-        s.criterion_id: s
-        for s in session.scalars(
-            sa.select(CriterionState).where(CriterionState.submission_id == submission_id)
+    stored: dict[str, StoredVerdict] = {
+        row.criterion_id: row
+        for row in session.execute(
+            sa.select(
+                states_.criterion_id,
+                states_.status,
+                states_.missing,
+                states_.reasons,
+                states_.ruleset_version,
+            ).where(states_.submission_id == submission_id)
         )
     }
     current = all(
@@ -75,17 +109,53 @@ def reassess(
             for cid, docs in by_criterion.items()
         }
     else:
-        fresh = evaluate_submission(catalog, unit_kind, document_states(session, submission.id))
+        fresh = evaluate_submission(catalog, unit_kind, document_states(session, submission_id))
     now = utcnow()
-    changed = submission.ruleset_version != catalog.ruleset_version
+    written = _write_changed(session, catalog, submission_id, stored, fresh, now)
+    if written or locked_version != catalog.ruleset_version:
+        # when a verdict of the submission last changed
+        session.execute(
+            sa.update(_SUBMISSIONS)
+            .where(subs.id == submission_id)
+            .values(evaluated_at=now, ruleset_version=catalog.ruleset_version)
+        )
+        _expire_copies(session, submission_id, written)
+    if len(fresh) == len(catalog.leaves):
+        return fresh
+    return {**verdicts_of(catalog, unit_kind, stored), **fresh}
+
+
+def _write_changed(
+    session: Session,
+    catalog: Catalog,
+    submission_id: int,
+    stored: dict[str, StoredVerdict],
+    fresh: dict[str, CriterionVerdict],
+    now: datetime,
+) -> list[str]:
+    """Insert or update the criteria whose verdict differs from the stored one, auditing a
+    change of status (a first verdict is not a change); returns the criteria written."""
+    states_ = _STATES.c
+    written: list[str] = []
+    inserts: list[dict[str, Any]] = []
     for cid, verdict in fresh.items():
         row = stored.get(cid)
-        if row is None:
-            row = CriterionState(submission_id=submission_id, criterion_id=cid)
-            session.add(row)
-        elif same_verdict(row, verdict, catalog.ruleset_version):
+        if row is not None and same_verdict(row, verdict, catalog.ruleset_version):
             continue  # nothing to write: most checked files leave their criterion as it was
-        elif row.status != verdict.status:  # a first verdict is not a change: no entry
+        values = {
+            "status": verdict.status.value,
+            "missing": verdict.missing,
+            "reasons": verdict.reasons,
+            "ruleset_version": catalog.ruleset_version,
+            "evaluated_at": now,
+        }
+        written.append(cid)
+        if row is None:
+            inserts.append({"submission_id": submission_id, "criterion_id": cid, **values})
+            continue
+        if row.status != verdict.status:
+            submission = session.get(Submission, submission_id)
+            assert submission is not None  # locked above
             audit(
                 session,
                 action="criterion.status",
@@ -95,21 +165,29 @@ def reassess(
                 after={"status": verdict.status.value, "missing": verdict.missing},
                 reason=", ".join(verdict.reasons) or None,
             )
-        row.status = verdict.status
-        row.missing = verdict.missing
-        row.reasons = verdict.reasons
-        row.ruleset_version = catalog.ruleset_version
-        row.evaluated_at = now
-        stored[cid] = row
-        changed = True
-    if changed:  # when a verdict of the submission last changed
-        submission.evaluated_at = now
-        submission.ruleset_version = catalog.ruleset_version
-    session.flush()
-    return verdicts_of(catalog, unit_kind, stored) if len(fresh) < len(catalog.leaves) else fresh
+        session.execute(
+            sa.update(_STATES)
+            .where(states_.submission_id == submission_id, states_.criterion_id == cid)
+            .values(**values)
+        )
+    if inserts:
+        session.execute(sa.insert(_STATES), inserts)
+    return written
 
 
-def same_verdict(row: CriterionState, verdict: CriterionVerdict, ruleset_version: str) -> bool:
+def _expire_copies(session: Session, submission_id: int, criteria: list[str]) -> None:
+    """Forget what the session's ORM copies of the rows just written said (intake and the
+    decision paths may hold them); the next access reads the stored values."""
+    submission = session.identity_map.get(identity_key(Submission, submission_id))
+    if submission is not None:
+        session.expire(submission, ["evaluated_at", "ruleset_version"])
+    for cid in criteria:
+        row = session.identity_map.get(identity_key(CriterionState, (submission_id, cid)))
+        if row is not None:
+            session.expire(row)
+
+
+def same_verdict(row: StoredVerdict, verdict: CriterionVerdict, ruleset_version: str) -> bool:
     """The stored row already says what `verdict` says, under this catalog version."""
     return (
         row.status == verdict.status
@@ -141,7 +219,7 @@ def submission_verdicts(
 
 
 def verdicts_of(
-    catalog: Catalog, unit_kind: str | None, stored: dict[str, CriterionState]
+    catalog: Catalog, unit_kind: str | None, stored: Mapping[str, StoredVerdict]
 ) -> dict[str, CriterionVerdict]:
     """Every leaf criterion's verdict, in catalog order, from its stored row.
 

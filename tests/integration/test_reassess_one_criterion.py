@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from infra.assessment import reassess
+from infra.assessment import document_states, reassess
 from infra.db import transaction
 from infra.tables import CriterionState, Submission
 from tests.support.workspace import Workspace
@@ -105,3 +105,34 @@ def test_the_workers_one_criterion_pass_also_writes_nothing_when_nothing_moved(
         verdicts = reassess(session, ws.catalog(), sub.id, criteria={OTHER})
     assert verdicts[OTHER].status == "complete"
     assert evaluated_at(ws, unit) == before
+
+
+def test_a_callers_orm_copies_read_what_reassess_wrote(ws: Workspace) -> None:
+    """reassess writes through Core statements; intake and the decision paths hold the
+    submission and its criterion rows as ORM objects in the same session, and must not read
+    the values from before."""
+    unit = ws.unit()
+    ws.upload(unit, PHOTO, ["passed"])  # incomplete: one of two photos
+    ws.upload(unit, PHOTO, ["passed"], assess=False)
+    with transaction(ws.sessions) as session:
+        sub = session.scalars(sa.select(Submission).where(Submission.unit_code == unit)).one()
+        row = session.get(CriterionState, (sub.id, PHOTO))
+        assert row is not None
+        assert row.status == "incomplete"
+        stamped = sub.evaluated_at
+        reassess(session, ws.catalog(), sub.id, criteria={PHOTO})
+        assert row.status == "complete"
+        assert row.evaluated_at > stamped
+        assert sub.evaluated_at == row.evaluated_at
+
+
+def test_many_files_of_one_criterion_count_as_many(ws: Workspace) -> None:
+    """The documents are counted in SQL, grouped by kind and status: each still counts."""
+    unit = ws.unit()
+    ws.upload(unit, PHOTO, ["passed"] * 3 + ["needs_review"] * 2, assess=False)
+    with transaction(ws.sessions) as session:
+        sub_id = session.scalar(sa.select(Submission.id).where(Submission.unit_code == unit))
+        assert sub_id is not None
+        states = document_states(session, sub_id, [PHOTO])
+    assert sorted(s.status for s in states) == ["needs_review"] * 2 + ["passed"] * 3
+    assert {s.criterion_id for s in states} == {PHOTO}
