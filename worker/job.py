@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from infra.db import transaction
 from infra.statuses import DocumentStatus
@@ -37,10 +37,14 @@ class Job:
     twin_criteria: tuple[str, ...] = ()  # criteria of other live documents with the same bytes
 
 
+_TWIN = aliased(Document, name="twin")
+
+
 def read_job(session: Session, document_id: str) -> Job:
     """The document, its submission and unit kind, and which other live documents of the
-    submission hold the same bytes, in one round of reads inside the caller's transaction."""
-    row = session.execute(
+    submission hold the same bytes: one statement inside the caller's transaction (a row per
+    twin, the document's columns repeated; one row with no twin)."""
+    rows = session.execute(
         sa.select(
             Document.id,
             Document.submission_id,
@@ -56,19 +60,25 @@ def read_job(session: Session, document_id: str) -> Job:
             Document.size,
             Document.sha256,
             Document.declared_mime,
+            _TWIN.criterion_id.label("twin_criterion"),
         )
         .join(Submission, Document.submission_id == Submission.id)
         .join(Unit, Unit.code == Submission.unit_code)
-        .where(Document.id == document_id)
-    ).one()  # columns, not ORM objects: this runs once per check
-    twins = session.scalars(
-        sa.select(Document.criterion_id).where(
-            Document.submission_id == row.submission_id,
-            Document.id != row.id,
-            Document.sha256 == row.sha256,
-            Document.status != DocumentStatus.SUPERSEDED,
+        .outerjoin(
+            _TWIN,
+            sa.and_(
+                _TWIN.submission_id == Document.submission_id,
+                _TWIN.sha256 == Document.sha256,
+                _TWIN.id != Document.id,
+                _TWIN.status != DocumentStatus.SUPERSEDED,
+            ),
         )
-    )
+        .where(Document.id == document_id)
+        .order_by(_TWIN.created_at, _TWIN.id)
+    ).all()  # columns, not ORM objects: this runs once per check
+    if not rows:
+        raise sa.exc.NoResultFound(f"no document {document_id}")
+    row = rows[0]
     return Job(
         document_id=row.id,
         submission_id=row.submission_id,
@@ -84,7 +94,7 @@ def read_job(session: Session, document_id: str) -> Job:
         size=row.size,
         sha256=row.sha256,
         declared_mime=row.declared_mime,
-        twin_criteria=tuple(twins),
+        twin_criteria=tuple(r.twin_criterion for r in rows if r.twin_criterion is not None),
     )
 
 

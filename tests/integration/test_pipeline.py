@@ -15,7 +15,7 @@ from infra.settings import Settings
 from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable, create_store
 from infra.tables import CriterionState, Document, FindingRow, utcnow
-from tests.support.factories import decree_pdf
+from tests.support.factories import decree_pdf, photo_jpeg
 from tests.support.records import add_document, finish_claim
 from tests.support.services import make_unit
 from worker.pipeline import Result, RetryLater, verify_document
@@ -133,3 +133,31 @@ def test_bytes_replaced_in_storage_after_intake_never_get_a_verdict(
         assert not session.scalars(
             sa.select(FindingRow).where(FindingRow.document_id == doc_id)
         ).all()
+
+
+def test_the_same_photo_under_two_criteria_goes_to_a_person_naming_the_live_other(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """read_job finds a document's twins (same bytes, same submission, not superseded) in the
+    statement that reads the job; a superseded copy and another unit's copy do not count."""
+    factory = sessions_for(settings)
+    unit, other_unit = make_unit(factory), make_unit(factory)
+    photo = photo_jpeg(seed=41)
+    doc_id = add_document(settings, factory, unit, photo, "foto-ramp.jpg", "P2H-01-RAMP")
+    add_document(settings, factory, unit, photo, "foto-parkir.jpg", "P2H-01-PARKIR")
+    gone = add_document(settings, factory, unit, photo, "foto-loket.jpg", "P2H-02-LOKET")
+    add_document(settings, factory, other_unit, photo, "foto-toilet.jpg", "P2H-02-TOILET")
+    with transaction(factory) as session:
+        session.execute(sa.update(Document).where(Document.id == gone).values(status="superseded"))
+    assert verify_document(WorkerRuntime(settings), doc_id) is Result.CHECKED
+    with factory() as session:
+        doc = session.get(Document, doc_id)
+        assert doc is not None
+        assert doc.status == "needs_review"
+        found = session.scalars(
+            sa.select(FindingRow).where(
+                FindingRow.document_id == doc_id,
+                FindingRow.reason_code == "duplicate-in-submission",
+            )
+        ).one()
+        assert found.details == {"other_criteria": ["P2H-01-PARKIR"]}
