@@ -15,6 +15,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from infra.settings import Settings
+from rules.similar import hamming
+
+# The near-duplicate search's distance, as SQL: on PostgreSQL bit_count over XOR; on SQLite
+# this function, so both filter, order and limit in the database (infra/photos.py)
+SQLITE_HAMMING = "hamming64"
+
+
+def _sqlite_hamming(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else hamming(a, b)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -27,6 +36,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_conn.create_function(SQLITE_HAMMING, 2, _sqlite_hamming, deterministic=True)
 
 
 def _sqlite_begin(conn: Any) -> None:

@@ -1,8 +1,8 @@
 """Photos that look alike across a region: store a document's pHash, find its near-duplicates.
 
-On PostgreSQL the distance is bit_count((a # b)::bit(64)) over the BIGINT hashes, computed in
-the database (one pass over the region's photos, no rows sent back but the matches); SQLite,
-the embedded default for one machine, scans the region's hashes in Python.
+The distance is computed in the database, in one pass over the region's photos with no rows
+sent back but the matches: on PostgreSQL bit_count((a # b)::bit(64)) over the BIGINT hashes,
+on SQLite (the embedded default) a function every connection registers (infra/db.py).
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import BIT
 from sqlalchemy.orm import Session
 
+from infra.db import SQLITE_HAMMING
 from infra.statuses import DocumentStatus
 from infra.tables import Document, Submission, Unit
-from rules.similar import MAX_SEARCH_DISTANCE, PhotoMatch, hamming
+from rules.similar import MAX_SEARCH_DISTANCE, PhotoMatch
 
 MAX_MATCHES = 20
 
@@ -82,22 +83,18 @@ def find_similar(
         )
     )
     if session.get_bind().dialect.name == "postgresql":
-        distance = sa.func.bit_count(
+        distance: Any = sa.func.bit_count(
             sa.cast(Document.phash.op("#", return_type=sa.BigInteger)(phash), BIT(64))
         )
-        query = (
-            query.add_columns(distance.label("distance"))
-            .where(distance <= within)
-            .order_by(distance, Document.created_at)
-            .limit(limit)
-        )
-        rows: list[tuple[Any, int]] = [(r, int(r.distance)) for r in session.execute(query)]
     else:
-        scanned = ((row, hamming(row.phash, phash)) for row in session.execute(query))
-        rows = sorted(
-            ((row, d) for row, d in scanned if d <= within),
-            key=lambda pair: (pair[1], pair[0].created_at),
-        )[:limit]
+        distance = getattr(sa.func, SQLITE_HAMMING)(Document.phash, phash, type_=sa.Integer)
+    query = (
+        query.add_columns(distance.label("distance"))
+        .where(distance <= within)
+        .order_by(distance, Document.created_at)
+        .limit(limit)
+    )
+    rows: list[tuple[Any, int]] = [(r, int(r.distance)) for r in session.execute(query)]
     return [
         PhotoMatch(
             document_id=row.id,
