@@ -15,15 +15,17 @@ from sqlalchemy.orm import Session
 
 from infra.db import SQLITE_HAMMING
 from infra.statuses import DocumentStatus
-from infra.tables import Document, Submission, Unit
+from infra.tables import Document, Submission, Unit, table_of
 from rules.similar import MAX_SEARCH_DISTANCE, PhotoMatch
 
 MAX_MATCHES = 20
+_DOCUMENTS = table_of(Document)
 
 
 def store_phash(session: Session, document_id: str, phash: int | None) -> None:
     """Record the pHash before searching, so two look-alikes checked at once meet each other."""
-    session.execute(sa.update(Document).where(Document.id == document_id).values(phash=phash))
+    docs = _DOCUMENTS.c  # Core: once per photo, no ORM copy of the row to keep in step
+    session.execute(sa.update(_DOCUMENTS).where(docs.id == document_id).values(phash=phash))
 
 
 def _region_of(submission_id: int) -> sa.ScalarSelect[Any]:

@@ -45,15 +45,16 @@ def claim(
     a holder that is provably gone (`Holder.replaces`): taken over at once."""
     now = utcnow()
     token = str(uuid.uuid4())
+    docs = _DOCUMENTS.c  # Core: once per check, and no caller holds the row as an ORM object
     claimable = sa.or_(
-        Document.status.in_(list(WAITING)),
-        sa.and_(Document.status == DocumentStatus.CHECKING, Document.lease_expires_at < now),
+        docs.status.in_(list(WAITING)),
+        sa.and_(docs.status == DocumentStatus.CHECKING, docs.lease_expires_at < now),
     )
     values: dict[str, Any] = {
         "status": DocumentStatus.CHECKING,
         "claim_token": token,
         "lease_expires_at": now + timedelta(seconds=lease_seconds),
-        "attempts": Document.attempts + 1,
+        "attempts": docs.attempts + 1,
         "updated_at": now,
         "claim_host": holder.host if holder else None,
         "claim_pid": holder.pid if holder else None,
@@ -61,19 +62,16 @@ def claim(
         "heartbeat_at": now,
     }
     attempts = session.scalar(
-        sa.update(Document)
-        .where(Document.id == document_id, claimable)
+        sa.update(_DOCUMENTS)
+        .where(docs.id == document_id, claimable)
         .values(**values)
-        .returning(Document.attempts)
+        .returning(docs.attempts)
     )
     if attempts is None:
         held = session.execute(
-            sa.select(
-                Document.claim_token,
-                Document.claim_host,
-                Document.claim_pid,
-                Document.claim_task_id,
-            ).where(Document.id == document_id, Document.status == DocumentStatus.CHECKING)
+            sa.select(docs.claim_token, docs.claim_host, docs.claim_pid, docs.claim_task_id).where(
+                docs.id == document_id, docs.status == DocumentStatus.CHECKING
+            )
         ).first()
         if held is None or held.claim_token is None or holder is None:
             return None
@@ -81,10 +79,10 @@ def claim(
             return None
         # compare-and-set on the dead holder's token: of two takers, one wins
         attempts = session.scalar(
-            sa.update(Document)
+            sa.update(_DOCUMENTS)
             .where(_owned(document_id, held.claim_token))
             .values(**values)
-            .returning(Document.attempts)
+            .returning(docs.attempts)
         )
         if attempts is None:
             return None
