@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from infra.audit import audit
@@ -73,7 +74,7 @@ def reassess(
 
     The lock serialises concurrent workers finishing documents of one submission, so the last
     writer always saw every committed status. Core statements (this runs once per checked
-    file); a caller's ORM copies of the rows written are expired, so it reads them afresh.
+    file); a caller's ORM copies of the rows written are told the new values.
     """
     session.flush()  # the caller's pending changes (a new document, a status) count
     subs, states_ = _SUBMISSIONS.c, _STATES.c
@@ -119,7 +120,8 @@ def reassess(
             .where(subs.id == submission_id)
             .values(evaluated_at=now, ruleset_version=catalog.ruleset_version)
         )
-        _expire_copies(session, submission_id, written)
+        stamp = {"evaluated_at": now, "ruleset_version": catalog.ruleset_version}
+        _update_copies(session, submission_id, stamp, written)
     if len(fresh) == len(catalog.leaves):
         return fresh
     return {**verdicts_of(catalog, unit_kind, stored), **fresh}
@@ -132,11 +134,12 @@ def _write_changed(
     stored: dict[str, StoredVerdict],
     fresh: dict[str, CriterionVerdict],
     now: datetime,
-) -> list[str]:
+) -> dict[str, dict[str, Any]]:
     """Insert or update the criteria whose verdict differs from the stored one, auditing a
-    change of status (a first verdict is not a change); returns the criteria written."""
+    change of status (a first verdict is not a change); returns the values written, by
+    criterion."""
     states_ = _STATES.c
-    written: list[str] = []
+    written: dict[str, dict[str, Any]] = {}
     inserts: list[dict[str, Any]] = []
     for cid, verdict in fresh.items():
         row = stored.get(cid)
@@ -149,7 +152,7 @@ def _write_changed(
             "ruleset_version": catalog.ruleset_version,
             "evaluated_at": now,
         }
-        written.append(cid)
+        written[cid] = values
         if row is None:
             inserts.append({"submission_id": submission_id, "criterion_id": cid, **values})
             continue
@@ -175,16 +178,26 @@ def _write_changed(
     return written
 
 
-def _expire_copies(session: Session, submission_id: int, criteria: list[str]) -> None:
-    """Forget what the session's ORM copies of the rows just written said (intake and the
-    decision paths may hold them); the next access reads the stored values."""
-    submission = session.identity_map.get(identity_key(Submission, submission_id))
-    if submission is not None:
-        session.expire(submission, ["evaluated_at", "ruleset_version"])
-    for cid in criteria:
-        row = session.identity_map.get(identity_key(CriterionState, (submission_id, cid)))
-        if row is not None:
-            session.expire(row)
+def _update_copies(
+    session: Session,
+    submission_id: int,
+    stamp: dict[str, Any],
+    written: dict[str, dict[str, Any]],
+) -> None:
+    """Tell the session's ORM copies of the rows just written (intake and the decision paths
+    may hold them) their stored values, as if loaded so: nothing to flush, nothing to reload,
+    and still readable once the session is closed."""
+    copies: list[tuple[object, dict[str, Any]]] = [
+        (session.identity_map.get(identity_key(Submission, submission_id)), stamp)
+    ]
+    copies += [
+        (session.identity_map.get(identity_key(CriterionState, (submission_id, cid))), values)
+        for cid, values in written.items()
+    ]
+    for copy, values in copies:
+        if copy is not None:
+            for name, value in values.items():
+                set_committed_value(copy, name, value)
 
 
 def same_verdict(row: StoredVerdict, verdict: CriterionVerdict, ruleset_version: str) -> bool:

@@ -93,7 +93,7 @@ def find_similar(
     query = (
         query.add_columns(distance.label("distance"))
         .where(distance <= within)
-        .order_by(distance, Document.created_at)
+        .order_by(distance, Document.created_at, Document.id)
         .limit(limit)
     )
     rows: list[tuple[Any, int]] = [(r, int(r.distance)) for r in session.execute(query)]

@@ -57,7 +57,7 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
-@lru_cache(maxsize=8)  # every check of a document prepares the same text: once is enough
+@lru_cache(maxsize=4)  # every check of a document prepares its text: once is enough
 def prepare(text: str) -> SearchText:
     spaced = normalise(text)
     return SearchText(spaced=spaced, compact=spaced.replace(" ", ""))

@@ -124,6 +124,9 @@ def test_a_callers_orm_copies_read_what_reassess_wrote(ws: Workspace) -> None:
         assert row.status == "complete"
         assert row.evaluated_at > stamped
         assert sub.evaluated_at == row.evaluated_at
+        assert not session.dirty  # told, not changed: nothing to write back
+    # and still readable once the session is closed (sessions keep objects after commit)
+    assert (row.status, sub.evaluated_at) == ("complete", row.evaluated_at)
 
 
 def test_many_files_of_one_criterion_count_as_many(ws: Workspace) -> None:
