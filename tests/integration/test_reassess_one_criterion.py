@@ -120,6 +120,7 @@ def test_a_callers_orm_copies_read_what_reassess_wrote(ws: Workspace) -> None:
         assert row is not None
         assert row.status == "incomplete"
         stamped = sub.evaluated_at
+        assert stamped is not None
         reassess(session, ws.catalog(), sub.id, criteria={PHOTO})
         assert row.status == "complete"
         assert row.evaluated_at > stamped
