@@ -13,7 +13,7 @@ FULL: dict[str, Any] = {
     "steady_seconds": 120.0,
     "cost_files": 400,
     "phone_photos": 12,
-    "scale_files": 200,
+    "scale_files": 600,  # enough that start-up and the last stragglers do not dominate
     "ocr_scans": 4,
     "ocr_pages": 3,
     "ocr_photos": 30,
