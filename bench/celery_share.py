@@ -21,15 +21,13 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.corpus import build_corpus
-from bench.services import REDIS_URL, bench_database
+from bench.services import REDIS_URL, add_units, bench_database, store_files
 from bench.stackproc import Stack, WorkerSpec
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.queue import create_sender, send_verify
 from infra.settings import Settings
 from infra.statuses import FINAL, DocumentStatus
 from infra.tables import Document
-from infra.units import UnitRow, apply_units, seed_registry
-from tests.support.records import add_document
 from tests.support.stack import wait_until
 from worker.pipeline import verify_document
 from worker.runtime import WorkerRuntime
@@ -51,19 +49,10 @@ def main() -> None:
         factory = create_session_factory(create_db_engine(settings))
         units = [f"A{tag.upper()}", f"B{tag.upper()}"]
         with transaction(factory) as session:
-            seed_registry(session)
-            apply_units(session, [UnitRow(u, f"Lapas Bench {u}", "lapas", "16") for u in units])
+            add_units(session, units, "lapas")
         corpus, _ = build_corpus(args.files)
         files = corpus.files[: args.files]
-        stored = {
-            unit: [
-                add_document(
-                    settings, factory, unit, corpus.path(f).read_bytes(), f.base_name, f.criterion
-                )
-                for f in files
-            ]
-            for unit in units
-        }
+        stored = {unit: store_files(settings, factory, unit, corpus, files) for unit in units}
         with transaction(factory) as session:
             session.execute(sa.update(Document).values(status=DocumentStatus.QUEUED))
         n = len(files)

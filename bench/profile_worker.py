@@ -21,10 +21,9 @@ import time
 from pathlib import Path
 
 from bench.corpus import base_pdf, base_photo, build_corpus
-from bench.services import bench_database
+from bench.services import add_units, bench_database, store_files
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.settings import Settings
-from infra.units import UnitRow, apply_units, seed_registry
 from tests.support.records import add_document
 from worker.pipeline import Result, verify_document
 from worker.runtime import WorkerRuntime
@@ -59,22 +58,11 @@ def main() -> None:
         factory = create_session_factory(engine)
         unit = "B" + tag.upper()
         with transaction(factory) as session:
-            seed_registry(session)
-            apply_units(session, [UnitRow(unit, f"Lapas Bench {unit}", "lapas", "16")])
+            add_units(session, [unit], "lapas")
         if args.corpus:
             corpus, _ = build_corpus(args.corpus)
             files = corpus.files[: args.corpus]
-            ids = [
-                add_document(
-                    settings,
-                    factory,
-                    unit,
-                    corpus.path(f).read_bytes(),
-                    f.base_name,
-                    f.criterion,
-                )
-                for f in files
-            ]
+            ids = store_files(settings, factory, unit, corpus, files)
             photos = sum(1 for f in files if f.kind == "photo")
             mix = f"{photos} photos, {len(files) - photos} PDFs, from the corpus"
         else:

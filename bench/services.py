@@ -6,19 +6,22 @@ import contextlib
 import logging
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import boto3
 import httpx
 import psycopg
 import redis
+from sqlalchemy.orm import Session, sessionmaker
 
+from bench.corpus import BenchFile, Corpus
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.keys import Role, create_key
 from infra.migrate import upgrade
 from infra.settings import Settings
 from infra.units import UnitRow, apply_units, seed_registry
+from tests.support.records import add_document
 from tests.support.stack import free_port, wait_until
 
 PG_ADMIN = "postgresql://root@127.0.0.1:5432/test"
@@ -62,14 +65,32 @@ def make_unit_and_key(settings: Settings, unit_code: str, unit_kind: str) -> dic
     return make_units_and_key(settings, [unit_code], unit_kind)
 
 
+def add_units(session: Session, unit_codes: list[str], unit_kind: str) -> None:
+    """The seeded registry and the run's own units, in region 16."""
+    seed_registry(session)
+    apply_units(session, [UnitRow(c, f"Unit bench {c}", unit_kind, "16") for c in unit_codes])
+
+
+def store_files(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    unit: str,
+    corpus: Corpus,
+    files: Sequence[BenchFile],
+) -> list[str]:
+    """Files of the corpus stored and recorded for `unit` as intake leaves them; their ids."""
+    return [
+        add_document(settings, factory, unit, corpus.path(f).read_bytes(), f.base_name, f.criterion)
+        for f in files
+    ]
+
+
 def make_units_and_key(settings: Settings, unit_codes: list[str], unit_kind: str) -> dict[str, str]:
     """Units to submit for, and one portal key bound to all of them (as headers)."""
     engine = create_db_engine(settings)
     try:
         with transaction(create_session_factory(engine)) as session:
-            seed_registry(session)
-            rows = [UnitRow(code, f"Unit bench {code}", unit_kind, "16") for code in unit_codes]
-            apply_units(session, rows)
+            add_units(session, unit_codes, unit_kind)
             new = create_key(session, role=Role.PORTAL, name="bench", units=unit_codes)
     finally:
         engine.dispose()
