@@ -30,21 +30,35 @@ _STATES = table_of(CriterionState)
 _UNITS = table_of(Unit)
 
 
+def _count_states(chosen: bool) -> sa.Select[Any]:
+    """Documents counted per (criterion, kind, status) of `p_submission`; with `chosen`, only
+    the criteria in `p_criteria`. Built once (infra.db.per_dialect says why)."""
+    docs = _DOCUMENTS.c
+    query = (
+        sa.select(docs.criterion_id, docs.kind, docs.status, sa.func.count())
+        .where(docs.submission_id == sa.bindparam("p_submission", type_=docs.submission_id.type))
+        .group_by(docs.criterion_id, docs.kind, docs.status)
+    )
+    if chosen:
+        query = query.where(docs.criterion_id.in_(sa.bindparam("p_criteria", expanding=True)))
+    return query
+
+
+_COUNT_ALL, _COUNT_CHOSEN = _count_states(False), _count_states(True)
+
+
 def document_states(
     session: Session, submission_id: int, criteria: Collection[str] | None = None
 ) -> list[DocState]:
     """The submission's documents as completeness counts them (criterion, kind, status),
     counted in SQL: a criterion with many files costs a few rows, not one per file."""
-    docs = _DOCUMENTS.c
-    query = (
-        sa.select(docs.criterion_id, docs.kind, docs.status, sa.func.count())
-        .where(docs.submission_id == submission_id)
-        .group_by(docs.criterion_id, docs.kind, docs.status)
-    )
-    if criteria is not None:
-        query = query.where(docs.criterion_id.in_(list(criteria)))
+    if criteria is None:
+        found = session.execute(_COUNT_ALL, {"p_submission": submission_id})
+    else:
+        values = {"p_submission": submission_id, "p_criteria": list(criteria)}
+        found = session.execute(_COUNT_CHOSEN, values)
     states: list[DocState] = []
-    for criterion_id, kind, status, count in session.execute(query):
+    for criterion_id, kind, status, count in found:
         states += [DocState(criterion_id=criterion_id, kind=kind, status=status)] * count
     return states
 
@@ -56,6 +70,23 @@ class StoredVerdict(Protocol):
     missing: list[Any]
     reasons: list[Any]
     ruleset_version: str
+
+
+# Built once (infra.db.per_dialect says why); the lock first, then the rows, each statement
+# reading what was committed before the lock was granted
+_LOCK = (
+    sa.select(_SUBMISSIONS.c.ruleset_version, _UNITS.c.kind)
+    .select_from(_SUBMISSIONS.outerjoin(_UNITS, _UNITS.c.code == _SUBMISSIONS.c.unit_code))
+    .where(_SUBMISSIONS.c.id == sa.bindparam("p_submission", type_=_SUBMISSIONS.c.id.type))
+    .with_for_update(of=_SUBMISSIONS)
+)
+_STORED = sa.select(
+    _STATES.c.criterion_id,
+    _STATES.c.status,
+    _STATES.c.missing,
+    _STATES.c.reasons,
+    _STATES.c.ruleset_version,
+).where(_STATES.c.submission_id == sa.bindparam("p_submission", type_=_STATES.c.submission_id.type))
 
 
 def reassess(
@@ -77,24 +108,11 @@ def reassess(
     file); a caller's ORM copies of the rows written are told the new values.
     """
     session.flush()  # the caller's pending changes (a new document, a status) count
-    subs, states_ = _SUBMISSIONS.c, _STATES.c
-    locked_version, unit_kind = session.execute(
-        sa.select(subs.ruleset_version, _UNITS.c.kind)
-        .select_from(_SUBMISSIONS.outerjoin(_UNITS, _UNITS.c.code == subs.unit_code))
-        .where(subs.id == submission_id)
-        .with_for_update(of=_SUBMISSIONS)
-    ).one()
+    subs = _SUBMISSIONS.c
+    on_submission = {"p_submission": submission_id}
+    locked_version, unit_kind = session.execute(_LOCK, on_submission).one()
     stored: dict[str, StoredVerdict] = {
-        row.criterion_id: row
-        for row in session.execute(
-            sa.select(
-                states_.criterion_id,
-                states_.status,
-                states_.missing,
-                states_.reasons,
-                states_.ruleset_version,
-            ).where(states_.submission_id == submission_id)
-        )
+        row.criterion_id: row for row in session.execute(_STORED, on_submission)
     }
     current = all(
         (row := stored.get(cid)) is not None and row.ruleset_version == catalog.ruleset_version

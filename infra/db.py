@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.expression import Executable
 
 from infra.settings import Settings
 from rules.similar import hamming
+
+S = TypeVar("S", bound=Executable)
 
 # The near-duplicate search's distance, as SQL: on PostgreSQL bit_count over XOR; on SQLite
 # this function, so both filter, order and limit in the database (infra/photos.py)
@@ -81,11 +85,32 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
+def per_dialect(build: Callable[[str], S]) -> Callable[[Session], S]:
+    """A statement the worker runs once per checked file, built once per database dialect
+    from `build(dialect_name)`, its values left as bound parameters. SQLAlchemy builds a
+    statement and walks it for its cache key on every call (0.1-0.4 ms each here); a
+    statement built once keeps its key, so a call only binds values."""
+    built = functools.cache(build)
+
+    def of(session: Session) -> S:
+        return built(session.get_bind().dialect.name)
+
+    return of
+
+
+@functools.cache
+def _upsert_statement(
+    dialect: str, table: sa.Table, columns: tuple[str, ...], keys: tuple[str, ...]
+) -> Executable:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    changes = {name: statement.excluded[name] for name in columns if name not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
+
+
 def upsert(session: Session, table: sa.Table, row: dict[str, Any], keys: tuple[str, ...]) -> None:
     """Insert `row`, or update the row that has the same `keys` (a primary key or a unique
-    constraint): one statement, on PostgreSQL and SQLite alike."""
-    bind = session.get_bind()
-    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).values(row)
-    changes = {name: statement.excluded[name] for name in row if name not in keys}
-    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))
+    constraint): one statement, on PostgreSQL and SQLite alike (built once per table and
+    columns, see `per_dialect`)."""
+    dialect = session.get_bind().dialect.name
+    session.execute(_upsert_statement(dialect, table, tuple(row), keys), row)

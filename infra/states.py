@@ -23,6 +23,9 @@ class Claim:
     document_id: str
     token: str
     attempts: int
+    # no check ever finished on the document (checked_at unset at the claim), so it has no
+    # findings yet: `finish` skips their DELETE. A claim made elsewhere keeps the DELETE.
+    first_check: bool = False
 
 
 def mark_queued(session: Session, *document_ids: str) -> int:
@@ -38,6 +41,39 @@ def mark_queued(session: Session, *document_ids: str) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _param(name: str, column: sa.ColumnElement[Any]) -> sa.BindParameter[Any]:
+    return sa.bindparam(name, type_=column.type)
+
+
+def _claim_statements() -> tuple[sa.Update, sa.Update]:
+    """The claim and the take-over from a dead holder: built once (infra.db.per_dialect says
+    why), run with `p_*` values; each returns the attempts and whether a check ever finished."""
+    docs = _DOCUMENTS.c
+    now, document_id = _param("p_now", docs.updated_at), _param("p_id", docs.id)
+    values = {
+        "status": DocumentStatus.CHECKING,
+        "claim_token": _param("p_token", docs.claim_token),
+        "lease_expires_at": _param("p_lease", docs.lease_expires_at),
+        "attempts": docs.attempts + 1,
+        "updated_at": now,
+        "claim_host": _param("p_host", docs.claim_host),
+        "claim_pid": _param("p_pid", docs.claim_pid),
+        "claim_task_id": _param("p_task", docs.claim_task_id),
+        "heartbeat_at": now,
+    }
+    claimable = sa.or_(
+        docs.status.in_(list(WAITING)),
+        sa.and_(docs.status == DocumentStatus.CHECKING, docs.lease_expires_at < now),
+    )
+    returned = (docs.attempts, docs.checked_at)
+    take = sa.update(_DOCUMENTS).where(docs.id == document_id, claimable)
+    take_over = sa.update(_DOCUMENTS).where(_owned(document_id, _param("p_held", docs.claim_token)))
+    return (
+        take.values(**values).returning(*returned),
+        take_over.values(**values).returning(*returned),
+    )
+
+
 def claim(
     session: Session, document_id: str, lease_seconds: int, holder: Holder | None = None
 ) -> Claim | None:
@@ -46,28 +82,17 @@ def claim(
     now = utcnow()
     token = str(uuid.uuid4())
     docs = _DOCUMENTS.c  # Core: once per check, and no caller holds the row as an ORM object
-    claimable = sa.or_(
-        docs.status.in_(list(WAITING)),
-        sa.and_(docs.status == DocumentStatus.CHECKING, docs.lease_expires_at < now),
-    )
     values: dict[str, Any] = {
-        "status": DocumentStatus.CHECKING,
-        "claim_token": token,
-        "lease_expires_at": now + timedelta(seconds=lease_seconds),
-        "attempts": docs.attempts + 1,
-        "updated_at": now,
-        "claim_host": holder.host if holder else None,
-        "claim_pid": holder.pid if holder else None,
-        "claim_task_id": holder.task_id if holder else None,
-        "heartbeat_at": now,
+        "p_id": document_id,
+        "p_now": now,
+        "p_token": token,
+        "p_lease": now + timedelta(seconds=lease_seconds),
+        "p_host": holder.host if holder else None,
+        "p_pid": holder.pid if holder else None,
+        "p_task": holder.task_id if holder else None,
     }
-    attempts = session.scalar(
-        sa.update(_DOCUMENTS)
-        .where(docs.id == document_id, claimable)
-        .values(**values)
-        .returning(docs.attempts)
-    )
-    if attempts is None:
+    taken = session.execute(_CLAIM, values).first()
+    if taken is None:
         held = session.execute(
             sa.select(docs.claim_token, docs.claim_host, docs.claim_pid, docs.claim_task_id).where(
                 docs.id == document_id, docs.status == DocumentStatus.CHECKING
@@ -78,15 +103,11 @@ def claim(
         if not holder.replaces(held.claim_host, held.claim_pid, held.claim_task_id):
             return None
         # compare-and-set on the dead holder's token: of two takers, one wins
-        attempts = session.scalar(
-            sa.update(_DOCUMENTS)
-            .where(_owned(document_id, held.claim_token))
-            .values(**values)
-            .returning(docs.attempts)
-        )
-        if attempts is None:
+        taken = session.execute(_TAKE_OVER, {**values, "p_held": held.claim_token}).first()
+        if taken is None:
             return None
-    return Claim(document_id, token, int(attempts))
+    # only `finish` writes findings, and it sets checked_at in the same transaction
+    return Claim(document_id, token, int(taken.attempts), first_check=taken.checked_at is None)
 
 
 def renew(session: Session, claim_: Claim, lease_seconds: int) -> bool:
@@ -100,7 +121,7 @@ def renew(session: Session, claim_: Claim, lease_seconds: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _owned(document_id: str, token: str) -> Any:
+def _owned(document_id: str | sa.BindParameter[Any], token: str | sa.BindParameter[Any]) -> Any:
     docs = _DOCUMENTS.c  # Core columns: the claim's checks stay plain SQL in `finish` too
     return sa.and_(
         docs.id == document_id,
@@ -125,6 +146,30 @@ def release(session: Session, claim_: Claim, error: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _finish_statement() -> sa.Update:
+    docs = _DOCUMENTS.c
+    now = _param("p_now", docs.updated_at)
+    return (
+        sa.update(_DOCUMENTS)
+        .where(_owned(_param("p_id", docs.id), _param("p_token", docs.claim_token)))
+        .values(
+            status=_param("p_status", docs.status),
+            status_reason=_param("p_reason", docs.status_reason),
+            claim_token=None,
+            lease_expires_at=None,
+            ruleset_version=_param("p_ruleset", docs.ruleset_version),
+            updated_at=now,
+            checked_at=now,
+            check_ms=_param("p_check_ms", docs.check_ms),
+            # what the check found out, else what was known
+            kind=sa.func.coalesce(_param("p_kind", docs.kind), docs.kind),
+            detected_mime=sa.func.coalesce(
+                _param("p_mime", docs.detected_mime), docs.detected_mime
+            ),
+        )
+    )
+
+
 def finish(
     session: Session,
     claim_: Claim,
@@ -139,40 +184,36 @@ def finish(
 ) -> bool:
     """checking → a final status with its findings, only for the holder of the claim."""
     now = utcnow()
-    values: dict[str, Any] = {
-        "status": status,
-        "status_reason": reason,
-        "claim_token": None,
-        "lease_expires_at": None,
-        "ruleset_version": ruleset_version,
-        "updated_at": now,
-        "checked_at": now,
-        "check_ms": check_ms,
-    }
-    if kind is not None:
-        values["kind"] = kind
-    if detected_mime is not None:
-        values["detected_mime"] = detected_mime
-    # Core statements on the tables: once per checked file, without the ORM's bookkeeping
-    rows = _FINDINGS.c
     result = session.execute(
-        sa.update(_DOCUMENTS).where(_owned(claim_.document_id, claim_.token)).values(**values)
+        _FINISH,
+        {
+            "p_id": claim_.document_id,
+            "p_token": claim_.token,
+            "p_status": status,
+            "p_reason": reason,
+            "p_ruleset": ruleset_version,
+            "p_now": now,
+            "p_check_ms": check_ms,
+            "p_kind": kind,
+            "p_mime": detected_mime,
+        },
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
     if findings and ruleset_version:
+        rows = _FINDINGS.c
         sha = findings[0]["sha256"]
         # findings are keyed by (document, sha256, rule-set version, check): replace, never pile up
-        session.execute(
-            sa.delete(_FINDINGS).where(
-                rows.document_id == claim_.document_id,
-                rows.sha256 == sha,
-                rows.ruleset_version == ruleset_version,
+        if not claim_.first_check:
+            session.execute(
+                sa.delete(_FINDINGS).where(
+                    rows.document_id == claim_.document_id,
+                    rows.sha256 == sha,
+                    rows.ruleset_version == ruleset_version,
+                )
             )
-        )
-        now = utcnow()
         session.execute(
-            sa.insert(_FINDINGS),
+            _ADD_FINDINGS,
             [
                 {
                     **f,
@@ -184,6 +225,12 @@ def finish(
             ],
         )
     return True
+
+
+# Built once: these run for every checked file (infra.db.per_dialect says why)
+_CLAIM, _TAKE_OVER = _claim_statements()
+_FINISH = _finish_statement()
+_ADD_FINDINGS = sa.insert(_FINDINGS)
 
 
 def supersede(session: Session, document_id: str, by: str) -> bool:

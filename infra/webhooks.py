@@ -89,6 +89,15 @@ def _principal(key: ApiKey) -> Principal:
     return Principal(key.id, key.name, Role(key.role), frozenset(key.unit_codes), key.region_code)
 
 
+# Active endpoints of live keys: read with every verdict, so built once (infra.db.per_dialect)
+_LISTENING = (
+    sa.select(WebhookEndpoint, ApiKey)
+    .join(ApiKey, ApiKey.id == WebhookEndpoint.api_key_id)
+    .where(WebhookEndpoint.active.is_(True), ApiKey.revoked_at.is_(None))
+    .order_by(WebhookEndpoint.created_at)
+)
+
+
 def record_event(
     session: Session, event: str, unit_code: str, region_code: str, payload: dict[str, Any]
 ) -> list[str]:
@@ -106,12 +115,7 @@ def record_events(
     """`record_event` for several events of one unit, reading the endpoints once."""
     endpoints = [
         endpoint
-        for endpoint, key in session.execute(
-            sa.select(WebhookEndpoint, ApiKey)
-            .join(ApiKey, ApiKey.id == WebhookEndpoint.api_key_id)
-            .where(WebhookEndpoint.active.is_(True), ApiKey.revoked_at.is_(None))
-            .order_by(WebhookEndpoint.created_at)
-        )
+        for endpoint, key in session.execute(_LISTENING)
         if _principal(key).can_see(unit_code, region_code)
     ]
     ids: list[str] = []

@@ -34,47 +34,55 @@ class Job:
     size: int
     sha256: str
     declared_mime: str | None
+    batch_id: str | None = None
+    region_code: str = ""  # the unit's region: who may see the document's events
     twin_criteria: tuple[str, ...] = ()  # criteria of other live documents with the same bytes
 
 
 _TWIN = aliased(Document, name="twin")
+# The document, its submission and unit, a row per twin: built once (`per_dialect`'s reason)
+_JOB = (
+    sa.select(
+        Document.id,
+        Document.submission_id,
+        Submission.programme,
+        Submission.period,
+        Submission.unit_code,
+        Unit.kind.label("unit_kind"),
+        Document.criterion_id,
+        Document.kind.label("declared_kind"),
+        Document.kind_source,
+        Document.original_name,
+        Document.storage_key,
+        Document.size,
+        Document.sha256,
+        Document.declared_mime,
+        Document.batch_id,
+        Unit.region_code,
+        _TWIN.criterion_id.label("twin_criterion"),
+    )
+    .join(Submission, Document.submission_id == Submission.id)
+    .join(Unit, Unit.code == Submission.unit_code)
+    .outerjoin(
+        _TWIN,
+        sa.and_(
+            _TWIN.submission_id == Document.submission_id,
+            _TWIN.sha256 == Document.sha256,
+            _TWIN.id != Document.id,
+            _TWIN.status != DocumentStatus.SUPERSEDED,
+        ),
+    )
+    .where(Document.id == sa.bindparam("document_id"))
+    .order_by(_TWIN.created_at, _TWIN.id)
+)
 
 
 def read_job(session: Session, document_id: str) -> Job:
-    """The document, its submission and unit kind, and which other live documents of the
-    submission hold the same bytes: one statement inside the caller's transaction (a row per
-    twin, the document's columns repeated; one row with no twin)."""
+    """The document, its submission, unit kind and region, and which other live documents of
+    the submission hold the same bytes: one statement inside the caller's transaction (a row
+    per twin, the document's columns repeated; one row with no twin)."""
     rows = session.execute(
-        sa.select(
-            Document.id,
-            Document.submission_id,
-            Submission.programme,
-            Submission.period,
-            Submission.unit_code,
-            Unit.kind.label("unit_kind"),
-            Document.criterion_id,
-            Document.kind.label("declared_kind"),
-            Document.kind_source,
-            Document.original_name,
-            Document.storage_key,
-            Document.size,
-            Document.sha256,
-            Document.declared_mime,
-            _TWIN.criterion_id.label("twin_criterion"),
-        )
-        .join(Submission, Document.submission_id == Submission.id)
-        .join(Unit, Unit.code == Submission.unit_code)
-        .outerjoin(
-            _TWIN,
-            sa.and_(
-                _TWIN.submission_id == Document.submission_id,
-                _TWIN.sha256 == Document.sha256,
-                _TWIN.id != Document.id,
-                _TWIN.status != DocumentStatus.SUPERSEDED,
-            ),
-        )
-        .where(Document.id == document_id)
-        .order_by(_TWIN.created_at, _TWIN.id)
+        _JOB, {"document_id": document_id}
     ).all()  # columns, not ORM objects: this runs once per check
     if not rows:
         raise sa.exc.NoResultFound(f"no document {document_id}")
@@ -94,6 +102,8 @@ def read_job(session: Session, document_id: str) -> Job:
         size=row.size,
         sha256=row.sha256,
         declared_mime=row.declared_mime,
+        batch_id=row.batch_id,
+        region_code=row.region_code,
         twin_criteria=tuple(r.twin_criterion for r in rows if r.twin_criterion is not None),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -12,9 +13,22 @@ from infra.statuses import FINAL
 from infra.tables import Batch, Document, Submission, Unit, utcnow
 from infra.webhooks import record_event, record_events, send_deliveries
 from rules.completeness import CriterionVerdict
+from rules.evaluation import DocumentVerdict
+from worker.job import Job
 from worker.runtime import WorkerRuntime
 
 log = logging.getLogger(__name__)
+
+
+# Run for every checked file of a batch: built once (infra.db.per_dialect says why)
+_STILL_OPEN = (
+    sa.select(sa.func.count())
+    .select_from(Document)
+    .where(
+        Document.batch_id == sa.bindparam("p_batch", type_=Document.batch_id.type),
+        Document.status.not_in(list(FINAL)),
+    )
+)
 
 
 def complete_batch(session: Session, batch_id: str) -> bool:
@@ -24,11 +38,7 @@ def complete_batch(session: Session, batch_id: str) -> bool:
     Runs after `reassess` has locked the submission row: concurrent workers finishing the
     batch's last documents are serialised there, and the last one sees every final status.
     """
-    still_open = session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Document)
-        .where(Document.batch_id == batch_id, Document.status.not_in(list(FINAL)))
-    )
+    still_open = session.scalar(_STILL_OPEN, {"p_batch": batch_id})
     if still_open:
         return False
     result = session.execute(
@@ -48,12 +58,41 @@ def batch_counts(session: Session, batch_id: str) -> dict[str, int]:
     return {str(status): int(n) for status, n in rows}
 
 
-def record_document_events(
-    session: Session, document_id: str, verdicts: dict[str, CriterionVerdict]
-) -> list[str]:
-    """`document.checked`, `submission.evaluated` and (once) `batch.completed`, in the
-    transaction that recorded the verdict. Returns the delivery ids to send after commit."""
-    doc = session.execute(  # columns, not ORM objects: this runs once per checked file
+@dataclass(frozen=True)
+class CheckedDocument:
+    """What a finished document's events tell about it, and who may see them (unit, region)."""
+
+    id: str
+    criterion_id: str
+    status: str
+    status_reason: str | None
+    ruleset_version: str | None
+    batch_id: str | None
+    programme: str
+    period: str
+    unit_code: str
+    region_code: str
+
+
+def checked_from_job(job: Job, verdict: DocumentVerdict, ruleset_version: str) -> CheckedDocument:
+    """The document as its verdict was just recorded: the job already read the rest."""
+    return CheckedDocument(
+        id=job.document_id,
+        criterion_id=job.criterion_id,
+        status=verdict.status.value,
+        status_reason=verdict.reason_code,
+        ruleset_version=ruleset_version,
+        batch_id=job.batch_id,
+        programme=job.programme,
+        period=job.period,
+        unit_code=job.unit_code,
+        region_code=job.region_code,
+    )
+
+
+def read_checked(session: Session, document_id: str) -> CheckedDocument:
+    """The document as stored (for a status written without a job's verdict: giving up)."""
+    row = session.execute(
         sa.select(
             Document.id,
             Document.criterion_id,
@@ -70,6 +109,14 @@ def record_document_events(
         .join(Unit, Unit.code == Submission.unit_code)
         .where(Document.id == document_id)
     ).one()
+    return CheckedDocument(**row._asdict())
+
+
+def record_document_events(
+    session: Session, doc: CheckedDocument, verdicts: dict[str, CriterionVerdict]
+) -> list[str]:
+    """`document.checked`, `submission.evaluated` and (once) `batch.completed`, in the
+    transaction that recorded the verdict. Returns the delivery ids to send after commit."""
     unit, region = doc.unit_code, doc.region_code
     checked = DocumentChecked(
         document_id=doc.id,

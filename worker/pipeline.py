@@ -27,7 +27,7 @@ from worker.extract import extract_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.heartbeat import Heartbeat
 from worker.job import Job, check_context, read_job
-from worker.notify import record_document_events, send_events
+from worker.notify import read_checked, record_document_events, send_events
 from worker.recording import record
 from worker.runtime import WorkerRuntime
 from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
@@ -147,7 +147,8 @@ def give_up(
             if sub is not None:
                 catalog, _ = rt.catalogs.select(sub.programme, sub.period)
                 verdicts = reassess(session, catalog, sub.id)
-                deliveries = record_document_events(session, document_id, verdicts)
+                checked = read_checked(session, document_id)
+                deliveries = record_document_events(session, checked, verdicts)
     send_events(rt, deliveries)
     log.warning("document %s unable_to_check: %s (%s)", document_id, reason, detail)
     return Result.GAVE_UP

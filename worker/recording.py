@@ -20,7 +20,7 @@ from rules.evaluation import DocumentVerdict
 from rules.facts import FileFacts
 from worker.facts_keeping import keep_facts
 from worker.job import Job
-from worker.notify import record_document_events, send_events
+from worker.notify import checked_from_job, record_document_events, send_events
 from worker.runtime import WorkerRuntime
 
 # What a stored verdict tells, in its transaction: the webhook deliveries to send after commit
@@ -80,7 +80,8 @@ def record(
             # audits changed criteria
             verdicts = reassess(session, catalog, job.submission_id, criteria={job.criterion_id})
             if announce is None:
-                deliveries = record_document_events(session, job.document_id, verdicts)
+                checked = checked_from_job(job, verdict, catalog.ruleset_version)
+                deliveries = record_document_events(session, checked, verdicts)
             else:
                 deliveries = announce(session, verdicts)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict

@@ -80,6 +80,61 @@ def test_a_stale_worker_cannot_overwrite_the_verdict_of_a_newer_claim(
         assert finish_claim(session, new, DocumentStatus.PASSED)
 
 
+def _finding(check_id: str, sha256: str) -> dict[str, object]:
+    return {
+        "check_id": check_id,
+        "outcome": "pass",
+        "reason_code": "ok",
+        "needs_review": False,
+        "message_id": "Baik.",
+        "message_en": "Fine.",
+        "location": None,
+        "details": None,
+        "sha256": sha256,
+    }
+
+
+def test_only_a_document_never_checked_skips_deleting_findings_and_a_recheck_replaces_them(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """`finish` leaves out the findings' DELETE when the claim says no check ever finished;
+    a document checked before is claimed as such, so its findings are replaced, not doubled
+    (the unique key would refuse a second copy)."""
+    factory = sessions_for(settings)
+    doc_id = add_document(settings, factory, make_unit(factory), decree_pdf(), "sk.pdf")
+    with factory() as session:
+        sha = session.scalars(sa.select(Document.sha256).where(Document.id == doc_id)).one()
+    found = [_finding("a", sha), _finding("b", sha)]
+
+    def check_once() -> states.Claim:
+        with transaction(factory) as session:
+            taken = states.claim(session, doc_id, lease_seconds=60)
+            assert taken is not None
+            assert states.finish(
+                session,
+                taken,
+                status=DocumentStatus.PASSED,
+                reason=None,
+                kind=None,
+                detected_mime=None,
+                ruleset_version="v-test",
+                findings=found,
+            )
+        return taken
+
+    assert check_once().first_check
+    with transaction(factory) as session:  # sent for checking again, as an operator may
+        session.execute(
+            sa.update(Document).where(Document.id == doc_id).values(status=DocumentStatus.QUEUED)
+        )
+    assert not check_once().first_check
+    with factory() as session:
+        rows = session.scalars(
+            sa.select(FindingRow.check_id).where(FindingRow.document_id == doc_id)
+        ).all()
+    assert sorted(rows) == ["a", "b"]
+
+
 class DownStore:
     """Storage that is unreachable: every call fails like a refused connection."""
 

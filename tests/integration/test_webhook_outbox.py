@@ -170,6 +170,9 @@ def test_the_pipeline_records_events_with_the_verdict_and_completes_a_batch_once
 ) -> None:
     unit = make_unit(factory)
     _, hook = endpoint(factory, Role.PORTAL, units=[unit])
+    _, kanwil = endpoint(factory, Role.VERIFIER, region="16")  # the unit's region
+    far = make_unit(factory, own_region=True)  # a unit of a region of its own
+    _, elsewhere = endpoint(factory, Role.VERIFIER, region="R" + far[1:])
     first, second = add_batch(settings, factory, unit, 2)
     rt = WorkerRuntime(settings)
     rt.__dict__["sender"] = sender = Sender()
@@ -184,7 +187,10 @@ def test_the_pipeline_records_events_with_the_verdict_and_completes_a_batch_once
     rows = deliveries_of(factory, hook)
     events = sorted(d.event for d in rows)
     assert events == ["batch.completed"] + ["document.checked"] * 2 + ["submission.evaluated"] * 2
-    assert sender.sent == [(DELIVER_WEBHOOK, {"delivery_id": d.id}) for d in rows]
+    every = rows + deliveries_of(factory, kanwil)
+    assert sorted(sender.sent, key=str) == sorted(
+        ((DELIVER_WEBHOOK, {"delivery_id": d.id}) for d in every), key=str
+    )
     done = next(d.payload["data"] for d in rows if d.event == "batch.completed")
     assert done["counts"] == {"passed": 2}
     with factory() as session:
@@ -194,6 +200,26 @@ def test_the_pipeline_records_events_with_the_verdict_and_completes_a_batch_once
     checked = next(d.payload["data"] for d in rows if d.event == "document.checked")
     assert checked["status"] == "passed"
     assert checked["status_url"] == f"/v1/documents/{checked['document_id']}"
+    # the event, built from what the worker read with its claim, says what was stored
+    with factory() as session:
+        doc = session.get(Document, checked["document_id"])
+        assert doc is not None
+        sub = session.get(Submission, doc.submission_id)
+        assert sub is not None
+        stored = {
+            "document_id": doc.id,
+            "programme": sub.programme,
+            "period": sub.period,
+            "unit": sub.unit_code,
+            "criterion": doc.criterion_id,
+            "status": doc.status,
+            "reason_code": doc.status_reason,
+            "ruleset_version": doc.ruleset_version,
+            "batch_id": doc.batch_id,
+        }
+    assert {k: checked[k] for k in stored} == stored
+    assert sorted(d.event for d in deliveries_of(factory, kanwil)) == events
+    assert deliveries_of(factory, elsewhere) == []
 
 
 def pending_delivery(factory: sessionmaker[Session], endpoint_id: str, **values: Any) -> str:
