@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from infra.events import BatchCompleted, DocumentChecked, EventType, SubmissionEvaluated
 from infra.statuses import FINAL
-from infra.tables import Batch, Document, Submission, Unit, utcnow
+from infra.tables import Batch, Document, utcnow
 from infra.webhooks import record_event, record_events, send_deliveries
 from rules.completeness import CriterionVerdict
-from rules.evaluation import DocumentVerdict
 from worker.job import Job
 from worker.runtime import WorkerRuntime
 
@@ -58,84 +56,37 @@ def batch_counts(session: Session, batch_id: str) -> dict[str, int]:
     return {str(status): int(n) for status, n in rows}
 
 
-@dataclass(frozen=True)
-class CheckedDocument:
-    """What a finished document's events tell about it, and who may see them (unit, region)."""
-
-    id: str
-    criterion_id: str
-    status: str
-    status_reason: str | None
-    ruleset_version: str | None
-    batch_id: str | None
-    programme: str
-    period: str
-    unit_code: str
-    region_code: str
-
-
-def checked_from_job(job: Job, verdict: DocumentVerdict, ruleset_version: str) -> CheckedDocument:
-    """The document as its verdict was just recorded: the job already read the rest."""
-    return CheckedDocument(
-        id=job.document_id,
-        criterion_id=job.criterion_id,
-        status=verdict.status.value,
-        status_reason=verdict.reason_code,
-        ruleset_version=ruleset_version,
-        batch_id=job.batch_id,
+def checked_event(
+    job: Job, status: str, reason: str | None, ruleset_version: str | None
+) -> DocumentChecked:
+    """`document.checked` for the status just written: the job already read the rest."""
+    return DocumentChecked(
+        document_id=job.document_id,
         programme=job.programme,
         period=job.period,
-        unit_code=job.unit_code,
-        region_code=job.region_code,
+        unit=job.unit_code,
+        criterion=job.criterion_id,
+        status=status,
+        reason_code=reason,
+        ruleset_version=ruleset_version,
+        batch_id=job.batch_id,
+        status_url=f"/v1/documents/{job.document_id}",
     )
-
-
-def read_checked(session: Session, document_id: str) -> CheckedDocument:
-    """The document as stored (for a status written without a job's verdict: giving up)."""
-    row = session.execute(
-        sa.select(
-            Document.id,
-            Document.criterion_id,
-            Document.status,
-            Document.status_reason,
-            Document.ruleset_version,
-            Document.batch_id,
-            Submission.programme,
-            Submission.period,
-            Submission.unit_code,
-            Unit.region_code,
-        )
-        .join(Submission, Document.submission_id == Submission.id)
-        .join(Unit, Unit.code == Submission.unit_code)
-        .where(Document.id == document_id)
-    ).one()
-    return CheckedDocument(**row._asdict())
 
 
 def record_document_events(
-    session: Session, doc: CheckedDocument, verdicts: dict[str, CriterionVerdict]
+    session: Session, checked: DocumentChecked, region: str, verdicts: dict[str, CriterionVerdict]
 ) -> list[str]:
-    """`document.checked`, `submission.evaluated` and (once) `batch.completed`, in the
-    transaction that recorded the verdict. Returns the delivery ids to send after commit."""
-    unit, region = doc.unit_code, doc.region_code
-    checked = DocumentChecked(
-        document_id=doc.id,
-        programme=doc.programme,
-        period=doc.period,
-        unit=unit,
-        criterion=doc.criterion_id,
-        status=doc.status,
-        reason_code=doc.status_reason,
-        ruleset_version=doc.ruleset_version,
-        batch_id=doc.batch_id,
-        status_url=f"/v1/documents/{doc.id}",
-    )
+    """`checked`, then `submission.evaluated` and (once) `batch.completed`, in the transaction
+    that recorded the verdict, for the endpoints that may see the unit (and its `region`).
+    Returns the delivery ids to send after commit."""
+    unit = checked.unit
     evaluated = SubmissionEvaluated(
-        programme=doc.programme,
-        period=doc.period,
+        programme=checked.programme,
+        period=checked.period,
         unit=unit,
         criteria={cid: v.status.value for cid, v in verdicts.items()},
-        status_url=f"/v1/submissions/{doc.programme}/{doc.period}/{unit}",
+        status_url=f"/v1/submissions/{checked.programme}/{checked.period}/{unit}",
     )
     ids = record_events(
         session,
@@ -146,16 +97,17 @@ def record_document_events(
         unit,
         region,
     )
-    if doc.batch_id is not None and complete_batch(session, doc.batch_id):
-        counts = batch_counts(session, doc.batch_id)
+    batch_id = checked.batch_id
+    if batch_id is not None and complete_batch(session, batch_id):
+        counts = batch_counts(session, batch_id)
         completed = BatchCompleted(
-            batch_id=doc.batch_id,
-            programme=doc.programme,
-            period=doc.period,
+            batch_id=batch_id,
+            programme=checked.programme,
+            period=checked.period,
             unit=unit,
             total=sum(counts.values()),
             counts=counts,
-            status_url=f"/v1/batches/{doc.batch_id}",
+            status_url=f"/v1/batches/{batch_id}",
         )
         ids += record_event(
             session, EventType.BATCH_COMPLETED, unit, region, completed.model_dump(mode="json")

@@ -16,8 +16,9 @@ from infra.db import transaction
 from infra.holders import Holder
 from infra.queue import ocr_time_limit, send_ocr
 from infra.states import Claim
+from infra.statuses import DocumentStatus
 from infra.storage import ObjectMissing, StorageUnavailable
-from infra.tables import Document, Submission
+from infra.tables import Document
 from rules.catalog import Catalog
 from rules.evaluation import DocumentVerdict
 from rules.facts import FileFacts
@@ -27,7 +28,7 @@ from worker.extract import extract_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.heartbeat import Heartbeat
 from worker.job import Job, check_context, read_job
-from worker.notify import read_checked, record_document_events, send_events
+from worker.notify import checked_event, record_document_events, send_events
 from worker.recording import record
 from worker.runtime import WorkerRuntime
 from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
@@ -140,15 +141,15 @@ def give_up(
     deliveries: list[str] = []
     with transaction(rt.sessions) as session:
         if states.give_up(session, document_id, reason, detail, attempts):
-            sub_id = session.scalar(
-                sa.select(Document.submission_id).where(Document.id == document_id)
+            job = job_or_id if isinstance(job_or_id, Job) else read_job(session, document_id)
+            catalog, _ = rt.catalogs.select(job.programme, job.period)
+            verdicts = reassess(session, catalog, job.submission_id)
+            ruleset_version = session.scalar(  # as stored: giving up leaves it
+                sa.select(Document.ruleset_version).where(Document.id == document_id)
             )
-            sub = session.get(Submission, sub_id)
-            if sub is not None:
-                catalog, _ = rt.catalogs.select(sub.programme, sub.period)
-                verdicts = reassess(session, catalog, sub.id)
-                checked = read_checked(session, document_id)
-                deliveries = record_document_events(session, checked, verdicts)
+            status = DocumentStatus.UNABLE_TO_CHECK.value
+            checked = checked_event(job, status, reason, ruleset_version)
+            deliveries = record_document_events(session, checked, job.region_code, verdicts)
     send_events(rt, deliveries)
     log.warning("document %s unable_to_check: %s (%s)", document_id, reason, detail)
     return Result.GAVE_UP

@@ -20,7 +20,7 @@ from rules.evaluation import DocumentVerdict
 from rules.facts import FileFacts
 from worker.facts_keeping import keep_facts
 from worker.job import Job
-from worker.notify import checked_from_job, record_document_events, send_events
+from worker.notify import checked_event, record_document_events, send_events
 from worker.runtime import WorkerRuntime
 
 # What a stored verdict tells, in its transaction: the webhook deliveries to send after commit
@@ -80,8 +80,9 @@ def record(
             # audits changed criteria
             verdicts = reassess(session, catalog, job.submission_id, criteria={job.criterion_id})
             if announce is None:
-                checked = checked_from_job(job, verdict, catalog.ruleset_version)
-                deliveries = record_document_events(session, checked, verdicts)
+                status, reason = verdict.status.value, verdict.reason_code
+                checked = checked_event(job, status, reason, catalog.ruleset_version)
+                deliveries = record_document_events(session, checked, job.region_code, verdicts)
             else:
                 deliveries = announce(session, verdicts)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict

@@ -21,7 +21,7 @@ from rules.evaluation import DocumentVerdict
 from worker.facts_keeping import kept_facts
 from worker.fetching import ObjectChanged, fetch_object
 from worker.job import Job, load_job
-from worker.notify import checked_from_job, record_document_events
+from worker.notify import checked_event, record_document_events
 from worker.pipeline import Result, RetryLater, backoff, check_file, evaluate, give_up
 from worker.recording import Announce, record
 from worker.runtime import WorkerRuntime
@@ -117,7 +117,7 @@ def reverified(job: Job, catalog: Catalog, verdict: DocumentVerdict, before: Bef
             },
             reason=f"{job.original_name}: rule-set {catalog.ruleset_version}",
         )
-        checked = checked_from_job(job, verdict, catalog.ruleset_version)
-        return record_document_events(session, checked, verdicts)
+        checked = checked_event(job, status, reason, catalog.ruleset_version)
+        return record_document_events(session, checked, job.region_code, verdicts)
 
     return announce

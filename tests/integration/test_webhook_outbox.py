@@ -222,6 +222,40 @@ def test_the_pipeline_records_events_with_the_verdict_and_completes_a_batch_once
     assert deliveries_of(factory, elsewhere) == []
 
 
+def test_a_document_given_up_tells_its_status_and_reason_to_the_units_endpoints(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    """The give-up path builds its event from the job too: unable_to_check with the reason,
+    never failed, and only where the unit may be seen."""
+    unit = make_unit(factory)
+    _, hook = endpoint(factory, Role.PORTAL, units=[unit])
+    _, kanwil = endpoint(factory, Role.VERIFIER, region="16")
+    far = make_unit(factory, own_region=True)
+    _, elsewhere = endpoint(factory, Role.VERIFIER, region="R" + far[1:])
+    (doc_id,) = add_batch(settings, factory, unit, 1)
+    with factory() as session:
+        key = session.scalars(sa.select(Document.storage_key).where(Document.id == doc_id)).one()
+    create_store(settings).delete(key)  # the object went missing after intake
+    rt = WorkerRuntime(settings)
+    rt.__dict__["sender"] = Sender()
+
+    assert verify_document(rt, doc_id) is Result.GAVE_UP
+    for hook_id in (hook, kanwil):
+        rows = deliveries_of(factory, hook_id)
+        assert sorted(d.event for d in rows) == [
+            "batch.completed",
+            "document.checked",
+            "submission.evaluated",
+        ]
+        checked = next(d.payload["data"] for d in rows if d.event == "document.checked")
+        assert (checked["document_id"], checked["unit"]) == (doc_id, unit)
+        assert (checked["status"], checked["reason_code"]) == ("unable_to_check", "object-missing")
+        assert checked["criterion"] == "P2H-02-LAKTASI"
+        done = next(d.payload["data"] for d in rows if d.event == "batch.completed")
+        assert done["counts"] == {"unable_to_check": 1}
+    assert deliveries_of(factory, elsewhere) == []
+
+
 def pending_delivery(factory: sessionmaker[Session], endpoint_id: str, **values: Any) -> str:
     delivery_id = new_id()
     with transaction(factory) as session:
