@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.naming import NamingConvention
-from rules.similar import PhotoMatch
+from rules.similar import FileMatch, PhotoMatch
 
 
 class CheckContext(BaseModel):
@@ -35,3 +35,6 @@ class CheckContext(BaseModel):
     unit_names: dict[str, str] = Field(default_factory=dict)
     # other live documents of the region whose photo looks like this one (worker: infra/photos.py)
     photo_matches: tuple[PhotoMatch, ...] = ()
+    # other units' live documents of the region with this file's very bytes (worker/job.py);
+    # None when nobody looked (`absah verify` checks one unit's folder, knowing no other unit)
+    file_matches: tuple[FileMatch, ...] | None = None

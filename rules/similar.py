@@ -1,4 +1,5 @@
-"""Photos that look alike: the other document a near-duplicate points to, and the distance."""
+"""Documents that match this one elsewhere: a photo that looks alike (pHash and distance),
+or a file with the very same bytes in another unit."""
 
 from __future__ import annotations
 
@@ -31,3 +32,18 @@ class PhotoMatch(BaseModel):
     distance: int  # Hamming distance of the two 64-bit pHashes, 0 = the same picture
     same_bytes: bool = False  # the same SHA-256: the very same file, not only a similar one
     same_submission: bool = False
+
+
+class FileMatch(BaseModel):
+    """Another unit's live document of the same region holding the very same bytes (SHA-256)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document_id: str
+    unit_code: str
+    unit_name: str | None = None
+    programme: str
+    period: str
+    criterion_id: str
+    uploaded_at: str | None = None  # ISO date (YYYY-MM-DD) the other file was received
+    original_name: str | None = None

@@ -1,18 +1,21 @@
 """What one check works on: the document as a job (its row, address and unit read once) and
-the context its rules see (the period, its twins in the submission, the issuers)."""
+the context its rules see (the period, its twins in the submission, its copies in other units of
+the region, the issuers)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from infra.db import transaction
 from infra.statuses import DocumentStatus
-from infra.tables import Document, Submission, Unit
+from infra.tables import Document, Submission, Unit, table_of
 from rules.context import CheckContext
 from rules.periods import Period
+from rules.similar import FileMatch
 from worker.runtime import WorkerRuntime
 
 
@@ -37,9 +40,20 @@ class Job:
     batch_id: str | None = None
     region_code: str = ""  # the unit's region: who may see the document's events
     twin_criteria: tuple[str, ...] = ()  # criteria of other live documents with the same bytes
+    copies: tuple[FileMatch, ...] = ()  # other units' live documents of the region, same bytes
 
 
-_TWIN = aliased(Document, name="twin")
+# A twin: another live document with the same bytes, in the same submission (a criterion's
+# duplicate) or in another unit of the region (a copy), found by the sha256 index
+_TWIN_TABLES = (
+    table_of(Document).alias("twin"),
+    table_of(Submission).alias("twin_submission"),
+    table_of(Unit).alias("twin_unit"),
+)
+_TWIN, _TWIN_SUBMISSION, _TWIN_UNIT = (t.c for t in _TWIN_TABLES)
+_TWINS = sa.join(_TWIN_TABLES[0], _TWIN_TABLES[1], _TWIN_SUBMISSION.id == _TWIN.submission_id).join(
+    _TWIN_TABLES[2], _TWIN_UNIT.code == _TWIN_SUBMISSION.unit_code
+)
 # The document, its submission and unit, a row per twin: built once (`per_dialect`'s reason)
 _JOB = (
     sa.select(
@@ -59,17 +73,31 @@ _JOB = (
         Document.declared_mime,
         Document.batch_id,
         Unit.region_code,
+        _TWIN.id.label("twin_id"),
+        _TWIN.submission_id.label("twin_submission"),
         _TWIN.criterion_id.label("twin_criterion"),
+        _TWIN.created_at.label("twin_created_at"),
+        _TWIN.original_name.label("twin_name"),
+        _TWIN_SUBMISSION.programme.label("twin_programme"),
+        _TWIN_SUBMISSION.period.label("twin_period"),
+        _TWIN_SUBMISSION.unit_code.label("twin_unit"),
+        _TWIN_UNIT.name.label("twin_unit_name"),
     )
     .join(Submission, Document.submission_id == Submission.id)
     .join(Unit, Unit.code == Submission.unit_code)
     .outerjoin(
-        _TWIN,
+        _TWINS,
         sa.and_(
-            _TWIN.submission_id == Document.submission_id,
             _TWIN.sha256 == Document.sha256,
             _TWIN.id != Document.id,
             _TWIN.status != DocumentStatus.SUPERSEDED,
+            sa.or_(
+                _TWIN.submission_id == Document.submission_id,
+                sa.and_(
+                    _TWIN_UNIT.region_code == Unit.region_code,
+                    _TWIN_SUBMISSION.unit_code != Submission.unit_code,
+                ),
+            ),
         ),
     )
     .where(Document.id == sa.bindparam("document_id"))
@@ -77,10 +105,25 @@ _JOB = (
 )
 
 
+def _copy(row: Any) -> FileMatch:
+    """A twin row of another unit as the check sees it."""
+    return FileMatch(
+        document_id=row.twin_id,
+        unit_code=row.twin_unit,
+        unit_name=row.twin_unit_name,
+        programme=row.twin_programme,
+        period=row.twin_period,
+        criterion_id=row.twin_criterion,
+        uploaded_at=row.twin_created_at.date().isoformat() if row.twin_created_at else None,
+        original_name=row.twin_name,
+    )
+
+
 def read_job(session: Session, document_id: str) -> Job:
-    """The document, its submission, unit kind and region, and which other live documents of
-    the submission hold the same bytes: one statement inside the caller's transaction (a row
-    per twin, the document's columns repeated; one row with no twin)."""
+    """The document, its submission, unit kind and region, and the other live documents with
+    the same bytes, in the submission or in other units of the region: one statement inside
+    the caller's transaction (a row per twin, the document's columns repeated; one row with no
+    twin). The same unit's other submissions are not read: re-using one's own decree is fine."""
     rows = session.execute(
         _JOB, {"document_id": document_id}
     ).all()  # columns, not ORM objects: this runs once per check
@@ -104,7 +147,14 @@ def read_job(session: Session, document_id: str) -> Job:
         declared_mime=row.declared_mime,
         batch_id=row.batch_id,
         region_code=row.region_code,
-        twin_criteria=tuple(r.twin_criterion for r in rows if r.twin_criterion is not None),
+        twin_criteria=tuple(
+            r.twin_criterion for r in rows if r.twin_submission == row.submission_id
+        ),
+        copies=tuple(
+            _copy(r)
+            for r in rows
+            if r.twin_id is not None and r.twin_submission != row.submission_id
+        ),
     )
 
 
@@ -125,6 +175,7 @@ def check_context(rt: WorkerRuntime, job: Job, period: Period) -> CheckContext:
         window_end=period.end,
         naming=rt.catalogs.naming,
         sibling_hashes={job.sha256: list(job.twin_criteria)} if job.twin_criteria else {},
+        file_matches=job.copies,
         issuers=issuers,
         unit_names=unit_names,
     )

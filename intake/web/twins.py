@@ -1,4 +1,5 @@
-"""Look-alike photos side by side: the other document a near-duplicate finding names."""
+"""The other documents a re-use finding names: look-alike photos side by side, and the very
+same file in another unit as a line with its link."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from dataclasses import dataclass
 from intake.views import DocumentOut
 from intake.web.queue import submission_page
 
-DUPLICATE_CODES = ("photo-near-duplicate", "photo-exact-duplicate")
+PHOTO_CODES = ("photo-near-duplicate", "photo-exact-duplicate")
+DUPLICATE_CODES = (*PHOTO_CODES, "file-from-other-unit")
 
 
 @dataclass(frozen=True)
 class Twin:
-    """The other photo, as the verifier compares it with this one."""
+    """The other document, as the verifier compares it with this one."""
 
     document_id: str
     unit: str
@@ -24,6 +26,7 @@ class Twin:
     name: str | None
     same_bytes: bool
     distance: int
+    photo: bool = True  # shown as a picture beside this one; else a line naming the file
 
     @property
     def link(self) -> str:
@@ -32,7 +35,7 @@ class Twin:
 
 
 def twins_of(doc: DocumentOut) -> list[Twin]:
-    """The documents this one's photo was found to look like, nearest first."""
+    """The documents this one was found to look like or to be, in the finding's order."""
     found: list[Twin] = []
     for finding in doc.findings:
         if finding.reason_code not in DUPLICATE_CODES or not finding.details:
@@ -51,6 +54,7 @@ def twins_of(doc: DocumentOut) -> list[Twin]:
                         name=match.get("name"),
                         same_bytes=bool(match.get("same_bytes")),
                         distance=int(match.get("distance", 0)),
+                        photo=finding.reason_code in PHOTO_CODES,
                     )
                 )
             except (KeyError, TypeError, ValueError):  # a finding of another shape: not shown

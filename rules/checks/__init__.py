@@ -17,6 +17,7 @@ from rules.checks.naming import FILE_NAME
 from rules.checks.pdf import PDF_OPENS, PDF_RISKY_CONTENT, PDF_TEXT_LAYER
 from rules.checks.photos import PHOTO_NEAR_DUPLICATE
 from rules.checks.regulation import REGULATION_STRUCTURE
+from rules.checks.reuse import FILE_REUSED
 from rules.checks.size import FILE_SIZE
 from rules.checks.tables import TABLE_SCHEMA
 
@@ -43,6 +44,7 @@ CHECKS: dict[str, CheckSpec[Any]] = {
         EXIF_DATE,
         DUPLICATE_IN_SUBMISSION,
         PHOTO_NEAR_DUPLICATE,
+        FILE_REUSED,
         TABLE_SCHEMA,
     )
 }

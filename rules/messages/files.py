@@ -78,6 +78,17 @@ FILES: dict[str, tuple[str, str]] = {
         "The file name's '{token}' is '{found}', but this upload is for '{expected}'. "
         "Check whether the file is in the wrong place.",
     ),
+    # the same file in another unit (rules/checks/reuse.py)
+    "file-unique": (
+        "Berkas ini tidak sama dengan berkas unit lain di wilayah ini.",
+        "This file is not the same as any other unit's file in the region.",
+    ),
+    "file-from-other-unit": (
+        "Berkas ini sama persis dengan berkas yang diunggah {other_unit} untuk "
+        "{other_criterion} periode {other_period} (diunggah {other_date}).",
+        "This file is the very same as the one {other_unit} uploaded for {other_criterion}, "
+        "period {other_period} (uploaded {other_date}).",
+    ),
     # system (never "failed": DESIGN.md)
     "object-missing": (
         "Berkas tidak ditemukan di penyimpanan; unggah ulang.",

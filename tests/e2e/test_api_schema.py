@@ -87,7 +87,7 @@ def keys(api_settings: Settings) -> tuple[dict[str, dict[str, str]], dict[str, s
     verifier to its region), and the address of a real submission (its unit and row)."""
     engine = create_db_engine(api_settings)
     sessions = create_session_factory(engine)
-    unit = make_unit(sessions)
+    unit = make_unit(sessions, region="16")
     headers = {
         "admin": make_key(sessions),
         "verifier": make_key(sessions, "verifier", region="16"),

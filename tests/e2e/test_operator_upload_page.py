@@ -10,6 +10,7 @@ import base64
 import io
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +71,6 @@ FOLDERS = {
 class Stack:
     base: str
     sessions: sessionmaker[Session]
-    verifier: dict[str, str]
     settings: Settings
 
 
@@ -79,6 +79,7 @@ class Operator:
     unit: str
     secret: str  # the unit's API key, for the test's own calls
     person: Person  # the operator's account, who signs in to the page
+    verifier: dict[str, str]  # headers of a verifier of the unit's region (a region of its own)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -99,11 +100,10 @@ def stack(
     sessions = create_session_factory(engine)
     with transaction(sessions) as session:
         seed_registry(session)
-        verifier = create_key(session, role=Role.VERIFIER, name="Verifikator Uji", region="16")
     api, base = start_api(settings, tmp)
     worker = start_worker(settings, tmp)
     try:
-        yield Stack(base, sessions, {"Authorization": f"Bearer {verifier.secret}"}, settings)
+        yield Stack(base, sessions, settings)
     finally:
         worker.stop()
         api.stop()
@@ -111,11 +111,15 @@ def stack(
 
 
 def new_operator(stack: Stack) -> Operator:
-    unit = make_unit(stack.sessions)  # a lapas of region 16
+    """A lapas in a region of its own (each operator uploads the same test decree: in one
+    region they would be copies of each other) and a verifier of that region."""
+    region = "R" + secrets.token_hex(4).upper()
+    unit = make_unit(stack.sessions, region=region)
     with transaction(stack.sessions) as session:
         key = create_key(session, role=Role.UNIT, name=f"Operator {unit}", units=[unit])
+        verifier = create_key(session, role=Role.VERIFIER, name="Verifikator Uji", region=region)
     person = make_person(stack.sessions, stack.settings, Role.UNIT, unit=unit)
-    return Operator(unit, key.secret, person)
+    return Operator(unit, key.secret, person, {"Authorization": f"Bearer {verifier.secret}"})
 
 
 @pytest.fixture
@@ -370,7 +374,7 @@ def test_a_refused_file_offers_ganti_berkas_and_the_note_is_shown(
         )
         ids = [d["id"] for d in fake.json()["documents"] + photo.json()["documents"]]
         wait_final(client, ids, timeout=60)
-    with httpx.Client(base_url=stack.base, headers=stack.verifier, timeout=30) as client:
+    with httpx.Client(base_url=stack.base, headers=operator.verifier, timeout=30) as client:
         decided = client.post(
             f"/v1/submissions/P2HAM/2025/{unit}/criteria/P2H-02-LAKTASI/decision",
             json={

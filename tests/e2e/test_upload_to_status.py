@@ -82,7 +82,7 @@ def test_uploads_on_postgres_and_s3_end_with_exact_statuses(
     sessions_for: Callable[[Settings], sessionmaker[Session]],
 ) -> None:
     client, settings = pg_stack
-    unit = make_unit(sessions_for(settings), kind="lapas", own_region=True)
+    unit = make_unit(sessions_for(settings), kind="lapas")
     assert_verdicts(client, unit, upload_evidence(client, unit))
 
 

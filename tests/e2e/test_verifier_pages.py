@@ -59,7 +59,7 @@ def stack(
     )
     engine = create_db_engine(settings)
     sessions = create_session_factory(engine)
-    unit = make_unit(sessions)  # region 16, a lapas
+    unit = make_unit(sessions, region="16")  # a lapas
     admin = make_key(sessions)
     other_unit = "T" + secrets.token_hex(4).upper()
     with transaction(sessions) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -216,3 +217,64 @@ def test_the_same_photo_under_two_criteria_goes_to_a_person_naming_the_live_othe
             )
         ).one()
         assert found.details == {"other_criteria": ["P2H-01-PARKIR"]}
+
+
+def _reuse(factory: sessionmaker[Session], doc_id: str) -> FindingRow:
+    with factory() as session:
+        return session.scalars(
+            sa.select(FindingRow).where(
+                FindingRow.document_id == doc_id, FindingRow.check_id == "file-reused"
+            )
+        ).one()
+
+
+def test_a_decree_copied_from_another_unit_of_the_region_goes_to_a_person_naming_it(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """read_job also finds the same bytes in other units of the region (live documents only);
+    the unit's own file of another period and another region's copy are no copy of it."""
+    factory = sessions_for(settings)
+    region = "R" + secrets.token_hex(4).upper()
+    first, second, gone_unit = (make_unit(factory, region=region) for _ in range(3))
+    elsewhere = make_unit(factory)
+    decree = decree_pdf()
+    original = add_document(settings, factory, first, decree, "sk-tim.pdf")
+    own_earlier = add_document(settings, factory, first, decree, "sk-tim.pdf", period="2024")
+    add_document(settings, factory, elsewhere, decree, "sk-tim.pdf")
+    gone = add_document(settings, factory, gone_unit, decree, "sk-tim.pdf")
+    with transaction(factory) as session:
+        session.execute(sa.update(Document).where(Document.id == gone).values(status="superseded"))
+    rt = WorkerRuntime(settings)
+
+    assert verify_document(rt, original) is Result.CHECKED
+    assert _reuse(factory, original).reason_code == "file-unique"
+
+    copy = add_document(settings, factory, second, decree, "sk-tim-kami.pdf")
+    assert verify_document(rt, copy) is Result.CHECKED
+    found = _reuse(factory, copy)
+    assert (found.reason_code, found.outcome, found.needs_review) == (
+        "file-from-other-unit",
+        "warn",
+        True,
+    )
+    assert found.details is not None
+    assert found.details["other_unit_code"] == first
+    assert {m["document_id"] for m in found.details["matches"]} == {original, own_earlier}
+    assert (found.details["match_count"], found.details["units"]) == (2, 1)
+    assert f"Unit uji {first}" in found.message_id
+    with factory() as session:
+        doc = session.get(Document, copy)
+        assert doc is not None
+        assert doc.status == "needs_review"
+
+    # checked again now that the copy exists (sent back to the queue, as a re-check does), the
+    # first unit's decree names the copy too
+    with transaction(factory) as session:
+        session.execute(
+            sa.update(Document).where(Document.id == original).values(status=DocumentStatus.QUEUED)
+        )
+    assert verify_document(rt, original) is Result.CHECKED
+    again = _reuse(factory, original)
+    assert again.reason_code == "file-from-other-unit"
+    assert again.details is not None
+    assert [m["document_id"] for m in again.details["matches"]] == [copy]

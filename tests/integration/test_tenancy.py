@@ -35,7 +35,7 @@ class World:
 @pytest.fixture
 def world(sqlite_settings: Settings, sessions_for: Factory) -> Iterator[World]:
     factory = sessions_for(sqlite_settings)
-    unit, other = make_unit(factory), make_unit(factory)
+    unit, other = make_unit(factory, region="16"), make_unit(factory, region="16")
     with transaction(factory) as session:
         apply_units(session, [UnitRow("1771", "Kota Bengkulu", "kota", "17", "Bengkulu")])
     owner = make_key(factory, "unit", units=[unit])

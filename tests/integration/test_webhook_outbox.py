@@ -104,7 +104,7 @@ def deliveries_of(factory: sessionmaker[Session], endpoint_id: str) -> list[Webh
 def test_an_event_goes_to_every_live_endpoint_that_wants_it_and_may_see_the_unit(
     factory: sessionmaker[Session],
 ) -> None:
-    unit, other = make_unit(factory), make_unit(factory)
+    unit, other = make_unit(factory, region="16"), make_unit(factory, region="16")
     _, portal = endpoint(factory, Role.PORTAL, units=[unit])
     _, verifier = endpoint(factory, Role.VERIFIER, region="16")
     _, stranger = endpoint(factory, Role.UNIT, units=[other])
@@ -168,10 +168,10 @@ def add_batch(settings: Settings, factory: sessionmaker[Session], unit: str, n: 
 def test_the_pipeline_records_events_with_the_verdict_and_completes_a_batch_once(
     settings: Settings, factory: sessionmaker[Session]
 ) -> None:
-    unit = make_unit(factory)
+    unit = make_unit(factory, region="16")
     _, hook = endpoint(factory, Role.PORTAL, units=[unit])
     _, kanwil = endpoint(factory, Role.VERIFIER, region="16")  # the unit's region
-    far = make_unit(factory, own_region=True)  # a unit of a region of its own
+    far = make_unit(factory)  # a unit of a region of its own (the default)
     _, elsewhere = endpoint(factory, Role.VERIFIER, region="R" + far[1:])
     first, second = add_batch(settings, factory, unit, 2)
     rt = WorkerRuntime(settings)
@@ -227,10 +227,10 @@ def test_a_document_given_up_tells_its_status_and_reason_to_the_units_endpoints(
 ) -> None:
     """The give-up path builds its event from the job too: unable_to_check with the reason,
     never failed, and only where the unit may be seen."""
-    unit = make_unit(factory)
+    unit = make_unit(factory, region="16")
     _, hook = endpoint(factory, Role.PORTAL, units=[unit])
     _, kanwil = endpoint(factory, Role.VERIFIER, region="16")
-    far = make_unit(factory, own_region=True)
+    far = make_unit(factory)
     _, elsewhere = endpoint(factory, Role.VERIFIER, region="R" + far[1:])
     (doc_id,) = add_batch(settings, factory, unit, 1)
     with factory() as session:

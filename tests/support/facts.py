@@ -12,7 +12,7 @@ from rules.context import CheckContext
 from rules.facts import FileFacts, ImageFacts, PdfFacts
 from rules.findings import Finding
 from rules.naming import NameProblem, NamingConvention, ParsedName
-from rules.similar import PhotoMatch
+from rules.similar import FileMatch, PhotoMatch
 from rules.tabular import Cell, SheetFacts, TableFacts
 
 MB = 1024 * 1024
@@ -177,6 +177,22 @@ def match(**overrides: Any) -> PhotoMatch:
     }
     fields.update(overrides)
     return PhotoMatch(**fields)
+
+
+def copy_of(**overrides: Any) -> FileMatch:
+    """Another unit's document with the very bytes of the one checked."""
+    fields: dict[str, Any] = {
+        "document_id": "doc-copy",
+        "unit_code": "1671",
+        "unit_name": "Kota Palembang",
+        "programme": "P2HAM",
+        "period": "2025",
+        "criterion_id": "P2H-00-SKTIM",
+        "uploaded_at": "2025-04-10",
+        "original_name": "sk-tim.pdf",
+    }
+    fields.update(overrides)
+    return FileMatch(**fields)
 
 
 def sk_file(*pages: str, name: str = "LPPPLG_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf") -> FileFacts:

@@ -29,18 +29,22 @@ def add_document(
     payload: bytes,
     name: str,
     criterion: str = "P2H-00-SKTIM",
+    period: str = "2025",
 ) -> str:
-    """What intake does, minus HTTP: bytes first, then the row."""
+    """What intake does, minus HTTP: bytes first, then the row (in the unit's P2HAM
+    submission of `period`)."""
     doc_id = new_id()
-    key = document_key("P2HAM", "2025", unit, criterion, doc_id, name)
+    key = document_key("P2HAM", period, unit, criterion, doc_id, name)
     source = settings.data_dir / f"{doc_id}.upload"
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_bytes(payload)
     create_store(settings).put_file(key, source)
     with transaction(factory) as session:
-        sub = session.scalars(sa.select(Submission).where(Submission.unit_code == unit)).first()
+        sub = session.scalars(
+            sa.select(Submission).where(Submission.unit_code == unit, Submission.period == period)
+        ).first()
         if sub is None:
-            sub = Submission(programme="P2HAM", period="2025", unit_code=unit)
+            sub = Submission(programme="P2HAM", period=period, unit_code=unit)
             session.add(sub)
             session.flush()
         session.add(

@@ -92,13 +92,18 @@ def server_settings(
 
 
 def make_unit(
-    factory: sessionmaker[Session], kind: str = "lapas", *, own_region: bool = False
+    factory: sessionmaker[Session], kind: str = "lapas", *, region: str | None = None
 ) -> str:
-    """A unit of this test's own, so tests never share a submission; in region 16, or with
-    `own_region` in a region of its own (photos are compared across a region: on the shared
-    database another test's look-alike would make this one's a re-used photo)."""
+    """A unit of this test's own, so tests never share a submission, in a region of its own
+    unless `region` names one (created when new; "16" is the seeded Sumatera Selatan). Photos
+    and files are compared across a region: on the session's shared database another test's
+    look-alike photo or copy of the same file would make this one's re-used."""
     code = "T" + secrets.token_hex(4).upper()
-    region, region_name = ("R" + code[1:], f"Wilayah uji {code}") if own_region else ("16", None)
+    region_name: str | None = None
+    if region is None:
+        region, region_name = "R" + code[1:], f"Wilayah uji {code}"
+    elif region != "16":
+        region_name = f"Wilayah uji {region}"
     with transaction(factory) as session:
         seed_registry(session)
         apply_units(session, [UnitRow(code, f"Unit uji {code}", kind, region, region_name)])

@@ -142,7 +142,7 @@ def write_catalog(directory: Path, old: str, new: str, name: str = "p2ham.yaml")
             id="unknown-on-missing",
         ),
         pytest.param(
-            "checks: [pdf-opens, pdf-text-layer, pdf-risky-content]",
+            "checks: [pdf-opens, pdf-text-layer, pdf-risky-content, file-reused]",
             "checks: []",
             "at evidence_kinds.report_pdf",
             "no check covers this evidence kind",

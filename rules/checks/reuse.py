@@ -1,0 +1,75 @@
+"""Files re-used across units: the very same bytes as another unit's document in the region.
+
+A decree, report or table copied from another unit passes every content check that unit's own
+file would pass, so the copy is only seen by its bytes. The same unit re-using its own file in
+another period or programme is not flagged (a decree may stay in force for years); photos have
+their own, broader check (rules/checks/photos.py, which also compares how they look).
+"""
+
+from __future__ import annotations
+
+from rules.checks.base import CheckSpec, Params
+from rules.context import CheckContext
+from rules.facts import FileFacts
+from rules.findings import CheckResult, Outcome, result
+from rules.similar import FileMatch
+
+_LISTED = 5  # matches named in a finding's details; the message names the earliest
+
+
+class FileReusedParams(Params):
+    # False where one file may rightly serve several units (an invitation to a joint meeting):
+    # the finding is shown, the file does not wait for a person
+    review: bool = True
+
+
+def _described(match: FileMatch) -> dict[str, object]:
+    return {
+        "document_id": match.document_id,
+        "unit": match.unit_code,
+        "unit_name": match.unit_name,
+        "programme": match.programme,
+        "period": match.period,
+        "criterion": match.criterion_id,
+        "uploaded_at": match.uploaded_at,
+        "name": match.original_name,
+        "same_bytes": True,
+        "distance": 0,
+    }
+
+
+def file_reused(facts: FileFacts, ctx: CheckContext, params: FileReusedParams) -> CheckResult:
+    if ctx.file_matches is None:  # not looked up: no claim either way
+        return result(Outcome.SKIP, "not-applicable")
+    matches = sorted(
+        (m for m in ctx.file_matches if m.unit_code != ctx.unit_code),
+        key=lambda m: (m.uploaded_at or "", m.unit_code, m.document_id),
+    )
+    if not matches:
+        return result(Outcome.PASS, "file-unique")
+    earliest = matches[0]
+    return result(
+        Outcome.WARN,
+        "file-from-other-unit",
+        needs_review=params.review,
+        other_unit=earliest.unit_name or earliest.unit_code,
+        other_unit_code=earliest.unit_code,
+        other_criterion=earliest.criterion_id,
+        other_period=earliest.period,
+        other_programme=earliest.programme,
+        other_date=earliest.uploaded_at,
+        other_document=earliest.document_id,
+        matches=[_described(m) for m in matches[:_LISTED]],
+        match_count=len(matches),
+        units=len({m.unit_code for m in matches}),
+    )
+
+
+FILE_REUSED = CheckSpec(
+    id="file-reused",
+    codes=("file-unique", "file-from-other-unit", "not-applicable"),
+    params=FileReusedParams,
+    check=file_reused,
+    summary="the very same file (SHA-256) as another unit's live document in the region goes to "
+    "a person, naming that document",
+)

@@ -1,0 +1,76 @@
+"""file-reused over the copies the worker found: another unit's very bytes go to a person."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.catalogs import CatalogSet
+from rules.findings import Outcome
+from tests.support.facts import copy_of, ctx, run, sk_file
+
+SK = sk_file()
+
+
+def test_a_file_no_other_unit_holds_passes() -> None:
+    finding = run("file-reused", SK, ctx(file_matches=()))
+    assert (finding.outcome, finding.reason_code, finding.needs_review) == (
+        Outcome.PASS,
+        "file-unique",
+        False,
+    )
+
+
+def test_another_units_copy_goes_to_a_person_naming_the_earliest() -> None:
+    copies = (
+        copy_of(
+            document_id="later", unit_code="1602", unit_name="Kab. OKI", uploaded_at="2025-06-01"
+        ),
+        copy_of(document_id="first", uploaded_at="2025-04-10"),
+    )
+    finding = run("file-reused", SK, ctx(file_matches=copies))
+    assert (finding.outcome, finding.reason_code, finding.needs_review) == (
+        Outcome.WARN,
+        "file-from-other-unit",
+        True,
+    )
+    assert finding.details is not None
+    assert finding.details["other_document"] == "first"
+    assert [m["document_id"] for m in finding.details["matches"]] == ["first", "later"]
+    assert (finding.details["match_count"], finding.details["units"]) == (2, 2)
+    assert finding.message_id == (
+        "Berkas ini sama persis dengan berkas yang diunggah Kota Palembang untuk P2H-00-SKTIM "
+        "periode 2025 (diunggah 2025-04-10)."
+    )
+
+
+def test_where_a_file_may_serve_several_units_the_copy_is_shown_not_sent_to_a_person() -> None:
+    finding = run("file-reused", SK, ctx(file_matches=(copy_of(),)), review=False)
+    assert (finding.outcome, finding.reason_code, finding.needs_review) == (
+        Outcome.WARN,
+        "file-from-other-unit",
+        False,
+    )
+
+
+def test_where_nobody_looked_for_copies_nothing_is_claimed() -> None:
+    """`absah verify` knows one unit's folder only: the check is skipped, not passed."""
+    finding = run("file-reused", SK, ctx())
+    assert (finding.outcome, finding.reason_code) == (Outcome.SKIP, "not-applicable")
+
+
+def test_the_units_own_file_is_never_its_copy() -> None:
+    """The worker reads no own-unit twin of another submission; the check does not rely on it."""
+    finding = run("file-reused", SK, ctx(file_matches=(copy_of(unit_code="LPPPLG"),)))
+    assert finding.reason_code == "file-unique"
+
+
+@pytest.mark.parametrize("programme", ["KKPHAM", "P2HAM", "AKSIHAM"])
+def test_every_kind_but_photos_looks_for_copies_in_the_shipped_catalogs(
+    catalogs: CatalogSet, programme: str
+) -> None:
+    """Photos have photo-near-duplicate (it also finds the very same file); every other kind
+    runs file-reused."""
+    for catalog in (c for c in catalogs.catalogs if c.programme == programme):
+        for name, kind in catalog.evidence_kinds.items():
+            ids = {ref.check for ref in kind.checks}
+            assert ("file-reused" in ids) != ("photo-near-duplicate" in ids), name
