@@ -216,6 +216,8 @@ def render(s: dict[str, Any]) -> str:
         RULE,
         f"machine      {m['cores']} cores, {m['ram_mb']} MB RAM, Python {m['python']}, "
         f"{m['platform']}",
+        f"memory       a new page costs {m.get('fresh_page_us', float('nan')):.2f} µs CPU "
+        "(bare metal: under 1), paid on each byte the stack writes and in-process does not",
         f"load avg     start {' '.join(f'{x:.2f}' for x in m['load_start'])}"
         f"   end {' '.join(f'{x:.2f}' for x in m['load_end'])}",
         f"corpus       {c['files']} files, {c['total_mb']:.0f} MB: {c['photos']} JPEG "

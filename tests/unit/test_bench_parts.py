@@ -10,6 +10,7 @@ from PIL import Image
 
 from bench.corpus import BenchFile, Corpus
 from bench.fulldecode import full_decode, full_photo_print
+from bench.measure import fresh_page_us
 from bench.options import FULL, QUICK, parse_args
 from bench.render import photos_stuck
 from bench.steady import corpus_uploads
@@ -60,3 +61,9 @@ def test_photos_are_judged_stuck_only_from_what_was_seen() -> None:
     assert photos_stuck({**seen, "ocr_queue_waiting_at_photo_start": 0}).startswith("inconclu")
     late = {**seen, "photos_with_backlog": {"upload_to_final_s": {"p95": 40.0}}}
     assert photos_stuck(late).startswith("STUCK")
+
+
+def test_the_fresh_page_figure_is_per_page_and_positive() -> None:
+    """8 MB is 2,048 pages: their total would be milliseconds; one page is microseconds."""
+    per_page = fresh_page_us(megabytes=8, rounds=2)
+    assert 0 < per_page < 1000
