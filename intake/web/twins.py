@@ -9,7 +9,7 @@ from intake.views import DocumentOut
 from intake.web.queue import submission_page
 
 PHOTO_CODES = ("photo-near-duplicate", "photo-exact-duplicate")
-DUPLICATE_CODES = (*PHOTO_CODES, "file-from-other-unit")
+DUPLICATE_CODES = (*PHOTO_CODES, "file-from-other-unit", "file-shared-with-other-unit")
 
 
 @dataclass(frozen=True)

@@ -41,16 +41,17 @@ def _described(match: FileMatch) -> dict[str, object]:
 def file_reused(facts: FileFacts, ctx: CheckContext, params: FileReusedParams) -> CheckResult:
     if ctx.file_matches is None:  # not looked up: no claim either way
         return result(Outcome.SKIP, "not-applicable")
+    # the worker lists them by upload time; a stable sort by day keeps that order within a day
     matches = sorted(
         (m for m in ctx.file_matches if m.unit_code != ctx.unit_code),
-        key=lambda m: (m.uploaded_at or "", m.unit_code, m.document_id),
+        key=lambda m: m.uploaded_at or "",
     )
     if not matches:
         return result(Outcome.PASS, "file-unique")
     earliest = matches[0]
     return result(
         Outcome.WARN,
-        "file-from-other-unit",
+        "file-from-other-unit" if params.review else "file-shared-with-other-unit",
         needs_review=params.review,
         other_unit=earliest.unit_name or earliest.unit_code,
         other_unit_code=earliest.unit_code,
@@ -67,7 +68,7 @@ def file_reused(facts: FileFacts, ctx: CheckContext, params: FileReusedParams) -
 
 FILE_REUSED = CheckSpec(
     id="file-reused",
-    codes=("file-unique", "file-from-other-unit", "not-applicable"),
+    codes=("file-unique", "file-from-other-unit", "file-shared-with-other-unit", "not-applicable"),
     params=FileReusedParams,
     check=file_reused,
     summary="the very same file (SHA-256) as another unit's live document in the region goes to "

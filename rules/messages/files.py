@@ -80,14 +80,23 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     # the same file in another unit (rules/checks/reuse.py)
     "file-unique": (
-        "Berkas ini tidak sama dengan berkas unit lain di wilayah ini.",
-        "This file is not the same as any other unit's file in the region.",
+        "Tidak ada unit lain di wilayah ini yang mengunggah berkas yang sama persis.",
+        "No other unit of the region uploaded the very same file.",
     ),
     "file-from-other-unit": (
-        "Berkas ini sama persis dengan berkas yang diunggah {other_unit} untuk "
-        "{other_criterion} periode {other_period} (diunggah {other_date}).",
-        "This file is the very same as the one {other_unit} uploaded for {other_criterion}, "
-        "period {other_period} (uploaded {other_date}).",
+        "Berkas yang sama persis sudah diunggah oleh {other_unit} untuk {other_criterion} "
+        "periode {other_period} pada {other_date}. Verifikator akan "
+        "memeriksanya.",
+        "The very same file was uploaded by {other_unit} for {other_criterion}, period "
+        "{other_period}, on {other_date}. A verifier will look at it.",
+    ),
+    "file-shared-with-other-unit": (
+        "Berkas yang sama persis juga diunggah oleh {other_unit} untuk {other_criterion} "
+        "periode {other_period} pada {other_date}. Untuk berkas bersama "
+        "seperti ini hal itu wajar; ini catatan bagi verifikator.",
+        "The very same file was also uploaded by {other_unit} for {other_criterion}, period "
+        "{other_period}, on {other_date}. For a shared file like this one that is expected; a note "
+        "for the verifier.",
     ),
     # system (never "failed": DESIGN.md)
     "object-missing": (

@@ -67,7 +67,7 @@ def test_another_units_copy_of_a_decree_is_named_with_a_link_to_it(ws: Workspace
     html = line.group(0)
     assert f"Kota Uji Asal ({first})" in html
     assert f'href="/ui/pengajuan/P2HAM/2025/{first}#d-{theirs}"' in html
-    assert "Berkas ini sama persis dengan berkas yang diunggah Kota Uji Asal" in page.text
+    assert "Berkas yang sama persis sudah diunggah oleh Kota Uji Asal" in page.text
     assert "<figure" not in page.text  # a file is named, not shown as a picture
 
     _screenshot(ws, path, "li.finding.f-review", "pengajuan-berkas-salinan.png")

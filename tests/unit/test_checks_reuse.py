@@ -38,18 +38,30 @@ def test_another_units_copy_goes_to_a_person_naming_the_earliest() -> None:
     assert [m["document_id"] for m in finding.details["matches"]] == ["first", "later"]
     assert (finding.details["match_count"], finding.details["units"]) == (2, 2)
     assert finding.message_id == (
-        "Berkas ini sama persis dengan berkas yang diunggah Kota Palembang untuk P2H-00-SKTIM "
-        "periode 2025 (diunggah 2025-04-10)."
+        "Berkas yang sama persis sudah diunggah oleh Kota Palembang untuk P2H-00-SKTIM periode "
+        "2025 pada 2025-04-10. Verifikator akan memeriksanya."
     )
+
+
+def test_on_one_day_the_order_the_worker_read_them_in_says_which_came_first() -> None:
+    """Dates are days; the worker lists copies by their upload time, and ties keep it."""
+    copies = (
+        copy_of(document_id="morning", unit_code="1674", uploaded_at="2025-04-10"),
+        copy_of(document_id="noon", unit_code="1602", uploaded_at="2025-04-10"),
+    )
+    finding = run("file-reused", SK, ctx(file_matches=copies))
+    assert finding.details is not None
+    assert finding.details["other_document"] == "morning"
 
 
 def test_where_a_file_may_serve_several_units_the_copy_is_shown_not_sent_to_a_person() -> None:
     finding = run("file-reused", SK, ctx(file_matches=(copy_of(),)), review=False)
     assert (finding.outcome, finding.reason_code, finding.needs_review) == (
         Outcome.WARN,
-        "file-from-other-unit",
+        "file-shared-with-other-unit",
         False,
     )
+    assert "hal itu wajar" in finding.message_id
 
 
 def test_where_nobody_looked_for_copies_nothing_is_claimed() -> None:
