@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from celery import Celery
@@ -46,11 +47,14 @@ class VerifyDocument(BaseModel):
 
 
 class ReverifyDocument(BaseModel):
-    """Check one already checked document again under the catalog now in force."""
+    """Check one already checked document again under the catalog now in force; with
+    `unaware_of`, also when current, if its last check came before that moment (another unit
+    uploaded a copy or look-alike of it then, which that check could not see)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     document_id: str
+    unaware_of: datetime | None = None
 
 
 def reverify_queue(settings: Settings) -> str:
@@ -135,10 +139,11 @@ def create_sender(settings: Settings) -> Celery:
 
 
 def _send(sender: Celery, task: str, message: BaseModel) -> None:
-    """Send by task name, ids only; raises when the broker cannot take the message."""
+    """Send by task name, ids only (JSON values; unset options left out); raises when the
+    broker cannot take the message."""
     sender.send_task(
         task,
-        kwargs=message.model_dump(),
+        kwargs=message.model_dump(mode="json", exclude_none=True),
         retry=True,
         retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
     )
@@ -159,6 +164,8 @@ def send_webhook(sender: Celery, delivery_id: str) -> None:
     _send(sender, DELIVER_WEBHOOK, DeliverWebhook(delivery_id=delivery_id))
 
 
-def send_reverify(sender: Celery, document_id: str) -> None:
+def send_reverify(sender: Celery, document_id: str, *, unaware_of: datetime | None = None) -> None:
     """Enqueue one document's re-verification (its own low-priority queue)."""
-    _send(sender, REVERIFY_DOCUMENT, ReverifyDocument(document_id=document_id))
+    _send(
+        sender, REVERIFY_DOCUMENT, ReverifyDocument(document_id=document_id, unaware_of=unaware_of)
+    )

@@ -5,6 +5,7 @@ versions already scheduled."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from infra.states import Claim
 from infra.statuses import DocumentStatus
-from infra.tables import Document, ReverifySchedule, Submission, utcnow
+from infra.tables import Document, FindingRow, ReverifySchedule, Submission, utcnow
 from rules.catalogs import CatalogSet
+from rules.findings import Outcome
+from rules.similar import REUSE_CHECKS
 
 # Documents with a verdict of their own: re-checked under a new catalog. Waiting and checking
 # ones get the catalog in force anyway; unable_to_check has no verdict (absah recheck);
@@ -137,11 +140,17 @@ class Before:
 
 
 def claim_stale(
-    session: Session, document_id: str, current: str, lease_seconds: int
+    session: Session,
+    document_id: str,
+    current: str,
+    lease_seconds: int,
+    *,
+    unaware_of: datetime | None = None,
 ) -> tuple[Claim, Before] | None:
-    """A final document stamped with another version than `current` → checking, for one
-    holder: a concurrent check or a second re-verification message finds nothing to claim.
-    Attempts start again at one: this is a new round, not a retry of the last."""
+    """A final document stamped with another version than `current` (or, with `unaware_of`,
+    last checked before that moment) → checking, for one holder: a concurrent check or a
+    second re-verification message finds nothing to claim. Attempts start again at one: this
+    is a new round, not a retry of the last."""
     row = session.execute(
         sa.select(Document.status, Document.status_reason, Document.ruleset_version).where(
             Document.id == document_id
@@ -158,7 +167,10 @@ def claim_stale(
             Document.status == row.status,
             Document.status.in_(list(REVERIFIABLE)),
             Document.ruleset_version.is_not(None),
-            Document.ruleset_version != current,
+            sa.or_(
+                Document.ruleset_version != current,
+                sa.false() if unaware_of is None else Document.checked_at < unaware_of,
+            ),
         )
         .values(
             status=DocumentStatus.CHECKING,
@@ -172,6 +184,34 @@ def claim_stale(
         return None
     before = Before(row.status, row.status_reason, row.ruleset_version)
     return Claim(document_id, token, 1), before
+
+
+def unaware_of(session: Session, document_ids: Collection[str], moment: datetime) -> list[str]:
+    """Of the documents a new verdict's re-use findings name, those whose own verdict could not
+    know of it: final, last checked before `moment`, and their re-use check found nothing.
+    One that already goes to a person for re-use is not checked again for every further copy,
+    so n copies cost at most n re-checks, and a re-check never sends its sender back."""
+    if not document_ids:
+        return []
+    found_nothing = sa.exists().where(
+        FindingRow.document_id == Document.id,
+        FindingRow.sha256 == Document.sha256,
+        FindingRow.ruleset_version == Document.ruleset_version,
+        FindingRow.check_id.in_(REUSE_CHECKS),
+        FindingRow.outcome == Outcome.PASS.value,
+    )
+    return list(
+        session.scalars(
+            sa.select(Document.id)
+            .where(
+                Document.id.in_(list(document_ids)),
+                Document.status.in_(list(REVERIFIABLE)),
+                Document.checked_at < moment,
+                found_nothing,
+            )
+            .order_by(Document.checked_at)
+        )
+    )
 
 
 def restore(session: Session, claim: Claim, before: Before, error: str) -> bool:

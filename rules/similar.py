@@ -3,7 +3,11 @@ or a file with the very same bytes in another unit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import BaseModel, ConfigDict
+
+from rules.findings import Finding, Outcome
 
 HASH_BITS = 64
 # The farthest a catalog may set its near-duplicate threshold; the worker searches this far so
@@ -47,3 +51,19 @@ class FileMatch(BaseModel):
     criterion_id: str
     uploaded_at: str | None = None  # ISO date (YYYY-MM-DD) the other file was received
     original_name: str | None = None
+
+
+# The checks whose findings name other documents this one re-uses (or that re-use it)
+REUSE_CHECKS = ("photo-near-duplicate", "file-reused")
+
+
+def named_by_reuse(findings: Iterable[Finding]) -> list[str]:
+    """The other documents a verdict's re-use findings name (their `matches`), in order."""
+    named: dict[str, None] = {}
+    for finding in findings:
+        if finding.check_id not in REUSE_CHECKS or finding.outcome is not Outcome.WARN:
+            continue
+        for match in (finding.details or {}).get("matches") or []:
+            if isinstance(match, dict) and match.get("document_id"):
+                named[str(match["document_id"])] = None
+    return list(named)

@@ -105,10 +105,10 @@ def create_celery(settings: Settings, runtime: WorkerRuntime | None = None) -> C
         soft_time_limit=ocr_time_limit(settings) - 30,  # a scan without kept facts is OCR'd
         time_limit=ocr_time_limit(settings),
     )
-    def reverify(self: Task, document_id: str) -> str:
-        message = ReverifyDocument(document_id=document_id)
+    def reverify(self: Task, document_id: str, unaware_of: str | None = None) -> str:
+        message = ReverifyDocument(document_id=document_id, unaware_of=unaware_of)
         try:
-            return reverify_document(rt, message.document_id).value
+            return reverify_document(rt, message.document_id, message.unaware_of).value
         except RetryLater as exc:
             if self.request.retries >= settings.max_attempts:
                 return "put_off"  # still stale: the sweeper sends it again (a stalled run)

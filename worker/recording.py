@@ -1,9 +1,13 @@
 """Recording a verdict: the document's status and findings, its facts, its verdict under the
-rule-set version, its criterion re-assessed and the events, in one transaction."""
+rule-set version, its criterion re-assessed and the events, in one transaction; then the
+earlier documents it re-uses, whose verdicts could not know of it, are sent to be checked
+again."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,17 +15,23 @@ from sqlalchemy.orm import Session
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.queue import send_reverify
+from infra.reverify import unaware_of
 from infra.states import Claim
 from infra.statuses import DocumentStatus
+from infra.tables import utcnow
 from infra.verdicts import record_verdict
 from rules.catalog import Catalog
 from rules.completeness import CriterionVerdict
 from rules.evaluation import DocumentVerdict
 from rules.facts import FileFacts
+from rules.similar import named_by_reuse
 from worker.facts_keeping import keep_facts
 from worker.job import Job
 from worker.notify import checked_event, record_document_events, send_events
 from worker.runtime import WorkerRuntime
+
+log = logging.getLogger(__name__)
 
 # What a stored verdict tells, in its transaction: the webhook deliveries to send after commit
 Announce = Callable[[Session, dict[str, CriterionVerdict]], list[str]]
@@ -54,6 +64,8 @@ def record(
     to add). One transaction: the verdict never lands without its findings, nor facts without
     the verdict; only the document's own criterion is re-assessed."""
     deliveries: list[str] = []
+    unaware: list[str] = []
+    now = utcnow()
     with transaction(rt.sessions) as session:
         done = states.finish(
             session,
@@ -85,5 +97,19 @@ def record(
                 deliveries = record_document_events(session, checked, job.region_code, verdicts)
             else:
                 deliveries = announce(session, verdicts)
+            unaware = unaware_of(session, named_by_reuse(verdict.findings), now)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict
+    tell_earlier(rt, unaware, now)
     return done
+
+
+def tell_earlier(rt: WorkerRuntime, document_ids: list[str], moment: datetime) -> None:
+    """Send the earlier documents a verdict re-uses to be checked again (re-verification's
+    queue): checked before `moment`, they passed as unique. A broker away now loses only this
+    nudge: their verdict stays, and the new document's own finding names them."""
+    for document_id in document_ids:
+        try:
+            send_reverify(rt.sender, document_id, unaware_of=moment)
+        except Exception as exc:
+            log.warning("could not send %s to be checked again (%s)", document_id, exc)
+            return

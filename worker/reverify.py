@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -32,8 +33,11 @@ log = logging.getLogger(__name__)
 REVERIFIED = "document.reverified"
 
 
-def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
-    """Re-check one stale document; idempotent: a current or busy document is skipped."""
+def reverify_document(
+    rt: WorkerRuntime, document_id: str, unaware_of: datetime | None = None
+) -> Result:
+    """Re-check one stale document, or with `unaware_of` one last checked before that moment
+    (a later copy or look-alike names it); idempotent: a current or busy one is skipped."""
     job = load_job(rt, document_id)
     try:
         catalog, period = rt.catalogs.select(job.programme, job.period)
@@ -41,7 +45,11 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
         return Result.SKIPPED
     with transaction(rt.sessions) as session:
         taken = stale.claim_stale(
-            session, document_id, catalog.ruleset_version, rt.settings.lease_seconds
+            session,
+            document_id,
+            catalog.ruleset_version,
+            rt.settings.lease_seconds,
+            unaware_of=unaware_of,
         )
     if taken is None:
         return Result.SKIPPED  # already current, being checked, or not a verdict to redo
@@ -70,7 +78,8 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
                     stale.restore(session, claim, before, detail)
                 raise RetryLater(backoff(rt, 1), detail) from exc
     check_ms = int((time.monotonic() - started) * 1000)
-    announce = reverified(job, catalog, verdict, before)
+    why = "a later copy or look-alike" if unaware_of else f"rule-set {catalog.ruleset_version}"
+    announce = reverified(job, catalog, verdict, before, why)
     # facts extracted now are kept with the verdict; stored ones are already there
     if not record(rt, claim, job, catalog, verdict, facts, check_ms, announce, keep=not stored):
         return Result.SKIPPED
@@ -91,7 +100,9 @@ def reverify_document(rt: WorkerRuntime, document_id: str) -> Result:
     return Result.CHECKED
 
 
-def reverified(job: Job, catalog: Catalog, verdict: DocumentVerdict, before: Before) -> Announce:
+def reverified(
+    job: Job, catalog: Catalog, verdict: DocumentVerdict, before: Before, why: str
+) -> Announce:
     """What a re-check's verdict tells (pipeline.record's `announce`): a changed verdict is
     audited beside the old one and fires document.checked; an unchanged one, nothing."""
     status, reason = verdict.status.value, verdict.reason_code
@@ -115,7 +126,7 @@ def reverified(job: Job, catalog: Catalog, verdict: DocumentVerdict, before: Bef
                 "reason": reason,
                 "ruleset_version": catalog.ruleset_version,
             },
-            reason=f"{job.original_name}: rule-set {catalog.ruleset_version}",
+            reason=f"{job.original_name}: {why}",
         )
         checked = checked_event(job, status, reason, catalog.ruleset_version)
         return record_document_events(session, checked, job.region_code, verdicts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -12,14 +13,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra import states
 from infra.db import transaction
+from infra.queue import REVERIFY_DOCUMENT, ReverifyDocument
 from infra.settings import Settings
 from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable, create_store
-from infra.tables import CriterionState, Document, FindingRow, utcnow
-from tests.support.factories import decree_pdf, photo_jpeg
+from infra.tables import AuditEntry, CriterionState, Document, FindingRow, utcnow
+from tests.support.factories import decree_pdf, photo_jpeg, reworked_photo
 from tests.support.records import add_document, finish_claim
 from tests.support.services import make_unit
 from worker.pipeline import Result, RetryLater, verify_document
+from worker.reverify import reverify_document
 from worker.runtime import WorkerRuntime
 
 Factory = Callable[[Settings], sessionmaker[Session]]
@@ -219,6 +222,16 @@ def test_the_same_photo_under_two_criteria_goes_to_a_person_naming_the_live_othe
         assert found.details == {"other_criteria": ["P2H-01-PARKIR"]}
 
 
+class Sender:
+    """Records what would have been enqueued."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
+        self.sent.append((name, kwargs))
+
+
 def _reuse(factory: sessionmaker[Session], doc_id: str) -> FindingRow:
     with factory() as session:
         return session.scalars(
@@ -245,9 +258,11 @@ def test_a_decree_copied_from_another_unit_of_the_region_goes_to_a_person_naming
     with transaction(factory) as session:
         session.execute(sa.update(Document).where(Document.id == gone).values(status="superseded"))
     rt = WorkerRuntime(settings)
+    rt.__dict__["sender"] = sender = Sender()
 
     assert verify_document(rt, original) is Result.CHECKED
     assert _reuse(factory, original).reason_code == "file-unique"
+    assert sender.sent == []
 
     copy = add_document(settings, factory, second, decree, "sk-tim-kami.pdf")
     assert verify_document(rt, copy) is Result.CHECKED
@@ -267,14 +282,60 @@ def test_a_decree_copied_from_another_unit_of_the_region_goes_to_a_person_naming
         assert doc is not None
         assert doc.status == "needs_review"
 
-    # checked again now that the copy exists (sent back to the queue, as a re-check does), the
-    # first unit's decree names the copy too
-    with transaction(factory) as session:
-        session.execute(
-            sa.update(Document).where(Document.id == original).values(status=DocumentStatus.QUEUED)
-        )
-    assert verify_document(rt, original) is Result.CHECKED
+    # the first unit's decree passed as unique before the copy came: it is sent to be checked
+    # again (own_earlier, named too, was never checked: nothing to redo), and then names the copy
+    assert [(name, kw["document_id"]) for name, kw in sender.sent] == [
+        (REVERIFY_DOCUMENT, original)
+    ]
+    moment = ReverifyDocument(**sender.sent[0][1]).unaware_of
+    assert moment is not None
+    sender.sent.clear()
+    assert reverify_document(rt, original, moment) is Result.CHECKED
     again = _reuse(factory, original)
     assert again.reason_code == "file-from-other-unit"
     assert again.details is not None
     assert [m["document_id"] for m in again.details["matches"]] == [copy]
+    with factory() as session:
+        why = session.scalars(
+            sa.select(AuditEntry.reason).where(
+                AuditEntry.subject_id == original, AuditEntry.action == "document.reverified"
+            )
+        ).one()
+    assert why == "sk-tim.pdf: a later copy or look-alike"
+    # the copy already names it: nobody is sent back, and a second nudge finds nothing to redo
+    assert sender.sent == []
+    assert reverify_document(rt, original, moment) is Result.SKIPPED
+
+
+def test_a_photo_that_passed_as_unique_is_checked_again_when_a_look_alike_comes(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """Only the later of two look-alikes could see the other; the earlier one, named by the
+    later's finding, is re-checked from its stored facts and then names the later one."""
+    factory = sessions_for(settings)
+    region = "R" + secrets.token_hex(4).upper()
+    first, second = make_unit(factory, region=region), make_unit(factory, region=region)
+    photo = photo_jpeg(seed=53)
+    theirs = add_document(settings, factory, first, photo, "ramp.jpg", "P2H-01-RAMP")
+    rt = WorkerRuntime(settings)
+    rt.__dict__["sender"] = sender = Sender()
+    assert verify_document(rt, theirs) is Result.CHECKED
+    ours = add_document(settings, factory, second, reworked_photo(photo), "ramp.jpg", "P2H-01-RAMP")
+    assert verify_document(rt, ours) is Result.CHECKED
+
+    assert [kw["document_id"] for _, kw in sender.sent] == [theirs]
+    assert reverify_document(rt, theirs, ReverifyDocument(**sender.sent[0][1]).unaware_of) is (
+        Result.CHECKED
+    )
+    with factory() as session:
+        found = session.scalars(
+            sa.select(FindingRow).where(
+                FindingRow.document_id == theirs, FindingRow.check_id == "photo-near-duplicate"
+            )
+        ).one()
+        doc = session.get(Document, theirs)
+    assert found.reason_code == "photo-near-duplicate"
+    assert found.details is not None
+    assert found.details["other_document"] == ours
+    assert doc is not None
+    assert doc.status == "needs_review"

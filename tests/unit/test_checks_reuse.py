@@ -6,7 +6,8 @@ import pytest
 
 from rules.catalogs import CatalogSet
 from rules.findings import Outcome
-from tests.support.facts import copy_of, ctx, run, sk_file
+from rules.similar import named_by_reuse
+from tests.support.facts import copy_of, ctx, match, photo_file, run, sk_file
 
 SK = sk_file()
 
@@ -86,3 +87,13 @@ def test_every_kind_but_photos_looks_for_copies_in_the_shipped_catalogs(
         for name, kind in catalog.evidence_kinds.items():
             ids = {ref.check for ref in kind.checks}
             assert ("file-reused" in ids) != ("photo-near-duplicate" in ids), name
+
+
+def test_a_verdict_names_the_documents_its_re_use_findings_point_to() -> None:
+    copies = (copy_of(document_id="a"), copy_of(document_id="b", unit_code="1602"))
+    found = [
+        run("file-reused", SK, ctx(file_matches=copies)),
+        run("file-reused", SK, ctx(file_matches=())),  # a pass names nobody
+        run("photo-near-duplicate", photo_file(phash=1), ctx(photo_matches=(match(),))),
+    ]
+    assert named_by_reuse(found) == ["a", "b", "doc-other"]

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from infra.queue import REVERIFY_DOCUMENT, TASK_NAMES, celery_config, worker_queues
+from infra.queue import (
+    REVERIFY_DOCUMENT,
+    TASK_NAMES,
+    ReverifyDocument,
+    celery_config,
+    send_reverify,
+    worker_queues,
+)
 from infra.settings import Settings
 from worker.app import create_celery
 
@@ -25,3 +35,23 @@ def test_a_worker_reads_re_verification_last_so_new_uploads_never_wait_behind_it
     config = celery_config(settings)
     assert config["task_routes"][REVERIFY_DOCUMENT] == {"queue": "q.reverify"}
     assert config["broker_transport_options"]["queue_order_strategy"] == "priority"
+
+
+class _Sender:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
+        self.sent.append((name, kwargs))
+
+
+def test_a_nudge_to_check_again_travels_as_json_and_reads_back_the_same() -> None:
+    sender = _Sender()
+    moment = datetime(2026, 12, 4, 3, 0, 15, 250_000)
+    send_reverify(sender, "d1", unaware_of=moment)
+    send_reverify(sender, "d2")
+    (first, kwargs), (_, plain) = sender.sent
+    assert first == REVERIFY_DOCUMENT
+    assert json.loads(json.dumps(kwargs)) == kwargs  # JSON values only, whatever the serializer
+    assert ReverifyDocument(**kwargs).unaware_of == moment
+    assert plain == {"document_id": "d2"}  # an option left unset is not sent at all
