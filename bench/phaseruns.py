@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from bench.corpus import Corpus
+from bench.firstfinal import FirstVerdicts
 from bench.measure import percentile
 from bench.phases import Phase
 from bench.stackproc import Stack, WorkerSpec
@@ -60,10 +61,11 @@ def run_steady(
             timeout=600,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         ) as client,
+        FirstVerdicts(phase.settings) as seen,
     ):
         before = stack.cpu()
         timed = send_at_rate(client, uploads, rate)
-        wait_final(phase.settings, timed, timeout=600 + 2 * len(uploads))
+        wait_final(phase.settings, timed, timeout=600 + 2 * len(uploads), seen=seen)
         after = stack.cpu()
     return SteadyResult(
         rate,

@@ -1,5 +1,6 @@
 """Single-file multipart uploads sent on a fixed timetable (N files a second), each timed from
-the start of its upload to its document's final status (checked_at, as the batch runs read it)."""
+the start of its upload to its document's first verdict (bench/firstfinal.py), as the batch
+runs read it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import httpx
 import sqlalchemy as sa
 
 from bench.corpus import BenchFile, Corpus
+from bench.firstfinal import FirstVerdicts
 from bench.measure import percentile
 from bench.services import BenchError
 from infra.db import create_db_engine
@@ -153,8 +155,10 @@ def wait_final(
     timed: Timed,
     timeout: float,
     tick: Callable[[], None] | None = None,
+    seen: FirstVerdicts | None = None,
 ) -> None:
-    """Poll the database until every sent document is final; fill in the latencies."""
+    """Poll the database until every sent document is final; fill in the latencies (to each
+    one's first verdict, when `seen` watched the phase)."""
     ids = [s.document_id for s in timed.sent]
     engine = create_db_engine(settings)
     answered = time.monotonic()
@@ -179,6 +183,9 @@ def wait_final(
             time.sleep(0.5)
     finally:
         engine.dispose()
+    if seen is not None:
+        seen.poll()
+        final = {doc_id: seen.at(doc_id, at) for doc_id, at in final.items()}
     for sent in timed.sent:
         kind = sent.upload.kind
         seconds = (final[sent.document_id] - sent.started).total_seconds()
