@@ -8,7 +8,7 @@ from rules.checks.base import CheckSpec, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
 from rules.findings import CheckResult, Outcome, result
-from rules.similar import MAX_SEARCH_DISTANCE, PhotoMatch
+from rules.similar import MAX_SEARCH_DISTANCE
 
 _LISTED = 5  # matches named in a finding's details; the message names the nearest
 
@@ -17,21 +17,6 @@ class NearDuplicateParams(Params):
     # pHash bits that may differ for two files to count as the same picture: 6 of 64 finds a
     # photo re-saved, resized or brightened and leaves apart two shots of different rooms
     max_distance: int = Field(default=6, ge=0, le=MAX_SEARCH_DISTANCE)
-
-
-def _described(match: PhotoMatch) -> dict[str, object]:
-    return {
-        "document_id": match.document_id,
-        "unit": match.unit_code,
-        "unit_name": match.unit_name,
-        "programme": match.programme,
-        "period": match.period,
-        "criterion": match.criterion_id,
-        "uploaded_at": match.uploaded_at,
-        "name": match.original_name,
-        "distance": match.distance,
-        "same_bytes": match.same_bytes,
-    }
 
 
 def photo_near_duplicate(
@@ -56,16 +41,10 @@ def photo_near_duplicate(
         Outcome.WARN,
         "photo-exact-duplicate" if nearest.same_bytes else "photo-near-duplicate",
         needs_review=True,
-        other_unit=nearest.unit_name or nearest.unit_code,
-        other_unit_code=nearest.unit_code,
-        other_criterion=nearest.criterion_id,
-        other_period=nearest.period,
-        other_programme=nearest.programme,
-        other_date=nearest.uploaded_at,
-        other_document=nearest.document_id,
+        **nearest.named(),
         distance=nearest.distance,
         max_distance=params.max_distance,
-        matches=[_described(m) for m in matches[:_LISTED]],
+        matches=[m.described() for m in matches[:_LISTED]],
         match_count=len(matches),
     )
 

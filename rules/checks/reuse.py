@@ -12,7 +12,6 @@ from rules.checks.base import CheckSpec, Params
 from rules.context import CheckContext
 from rules.facts import FileFacts
 from rules.findings import CheckResult, Outcome, result
-from rules.similar import FileMatch
 
 _LISTED = 5  # matches named in a finding's details; the message names the earliest
 
@@ -21,21 +20,6 @@ class FileReusedParams(Params):
     # False where one file may rightly serve several units (an invitation to a joint meeting):
     # the finding is shown, the file does not wait for a person
     review: bool = True
-
-
-def _described(match: FileMatch) -> dict[str, object]:
-    return {
-        "document_id": match.document_id,
-        "unit": match.unit_code,
-        "unit_name": match.unit_name,
-        "programme": match.programme,
-        "period": match.period,
-        "criterion": match.criterion_id,
-        "uploaded_at": match.uploaded_at,
-        "name": match.original_name,
-        "same_bytes": True,
-        "distance": 0,
-    }
 
 
 def file_reused(facts: FileFacts, ctx: CheckContext, params: FileReusedParams) -> CheckResult:
@@ -53,14 +37,8 @@ def file_reused(facts: FileFacts, ctx: CheckContext, params: FileReusedParams) -
         Outcome.WARN,
         "file-from-other-unit" if params.review else "file-shared-with-other-unit",
         needs_review=params.review,
-        other_unit=earliest.unit_name or earliest.unit_code,
-        other_unit_code=earliest.unit_code,
-        other_criterion=earliest.criterion_id,
-        other_period=earliest.period,
-        other_programme=earliest.programme,
-        other_date=earliest.uploaded_at,
-        other_document=earliest.document_id,
-        matches=[_described(m) for m in matches[:_LISTED]],
+        **earliest.named(),
+        matches=[m.described() for m in matches[:_LISTED]],
         match_count=len(matches),
         units=len({m.unit_code for m in matches}),
     )

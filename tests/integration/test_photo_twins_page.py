@@ -4,6 +4,7 @@ file as a line, each with units, dates and a link."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from playwright.sync_api import Route, sync_playwright
 
@@ -15,62 +16,78 @@ from tests.support.workspace import Workspace
 from worker.pipeline import verify_document
 from worker.runtime import WorkerRuntime
 
-LAKTASI = "P2H-02-LAKTASI"
+LAKTASI, SKTIM = "P2H-02-LAKTASI", "P2H-00-SKTIM"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SCREENS = ROOT / "test-artifacts" / "screens"
 
 
-def test_a_near_duplicate_is_shown_beside_the_other_units_photo(ws: Workspace) -> None:
-    first = ws.unit(name="Kota Uji Pertama")
-    second = ws.unit(name="Kota Uji Kedua")
-    original = photo_jpeg(seed=211)
-    rt = WorkerRuntime(ws.settings)
-    theirs = add_document(ws.settings, ws.sessions, first, original, "laktasi.jpg", LAKTASI)
-    ours = add_document(
-        ws.settings, ws.sessions, second, reworked_photo(original), "laktasi-baru.jpg", LAKTASI
-    )
-    verify_document(rt, theirs)
-    verify_document(rt, ours)
+@dataclass(frozen=True)
+class Pair:
+    first: str  # the unit that uploaded first
+    theirs: str  # its document
+    ours: str  # the later unit's document
+    path: str  # the later unit's Pengajuan page
+    page: str  # as a verifier of the region reads it
 
+
+def checked_pair(
+    ws: Workspace,
+    names: tuple[str, str],
+    theirs: tuple[bytes, str, str],
+    ours: tuple[bytes, str, str],
+) -> Pair:
+    """Two units of one region, each with one file (bytes, name, criterion), checked in that
+    order; the later unit's page as a verifier reads it."""
+    first, second = (ws.unit(name=name) for name in names)
+    rt = WorkerRuntime(ws.settings)
+    first_doc = add_document(ws.settings, ws.sessions, first, *theirs)
+    second_doc = add_document(ws.settings, ws.sessions, second, *ours)
+    verify_document(rt, first_doc)
+    verify_document(rt, second_doc)
     sign_in(ws.client, ws.person_verifier)
     path = f"/ui/pengajuan/P2HAM/2025/{second}"
     page = ws.client.get(path)
     assert page.status_code == 200, page.text
-    twins = re.search(r'<figure class="twins".*?</figure>', page.text, re.S)
+    return Pair(first, first_doc, second_doc, path, page.text)
+
+
+def test_a_near_duplicate_is_shown_beside_the_other_units_photo(ws: Workspace) -> None:
+    original = photo_jpeg(seed=211)
+    pair = checked_pair(
+        ws,
+        ("Kota Uji Pertama", "Kota Uji Kedua"),
+        (original, "laktasi.jpg", LAKTASI),
+        (reworked_photo(original), "laktasi-baru.jpg", LAKTASI),
+    )
+    twins = re.search(r'<figure class="twins".*?</figure>', pair.page, re.S)
     assert twins, "no side-by-side comparison on the page"
     html = twins.group(0)
-    assert f'src="/ui/pratinjau/{ours}"' in html
-    assert f'src="/ui/pratinjau/{theirs}"' in html
-    assert f"Kota Uji Pertama ({first})" in html
-    assert f'href="/ui/pengajuan/P2HAM/2025/{first}#d-{theirs}"' in html
+    assert f'src="/ui/pratinjau/{pair.ours}"' in html
+    assert f'src="/ui/pratinjau/{pair.theirs}"' in html
+    assert f"Kota Uji Pertama ({pair.first})" in html
+    assert f'href="/ui/pengajuan/P2HAM/2025/{pair.first}#d-{pair.theirs}"' in html
     assert "Foto yang mirip" in html
 
-    _screenshot(ws, path, "figure.twins", "pengajuan-foto-mirip.png")
+    _screenshot(ws, pair.path, "figure.twins", "pengajuan-foto-mirip.png")
 
 
 def test_another_units_copy_of_a_decree_is_named_with_a_link_to_it(ws: Workspace) -> None:
-    first = ws.unit(name="Kota Uji Asal")
-    second = ws.unit(name="Kota Uji Penyalin")
     decree = decree_pdf()
-    rt = WorkerRuntime(ws.settings)
-    theirs = add_document(ws.settings, ws.sessions, first, decree, "sk-tim.pdf")
-    ours = add_document(ws.settings, ws.sessions, second, decree, "sk-tim-kami.pdf")
-    verify_document(rt, theirs)
-    verify_document(rt, ours)
-
-    sign_in(ws.client, ws.person_verifier)
-    path = f"/ui/pengajuan/P2HAM/2025/{second}"
-    page = ws.client.get(path)
-    assert page.status_code == 200, page.text
-    line = re.search(r'<p class="small twin-file">.*?</p>', page.text, re.S)
+    pair = checked_pair(
+        ws,
+        ("Kota Uji Asal", "Kota Uji Penyalin"),
+        (decree, "sk-tim.pdf", SKTIM),
+        (decree, "sk-tim-kami.pdf", SKTIM),
+    )
+    line = re.search(r'<p class="small twin-file">.*?</p>', pair.page, re.S)
     assert line, "no line naming the other unit's copy"
     html = line.group(0)
-    assert f"Kota Uji Asal ({first})" in html
-    assert f'href="/ui/pengajuan/P2HAM/2025/{first}#d-{theirs}"' in html
-    assert "Berkas yang sama persis sudah diunggah oleh Kota Uji Asal" in page.text
-    assert "<figure" not in page.text  # a file is named, not shown as a picture
+    assert f"Kota Uji Asal ({pair.first})" in html
+    assert f'href="/ui/pengajuan/P2HAM/2025/{pair.first}#d-{pair.theirs}"' in html
+    assert "Berkas yang sama persis sudah diunggah oleh Kota Uji Asal" in pair.page
+    assert "<figure" not in pair.page  # a file is named, not shown as a picture
 
-    _screenshot(ws, path, "li.finding.f-review", "pengajuan-berkas-salinan.png")
+    _screenshot(ws, pair.path, "li.finding.f-review", "pengajuan-berkas-salinan.png")
 
 
 def _screenshot(ws: Workspace, path: str, part: str, name: str) -> None:

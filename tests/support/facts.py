@@ -162,37 +162,38 @@ def table_file(
     return facts(name, mime=mime, size=2_000, table=table)
 
 
+_PALEMBANG = {"unit_code": "1671", "unit_name": "Kota Palembang", "programme": "P2HAM"}
+
+
 def match(**overrides: Any) -> PhotoMatch:
     """Another unit's photo that looks like the one checked."""
-    fields: dict[str, Any] = {
-        "document_id": "doc-other",
-        "unit_code": "1671",
-        "unit_name": "Kota Palembang",
-        "programme": "P2HAM",
-        "period": "2024",
-        "criterion_id": "P2H-02-LAKTASI",
-        "uploaded_at": "2024-05-02",
-        "original_name": "laktasi.jpg",
-        "distance": 3,
-    }
-    fields.update(overrides)
-    return PhotoMatch(**fields)
+    return PhotoMatch(
+        **{
+            **_PALEMBANG,
+            "document_id": "doc-other",
+            "period": "2024",
+            "criterion_id": "P2H-02-LAKTASI",
+            "uploaded_at": "2024-05-02",
+            "original_name": "laktasi.jpg",
+            "distance": 3,
+            **overrides,
+        }
+    )
 
 
 def copy_of(**overrides: Any) -> FileMatch:
     """Another unit's document with the very bytes of the one checked."""
-    fields: dict[str, Any] = {
-        "document_id": "doc-copy",
-        "unit_code": "1671",
-        "unit_name": "Kota Palembang",
-        "programme": "P2HAM",
-        "period": "2025",
-        "criterion_id": "P2H-00-SKTIM",
-        "uploaded_at": "2025-04-10",
-        "original_name": "sk-tim.pdf",
-    }
-    fields.update(overrides)
-    return FileMatch(**fields)
+    return FileMatch(
+        **{
+            **_PALEMBANG,
+            "document_id": "doc-copy",
+            "period": "2025",
+            "criterion_id": "P2H-00-SKTIM",
+            "uploaded_at": "2025-04-10",
+            "original_name": "sk-tim.pdf",
+            **overrides,
+        }
+    )
 
 
 def sk_file(*pages: str, name: str = "LPPPLG_P2HAM_2025_P2H-00-SKTIM_SK_01.pdf") -> FileFacts:
