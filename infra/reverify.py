@@ -5,7 +5,6 @@ versions already scheduled."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,10 +15,8 @@ from sqlalchemy.orm import Session
 
 from infra.states import Claim
 from infra.statuses import DocumentStatus
-from infra.tables import Document, FindingRow, ReverifySchedule, Submission, utcnow
+from infra.tables import Document, ReverifySchedule, Submission, utcnow
 from rules.catalogs import CatalogSet
-from rules.findings import Outcome
-from rules.similar import REUSE_CHECKS
 
 # Documents with a verdict of their own: re-checked under a new catalog. Waiting and checking
 # ones get the catalog in force anyway; unable_to_check has no verdict (absah recheck);
@@ -151,6 +148,9 @@ def claim_stale(
     last checked before that moment) → checking, for one holder: a concurrent check or a
     second re-verification message finds nothing to claim. Attempts start again at one: this
     is a new round, not a retry of the last."""
+    outdated = Document.ruleset_version != current
+    if unaware_of is not None:
+        outdated = sa.or_(outdated, Document.checked_at < unaware_of)
     row = session.execute(
         sa.select(Document.status, Document.status_reason, Document.ruleset_version).where(
             Document.id == document_id
@@ -167,10 +167,7 @@ def claim_stale(
             Document.status == row.status,
             Document.status.in_(list(REVERIFIABLE)),
             Document.ruleset_version.is_not(None),
-            sa.or_(
-                Document.ruleset_version != current,
-                sa.false() if unaware_of is None else Document.checked_at < unaware_of,
-            ),
+            outdated,
         )
         .values(
             status=DocumentStatus.CHECKING,
@@ -184,42 +181,6 @@ def claim_stale(
         return None
     before = Before(row.status, row.status_reason, row.ruleset_version)
     return Claim(document_id, token, 1), before
-
-
-_MOMENT = sa.bindparam("p_moment", type_=Document.checked_at.type)
-# Built once (infra.db.per_dialect says why): this runs for every verdict that names a re-use
-_TELL = (
-    sa.update(Document)
-    .where(
-        Document.id.in_(sa.bindparam("p_ids", expanding=True)),
-        Document.status.in_(list(REVERIFIABLE)),
-        Document.checked_at < _MOMENT,
-        Document.updated_at <= Document.checked_at,
-        sa.exists().where(
-            FindingRow.document_id == Document.id,
-            FindingRow.sha256 == Document.sha256,
-            FindingRow.ruleset_version == Document.ruleset_version,
-            FindingRow.check_id.in_(REUSE_CHECKS),
-            FindingRow.outcome == Outcome.PASS.value,
-        ),
-    )
-    .values(updated_at=_MOMENT)
-    .returning(Document.id)
-)
-
-
-def unaware_of(session: Session, document_ids: Collection[str], moment: datetime) -> list[str]:
-    """Of the documents a new verdict's re-use findings name, those whose own verdict could not
-    know of it, marked as told: final, last checked before `moment`, their re-use check found
-    nothing, and not told already since that check (`updated_at` still equals `checked_at`,
-    as `finish` leaves them; telling sets it to `moment`). So each is sent once, however many
-    later copies name it before its re-check; one already sent to a person for re-use is not
-    sent at all, so n copies cost at most n re-checks and a re-check never sends its sender."""
-    if not document_ids:
-        return []
-    values = {"p_ids": sorted(document_ids), "p_moment": moment}  # one order: no deadlock
-    told = session.execute(_TELL, values, execution_options={"synchronize_session": False})
-    return sorted(told.scalars())
 
 
 def restore(session: Session, claim: Claim, before: Before, error: str) -> bool:

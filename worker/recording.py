@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.earlier_twins import unaware_of
 from infra.queue import send_reverify
-from infra.reverify import unaware_of
 from infra.states import Claim
 from infra.statuses import DocumentStatus
 from infra.tables import utcnow

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable, create_store
 from infra.tables import AuditEntry, CriterionState, Document, FindingRow, utcnow
 from tests.support.factories import decree_pdf, photo_jpeg, reworked_photo
+from tests.support.fakes import Messages
 from tests.support.records import add_document, finish_claim
 from tests.support.services import make_unit
 from worker.pipeline import Result, RetryLater, verify_document
@@ -222,16 +222,6 @@ def test_the_same_photo_under_two_criteria_goes_to_a_person_naming_the_live_othe
         assert found.details == {"other_criteria": ["P2H-01-PARKIR"]}
 
 
-class Sender:
-    """Records what would have been enqueued."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
-        self.sent.append((name, kwargs))
-
-
 def _reuse(factory: sessionmaker[Session], doc_id: str) -> FindingRow:
     with factory() as session:
         return session.scalars(
@@ -258,7 +248,7 @@ def test_a_decree_copied_from_another_unit_of_the_region_goes_to_a_person_naming
     with transaction(factory) as session:
         session.execute(sa.update(Document).where(Document.id == gone).values(status="superseded"))
     rt = WorkerRuntime(settings)
-    rt.__dict__["sender"] = sender = Sender()
+    rt.__dict__["sender"] = sender = Messages()
 
     assert verify_document(rt, original) is Result.CHECKED
     assert _reuse(factory, original).reason_code == "file-unique"
@@ -318,7 +308,7 @@ def test_a_photo_that_passed_as_unique_is_checked_again_when_a_look_alike_comes(
     photo = photo_jpeg(seed=53)
     theirs = add_document(settings, factory, first, photo, "ramp.jpg", "P2H-01-RAMP")
     rt = WorkerRuntime(settings)
-    rt.__dict__["sender"] = sender = Sender()
+    rt.__dict__["sender"] = sender = Messages()
     assert verify_document(rt, theirs) is Result.CHECKED
     ours = add_document(settings, factory, second, reworked_photo(photo), "ramp.jpg", "P2H-01-RAMP")
     assert verify_document(rt, ours) is Result.CHECKED

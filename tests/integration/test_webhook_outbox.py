@@ -36,6 +36,7 @@ from infra.webhook_targets import Resolved
 from infra.webhooks import overdue_deliveries, record_event, verify_signature
 from intake.app import create_app
 from tests.support.factories import photo_jpeg
+from tests.support.fakes import Messages
 from tests.support.services import make_key, make_unit
 from worker.pipeline import Result, RetryLater, verify_document
 from worker.runtime import WorkerRuntime
@@ -43,16 +44,6 @@ from worker.webhooks import Outcome, Send, deliver, post
 
 Factory = Callable[[Settings], sessionmaker[Session]]
 NOWHERE = "http://127.0.0.1:9/never"  # refused by policy, or a closed port: never the network
-
-
-class Sender:
-    """Records what would have been enqueued (no broker in these tests)."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
-        self.sent.append((name, kwargs))
 
 
 @pytest.fixture(params=["postgres+s3", "sqlite+local"])
@@ -175,7 +166,7 @@ def test_the_pipeline_records_events_with_the_verdict_and_completes_a_batch_once
     _, elsewhere = endpoint(factory, Role.VERIFIER, region="R" + far[1:])
     first, second = add_batch(settings, factory, unit, 2)
     rt = WorkerRuntime(settings)
-    rt.__dict__["sender"] = sender = Sender()
+    rt.__dict__["sender"] = sender = Messages()
 
     assert verify_document(rt, first) is Result.CHECKED
     assert [d.event for d in deliveries_of(factory, hook)] == [
@@ -237,7 +228,7 @@ def test_a_document_given_up_tells_its_status_and_reason_to_the_units_endpoints(
         key = session.scalars(sa.select(Document.storage_key).where(Document.id == doc_id)).one()
     create_store(settings).delete(key)  # the object went missing after intake
     rt = WorkerRuntime(settings)
-    rt.__dict__["sender"] = Sender()
+    rt.__dict__["sender"] = Messages()
 
     assert verify_document(rt, doc_id) is Result.GAVE_UP
     for hook_id in (hook, kanwil):

@@ -1,4 +1,4 @@
-"""Stand-ins at the system boundary for tests that are not about it: a sender that records,
+"""Stand-ins at the system boundary for tests that are not about it: senders that record,
 a store that is down."""
 
 from __future__ import annotations
@@ -19,6 +19,16 @@ class Sender:
     def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
         if name == VERIFY_DOCUMENT:
             self.sent.append(kwargs["document_id"])
+
+
+class Messages:
+    """Records every message as (task name, keyword arguments), in the order sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
+        self.sent.append((name, kwargs))
 
 
 class DownStore:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from infra.queue import (
     REVERIFY_DOCUMENT,
@@ -16,6 +15,7 @@ from infra.queue import (
     worker_queues,
 )
 from infra.settings import Settings
+from tests.support.fakes import Messages
 from worker.app import create_celery
 
 
@@ -37,16 +37,8 @@ def test_a_worker_reads_re_verification_last_so_new_uploads_never_wait_behind_it
     assert config["broker_transport_options"]["queue_order_strategy"] == "priority"
 
 
-class _Sender:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
-        self.sent.append((name, kwargs))
-
-
 def test_a_nudge_to_check_again_travels_as_json_and_reads_back_the_same() -> None:
-    sender = _Sender()
+    sender = Messages()
     moment = datetime(2026, 12, 4, 3, 0, 15, 250_000)
     send_reverify(sender, "d1", unaware_of=moment)
     send_reverify(sender, "d2")

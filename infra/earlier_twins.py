@@ -1,0 +1,50 @@
+"""The earlier documents a new verdict's re-use findings name, whose own verdict could not
+know of it: picked and marked in one statement, so each is sent to be checked again once."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from infra.reverify import REVERIFIABLE
+from infra.tables import Document, FindingRow
+from rules.findings import Outcome
+from rules.similar import REUSE_CHECKS
+
+_MOMENT = sa.bindparam("p_moment", type_=Document.checked_at.type)
+# Built once (infra.db.per_dialect says why): this runs for every verdict that names a re-use
+_TELL = (
+    sa.update(Document)
+    .where(
+        Document.id.in_(sa.bindparam("p_ids", expanding=True)),
+        Document.status.in_(list(REVERIFIABLE)),
+        Document.checked_at < _MOMENT,
+        Document.updated_at <= Document.checked_at,
+        sa.exists().where(
+            FindingRow.document_id == Document.id,
+            FindingRow.sha256 == Document.sha256,
+            FindingRow.ruleset_version == Document.ruleset_version,
+            FindingRow.check_id.in_(REUSE_CHECKS),
+            FindingRow.outcome == Outcome.PASS.value,
+        ),
+    )
+    .values(updated_at=_MOMENT)
+    .returning(Document.id)
+)
+
+
+def unaware_of(session: Session, document_ids: Collection[str], moment: datetime) -> list[str]:
+    """Of the documents a new verdict's re-use findings name, those whose own verdict could not
+    know of it, marked as told: final, last checked before `moment`, their re-use check found
+    nothing, and not told already since that check (`updated_at` still equals `checked_at`,
+    as `finish` leaves them; telling sets it to `moment`). So each is sent once, however many
+    later copies name it before its re-check; one already sent to a person for re-use is not
+    sent at all, so n copies cost at most n re-checks and a re-check never sends its sender."""
+    if not document_ids:
+        return []
+    values = {"p_ids": sorted(document_ids), "p_moment": moment}  # one order: no deadlock
+    told = session.execute(_TELL, values, execution_options={"synchronize_session": False})
+    return sorted(told.scalars())
