@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import imagehash
 import pytest
+from PIL import Image
 
 from rules.facts import ImageFacts
 from rules.similar import hamming
@@ -51,6 +54,29 @@ def test_two_different_rooms_are_beyond_the_threshold(tmp_path: Path, other: int
     assert a.phash is not None
     assert b.phash is not None
     assert hamming(a.phash, b.phash) > THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        pytest.param((300, 200), id="small-1/2"),
+        pytest.param((640, 480), id="vga-1/4"),
+        pytest.param((2400, 1800), id="4mp-1/8"),
+        pytest.param((4000, 3000), id="phone-12mp-1/8"),
+    ],
+)
+def test_the_reduced_decode_hashes_as_a_full_size_decode_would(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The worker decodes JPEGs at 1/2–1/8 scale (worker/photos.py); its hash must stay the
+    picture's: within 2 bits of the hash of every pixel decoded at full size."""
+    payload = factories.photo_jpeg(*size, seed=3)
+    with Image.open(io.BytesIO(payload)) as img:
+        img.load()
+        full = int(str(imagehash.phash(img)), 16)
+    reduced = _image(tmp_path, payload).phash
+    assert reduced is not None
+    assert hamming(reduced, full - (1 << 64) if full >= 1 << 63 else full) <= 2
 
 
 def test_exif_orientation_is_applied_before_measuring_and_hashing(tmp_path: Path) -> None:
