@@ -1,5 +1,7 @@
 """The earlier documents a new verdict's re-use findings name, whose own verdict could not
-know of it: picked and marked in one statement, so each is sent to be checked again once."""
+know of it: picked and marked in one statement, so each is sent to be checked again once; and
+the sweeper's second try for those whose re-check never came (a broker away, a re-check put off
+past its retries)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,13 @@ from rules.findings import Outcome
 from rules.similar import REUSE_CHECKS
 
 _MOMENT = sa.bindparam("p_moment", type_=Document.checked_at.type)
+_FOUND_UNIQUE = sa.exists().where(  # its verdict's re-use check passed: it knows of no copy
+    FindingRow.document_id == Document.id,
+    FindingRow.sha256 == Document.sha256,
+    FindingRow.ruleset_version == Document.ruleset_version,
+    FindingRow.check_id.in_(REUSE_CHECKS),
+    FindingRow.outcome == Outcome.PASS.value,
+)
 # Built once (infra.db.per_dialect says why): this runs for every verdict that names a re-use
 _TELL = (
     sa.update(Document)
@@ -23,13 +32,7 @@ _TELL = (
         Document.status.in_(list(REVERIFIABLE)),
         Document.checked_at < _MOMENT,
         Document.updated_at <= Document.checked_at,
-        sa.exists().where(
-            FindingRow.document_id == Document.id,
-            FindingRow.sha256 == Document.sha256,
-            FindingRow.ruleset_version == Document.ruleset_version,
-            FindingRow.check_id.in_(REUSE_CHECKS),
-            FindingRow.outcome == Outcome.PASS.value,
-        ),
+        _FOUND_UNIQUE,
     )
     .values(updated_at=_MOMENT)
     .returning(Document.id)
@@ -47,4 +50,31 @@ def unaware_of(session: Session, document_ids: Collection[str], moment: datetime
         return []
     values = {"p_ids": sorted(document_ids), "p_moment": moment}  # one order: no deadlock
     told = session.execute(_TELL, values, execution_options={"synchronize_session": False})
+    return sorted(told.scalars())
+
+
+def untold(session: Session, told_before: datetime, now: datetime, limit: int = 200) -> list[str]:
+    """Documents told before `told_before` whose re-check has not come: still final, still
+    marked (`updated_at` past `checked_at`: a re-check's `finish` sets both to one value) and
+    their re-use check still passed. Each is marked again with `now`, so it is sent again once
+    per window, not on every sweep, and with `unaware_of=now` its claim still holds. A verdict
+    put back after a re-check could not finish (`infra/reverify.py::restore`) is marked the same
+    way, and is tried again here too."""
+    marked = sa.and_(
+        Document.status.in_(list(REVERIFIABLE)),
+        Document.updated_at > Document.checked_at,
+        Document.updated_at < told_before,
+        _FOUND_UNIQUE,
+    )
+    ids = list(
+        session.scalars(
+            sa.select(Document.id).where(marked).order_by(Document.updated_at).limit(limit)
+        )
+    )
+    if not ids:
+        return []
+    again = sa.update(Document).where(Document.id.in_(ids), marked).values(updated_at=now)
+    told = session.execute(
+        again.returning(Document.id), execution_options={"synchronize_session": False}
+    )
     return sorted(told.scalars())

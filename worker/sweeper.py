@@ -15,6 +15,7 @@ from infra import states
 from infra.access_pruning import prune_sessions, prune_sign_in_failures
 from infra.assessment import reassess
 from infra.db import transaction
+from infra.earlier_twins import untold
 from infra.facts_store import prune_facts
 from infra.holders import holder_gone, this_host
 from infra.liveness import SWEEPER, beat_due, record_beat
@@ -26,6 +27,7 @@ from infra.storage import StorageUnavailable
 from infra.tables import Document, Submission, utcnow
 from infra.webhooks import overdue_deliveries, send_deliveries
 from worker.facts_keeping import facts_version
+from worker.recording import tell_earlier
 from worker.reverify_runs import auto_reverify
 from worker.runtime import WorkerRuntime
 from worker.uploads import expire_idempotency_records, expire_uploads
@@ -57,13 +59,27 @@ def sweep(rt: WorkerRuntime, sender: Any) -> int:
     if deliveries:
         log.info("sweeper re-sent %d webhook deliveries", send_deliveries(sender, deliveries))
     rechecked = len(recheck_due(rt, sender))
-    done = len(ids) + len(deliveries) + rechecked + expire_uploads(rt)
+    done = len(ids) + len(deliveries) + rechecked + retell_earlier(rt, sender)
+    done += expire_uploads(rt)
     done += expire_idempotency_records(rt)
     prune_old_records(rt)  # housekeeping: not counted as work the sweeper re-sent
     done += auto_reverify(rt, sender)  # a rule-set version changed: re-check stale ones
     with transaction(rt.sessions) as session:  # what /readyz and /metrics read
         record_beat(session, SWEEPER, f"{this_host()} pid {os.getpid()}")
     return done
+
+
+def retell_earlier(rt: WorkerRuntime, sender: Any) -> int:
+    """Earlier documents a later copy or look-alike names, told (worker/recording.py) more than
+    `requeue_after_seconds` ago and still not checked again: sent again, once a window."""
+    now = utcnow()
+    told_before = now - timedelta(seconds=rt.settings.requeue_after_seconds)
+    with transaction(rt.sessions) as session:
+        ids = untold(session, told_before, now)
+    if ids:
+        log.info("sweeper sends %d earlier copy(ies) to be checked again", len(ids))
+        tell_earlier(sender, ids, now)
+    return len(ids)
 
 
 def abandoned_here(session: Session) -> list[str]:

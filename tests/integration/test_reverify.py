@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +25,7 @@ from infra.tables import (
 from rules.facts import FileFacts
 from tests.support.catalogs import site_catalog
 from tests.support.factories import decree_pdf
+from tests.support.fakes import Messages
 from tests.support.records import add_document
 from tests.support.services import make_unit
 from worker.facts_keeping import facts_version
@@ -35,16 +35,6 @@ from worker.reverify_runs import auto_reverify, preview
 from worker.runtime import WorkerRuntime
 
 Factory = Callable[[Settings], sessionmaker[Session]]
-
-
-class Recorder:
-    """Stands in for the Celery sender: what would have been sent, by task name."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
-        self.sent.append((name, kwargs))
 
 
 def checked_document(settings: Settings, factory: sessionmaker[Session]) -> tuple[str, str]:
@@ -165,7 +155,7 @@ def test_a_changed_version_is_scheduled_once_however_often_workers_start(
     settings = own_pg_settings.model_copy(update={"auto_reverify": True})
     factory = sessions_for(settings)
     _, doc_id = checked_document(settings, factory)
-    sender = Recorder()
+    sender = Messages()
 
     assert auto_reverify(WorkerRuntime(settings), sender) == 0  # nothing changed
     assert auto_reverify(tightened(settings, tmp_path), sender) == 1
@@ -180,4 +170,4 @@ def test_automatic_re_verification_can_be_turned_off(
     checked_document(own_pg_settings, factory)
     off = own_pg_settings.model_copy(update={"auto_reverify": False})  # as ABSAH_AUTO_REVERIFY
 
-    assert auto_reverify(tightened(off, tmp_path), Recorder()) == 0
+    assert auto_reverify(tightened(off, tmp_path), Messages()) == 0

@@ -3,6 +3,7 @@ system gave up on only once storage answers, a bounded number of rounds."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -13,14 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra import states
 from infra.db import transaction
+from infra.queue import REVERIFY_DOCUMENT, ReverifyDocument
 from infra.settings import Settings
 from infra.statuses import DocumentStatus
-from infra.tables import Document, utcnow
+from infra.tables import Document, FindingRow, utcnow
 from tests.support.factories import decree_pdf
-from tests.support.fakes import DownStore, Sender
+from tests.support.fakes import DownBroker, DownStore, Messages, Sender
 from tests.support.records import add_document, finish_claim
 from tests.support.services import make_unit
 from worker.pipeline import Result, verify_document
+from worker.reverify import reverify_document
 from worker.runtime import WorkerRuntime
 from worker.sweeper import recheck_documents, sweep
 
@@ -147,3 +150,55 @@ def test_the_cool_down_and_the_reason_decide_what_the_sweeper_re_checks(
     no_broker = WorkerRuntime(settings.model_copy(update={"broker_url": None}))
     assert recheck_documents(no_broker, [missing, recent]) == [missing, recent]
     assert row(factory, missing) == ("received", None, 0, 0)  # the sweeper will send it
+
+
+def _reverifications(sender: Messages) -> list[tuple[str, bool]]:
+    """(document, sent with `unaware_of`) of each re-verification message."""
+    return [
+        (kw["document_id"], ReverifyDocument(**kw).unaware_of is not None)
+        for name, kw in sender.sent
+        if name == REVERIFY_DOCUMENT
+    ]
+
+
+def test_an_earlier_copy_whose_nudge_was_lost_is_sent_again_once_a_window_until_rechecked(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """A later copy's verdict tells the earlier document after commit; with the broker away
+    that message is lost. The sweeper sends it again once the window has passed, once a
+    window, and no more once the earlier document has been checked again."""
+    factory = sessions_for(settings)
+    region = "R" + secrets.token_hex(4).upper()
+    first, second = make_unit(factory, region=region), make_unit(factory, region=region)
+    decree = decree_pdf()
+    original = add_document(settings, factory, first, decree, "sk-tim.pdf")
+    rt = WorkerRuntime(settings)
+    rt.__dict__["sender"] = Messages()
+    assert verify_document(rt, original) is Result.CHECKED
+    copy = add_document(settings, factory, second, decree, "sk-tim.pdf")
+    rt.__dict__["sender"] = DownBroker()
+    assert verify_document(rt, copy) is Result.CHECKED  # the nudge to `original` is lost
+
+    sender = Messages()
+    sweep(rt, sender)  # told a moment ago: its message may still be on its way
+    assert _reverifications(sender) == []
+    window = settings.requeue_after_seconds
+    age(factory, original, window + 1, checked_at=utcnow() - timedelta(seconds=window + 60))
+    sweep(rt, sender)
+    sweep(rt, sender)  # the next sweep, a moment later: sent once a window, not every sweep
+    assert _reverifications(sender) == [(original, True)]
+
+    moment = ReverifyDocument(**sender.sent[-1][1]).unaware_of
+    assert reverify_document(rt, original, moment) is Result.CHECKED
+    with factory() as session:
+        names = session.scalars(
+            sa.select(FindingRow.details).where(
+                FindingRow.document_id == original, FindingRow.check_id == "file-reused"
+            )
+        ).one()
+    assert names is not None
+    assert [m["document_id"] for m in names["matches"]] == [copy]
+    sender.sent.clear()
+    age(factory, original, window + 1)  # long ago, but checked again since: nothing to send
+    sweep(rt, sender)
+    assert _reverifications(sender) == []

@@ -1,5 +1,5 @@
 """Stand-ins at the system boundary for tests that are not about it: senders that record,
-a store that is down."""
+a broker and a store that are down."""
 
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ class Messages:
 
     def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
         self.sent.append((name, kwargs))
+
+
+class DownBroker:
+    """A broker that is away: every send fails as a refused connection does."""
+
+    def send_task(self, name: str, kwargs: dict[str, Any], **_: Any) -> None:
+        raise ConnectionRefusedError("broker away")
 
 
 class DownStore:
