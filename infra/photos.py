@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import BIT
 from sqlalchemy.orm import Session
 
+from infra.days import office_day
 from infra.db import SQLITE_HAMMING, per_dialect
 from infra.statuses import DocumentStatus
 from infra.tables import Document, Submission, Unit, table_of
@@ -127,7 +128,7 @@ def find_similar(
             programme=row.programme,
             period=row.period,
             criterion_id=row.criterion_id,
-            uploaded_at=row.created_at.date().isoformat() if row.created_at else None,
+            uploaded_at=office_day(row.created_at),
             original_name=row.original_name,
             distance=d,
             same_bytes=row.sha256 == sha256,

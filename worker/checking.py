@@ -10,20 +10,31 @@ from rules.catalog import Catalog
 from rules.context import CheckContext
 from rules.evaluation import DocumentVerdict, evaluate_document
 from rules.facts import FileFacts
-from rules.similar import PhotoMatch
+from rules.similar import FileMatch, PhotoMatch
 from worker.extract import extract_facts
 from worker.limits import ExtractLimits
 from worker.scans import ScanStep
 
 # finds the photos that look like one (a pHash given)
 Similar = Callable[[FileFacts], Sequence[PhotoMatch]]
+# finds other units' copies of a PDF's text in other bytes
+Copies = Callable[[FileFacts], Sequence[FileMatch]]
 
 
-def with_matches(ctx: CheckContext, facts: FileFacts, similar: Similar | None) -> CheckContext:
-    """The context with the photos that look like this one (photos with a pHash only)."""
-    if similar is None or facts.image is None or facts.image.phash is None:
-        return ctx
-    return ctx.model_copy(update={"photo_matches": tuple(similar(facts))})
+def with_matches(
+    ctx: CheckContext, facts: FileFacts, similar: Similar | None, copies: Copies | None = None
+) -> CheckContext:
+    """The context with the photos that look like this one (photos with a pHash only) and,
+    after the copies of its very bytes, those of its text (PDFs, where copies were looked up)."""
+    update: dict[str, object] = {}
+    if similar is not None and facts.image is not None and facts.image.phash is not None:
+        update["photo_matches"] = tuple(similar(facts))
+    if copies is not None and ctx.file_matches is not None and facts.pdf is not None:
+        known = {m.document_id for m in ctx.file_matches}
+        found = tuple(m for m in copies(facts) if m.document_id not in known)
+        if found:
+            update["file_matches"] = ctx.file_matches + found
+    return ctx.model_copy(update=update) if update else ctx
 
 
 def check_path(

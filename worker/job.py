@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from infra.days import office_day
 from infra.db import transaction
 from infra.statuses import DocumentStatus
 from infra.tables import Document, Submission, Unit, table_of
@@ -114,7 +115,7 @@ def _copy(row: Any) -> FileMatch:
         programme=row.twin_programme,
         period=row.twin_period,
         criterion_id=row.twin_criterion,
-        uploaded_at=row.twin_created_at.date().isoformat() if row.twin_created_at else None,
+        uploaded_at=office_day(row.twin_created_at),
         original_name=row.twin_name,
     )
 

@@ -32,7 +32,7 @@ from worker.notify import checked_event, record_document_events, send_events
 from worker.recording import record
 from worker.runtime import WorkerRuntime
 from worker.scans import OcrQueued, ScanStep, defer_scans, ocr_options, read_scans
-from worker.similar import region_search
+from worker.similar import copy_search, region_search
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +90,13 @@ def evaluate(
         criterion_id=job.criterion_id,
         sha256=job.sha256,
     )
+    copies = copy_search(
+        rt, document_id=job.document_id, submission_id=job.submission_id, sha256=job.sha256
+    )
     return evaluate_facts(
         facts,
         catalog=catalog,
-        ctx=with_matches(check_context(rt, job, period), facts, similar),
+        ctx=with_matches(check_context(rt, job, period), facts, similar, copies),
         # the kind intake bound (form field or name); a kind the worker found is found again
         declared_kind=job.declared_kind if job.kind_source else None,
     )

@@ -107,6 +107,8 @@ class Document(Base):
     check_ms: Mapped[int | None] = mapped_column(default=None)  # the last check's duration
     # a photo's 64-bit perceptual hash (signed), for the near-duplicate search (infra/photos.py)
     phash: Mapped[int | None] = mapped_column(sa.BigInteger, default=None, index=True)
+    # a PDF's text print (rules/textprint.py), for copies re-saved in other bytes (infra/copies.py)
+    text_sha256: Mapped[str | None] = mapped_column(sa.String(64), default=None, index=True)
     # the document that replaced this one (status superseded); no FK: ids only, either order
     superseded_by: Mapped[str | None] = mapped_column(sa.String(36), default=None)
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from infra.days import WIB
 from infra.keys import Principal
 from infra.tables import Submission, Unit
 from intake.deps import DbSession, Runtime
@@ -23,7 +24,6 @@ from intake.web.queue import SUBMISSION, Address, submission_page, visible_choic
 from intake.web.render import PAGE_HEADERS, page
 from intake.web.session import Viewer
 from intake.workspace import exports
-from intake.workspace.dates import WIB
 from intake.workspace.matrix import Matrix, matrix_for
 from intake.workspace.progress import (
     SEGMENT_LABELS,

@@ -1,5 +1,5 @@
 """The other documents a re-use finding names: look-alike photos side by side, and the very
-same file in another unit as a line with its link."""
+same file (or a PDF with the same text) in another unit as a line with its link."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from intake.views import DocumentOut
 from intake.web.queue import submission_page
 
 PHOTO_CODES = ("photo-near-duplicate", "photo-exact-duplicate")
-DUPLICATE_CODES = (*PHOTO_CODES, "file-from-other-unit", "file-shared-with-other-unit")
+DUPLICATE_CODES = (
+    *PHOTO_CODES,
+    "file-from-other-unit",
+    "file-shared-with-other-unit",
+    "text-from-other-unit",
+    "text-shared-with-other-unit",
+)
 
 
 @dataclass(frozen=True)

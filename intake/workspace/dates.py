@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-WIB = timezone(timedelta(hours=7), "WIB")
+from infra.days import WIB
+
 MONTHS = (
     "Januari",
     "Februari",

@@ -7,7 +7,7 @@ import random
 import secrets
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import psycopg
@@ -78,7 +78,8 @@ def test_a_reworked_photo_from_another_unit_is_found_and_a_different_room_is_not
     assert (status, found["reason"]) == ("needs_review", "photo-near-duplicate")
     assert (found["other_document"], found["other_unit_code"]) == (docs["original"], first)
     assert (found["other_criterion"], found["other_period"]) == (LAKTASI, "2025")
-    assert found["other_date"] == datetime.now(UTC).date().isoformat()
+    # the day in WIB, as the page shows the other file's upload (UTC+7: after 17.00 UTC, tomorrow)
+    assert found["other_date"] == (datetime.now(UTC) + timedelta(hours=7)).date().isoformat()
     assert _verdict(factory, docs["other-room"]) == (
         "passed",
         {"reason": "photo-unique", "max_distance": 6},

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Route, sync_playwright
 
-from tests.support.factories import decree_pdf, photo_jpeg, reworked_photo
+from tests.support.factories import decree_pdf, photo_jpeg, resaved_pdf, reworked_photo
 from tests.support.pages import sign_in
 from tests.support.records import add_document
 from tests.support.stack import ROOT
@@ -88,6 +88,25 @@ def test_another_units_copy_of_a_decree_is_named_with_a_link_to_it(ws: Workspace
     assert "<figure" not in pair.page  # a file is named, not shown as a picture
 
     _screenshot(ws, pair.path, "li.finding.f-review", "pengajuan-berkas-salinan.png")
+
+
+def test_another_units_decree_saved_again_is_named_as_the_same_text(ws: Workspace) -> None:
+    decree = decree_pdf()
+    pair = checked_pair(
+        ws,
+        ("Kota Uji Teks Asal", "Kota Uji Teks Penyalin"),
+        (decree, "sk-tim.pdf", SKTIM),
+        (resaved_pdf(decree), "sk-tim-kami.pdf", SKTIM),
+    )
+    line = re.search(r'<p class="small twin-file">.*?</p>', pair.page, re.S)
+    assert line, "no line naming the other unit's document"
+    assert "<strong>Isi teks yang sama</strong> dari Kota Uji Teks Asal" in line.group(0)
+    assert f'href="/ui/pengajuan/P2HAM/2025/{pair.first}#d-{pair.theirs}"' in line.group(0)
+    assert "Isi teks berkas ini sama dengan dokumen yang diunggah oleh Kota Uji Teks Asal" in (
+        pair.page
+    )
+
+    _screenshot(ws, pair.path, "li.finding.f-review", "pengajuan-teks-salinan.png")
 
 
 def _screenshot(ws: Workspace, path: str, part: str, name: str) -> None:

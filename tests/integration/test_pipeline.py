@@ -17,7 +17,13 @@ from infra.settings import Settings
 from infra.statuses import DocumentStatus
 from infra.storage import StorageUnavailable, create_store
 from infra.tables import AuditEntry, CriterionState, Document, FindingRow, utcnow
-from tests.support.factories import decree_pdf, photo_jpeg, reworked_photo
+from tests.support.factories import (
+    decree_pdf,
+    photo_jpeg,
+    resaved_pdf,
+    reworked_photo,
+    scanned_pdf,
+)
 from tests.support.fakes import Messages
 from tests.support.records import add_document, finish_claim
 from tests.support.services import make_unit
@@ -295,6 +301,58 @@ def test_a_decree_copied_from_another_unit_of_the_region_goes_to_a_person_naming
     # the copy already names it: nobody is sent back, and a second nudge finds nothing to redo
     assert sender.sent == []
     assert reverify_document(rt, original, moment) is Result.SKIPPED
+
+
+def test_a_decree_another_unit_saved_again_in_other_bytes_is_found_by_its_text(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """A copy re-saved by another program has other bytes but the same words: found by the
+    text print (infra/copies.py), named as the same text, and the earlier one is told. The
+    unit's own re-saved decree of another period is no copy; a scan has no print."""
+    factory = sessions_for(settings)
+    region = "R" + secrets.token_hex(4).upper()
+    first, second = make_unit(factory, region=region), make_unit(factory, region=region)
+    decree = decree_pdf()
+    original = add_document(settings, factory, first, decree, "sk-tim.pdf")
+    rt = WorkerRuntime(settings)
+    rt.__dict__["sender"] = sender = Messages()
+    assert verify_document(rt, original) is Result.CHECKED
+    own = add_document(settings, factory, first, resaved_pdf(decree), "sk-tim.pdf", period="2024")
+    assert verify_document(rt, own) is Result.CHECKED
+    assert _reuse(factory, own).reason_code == "file-unique"
+    assert sender.sent == []
+
+    resaved = resaved_pdf(decree, producer="LibreOffice 7.6")
+    copy = add_document(settings, factory, second, resaved, "sk-tim-kami.pdf")
+    assert verify_document(rt, copy) is Result.CHECKED
+    found = _reuse(factory, copy)
+    assert (found.reason_code, found.outcome, found.needs_review) == (
+        "text-from-other-unit",
+        "warn",
+        True,
+    )
+    assert found.details is not None
+    assert [(m["document_id"], m["same_bytes"]) for m in found.details["matches"]] == [
+        (original, False),
+        (own, False),
+    ]
+    assert sorted(kw["document_id"] for _, kw in sender.sent) == sorted([original, own])
+    with factory() as session:
+        found_prints = session.execute(
+            sa.select(Document.id, Document.text_sha256).where(
+                Document.id.in_([original, own, copy])
+            )
+        )
+        prints = {row.id: row.text_sha256 for row in found_prints}
+    assert prints[original] is not None
+    assert prints[original] == prints[own] == prints[copy]
+
+    scan = add_document(settings, factory, second, scanned_pdf(), "sk-pindaian.pdf")
+    rt_no_ocr = WorkerRuntime(settings.model_copy(update={"ocr_enabled": False}))
+    rt_no_ocr.__dict__["sender"] = Messages()
+    verify_document(rt_no_ocr, scan)
+    with factory() as session:
+        assert session.scalar(sa.select(Document.text_sha256).where(Document.id == scan)) is None
 
 
 def test_a_photo_that_passed_as_unique_is_checked_again_when_a_look_alike_comes(

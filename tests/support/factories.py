@@ -248,6 +248,16 @@ def _written(writer: PdfWriter) -> bytes:
     return buffer.getvalue()
 
 
+def resaved_pdf(source: bytes, producer: str = "Microsoft: Print To PDF") -> bytes:
+    """`source` saved again by another program: the same pages and words, other bytes (its
+    objects rewritten, another producer and title in its metadata)."""
+    writer = _rewrite(source)
+    writer.add_metadata({"/Producer": producer, "/Title": "salinan"})
+    resaved = _written(writer)
+    assert resaved != source
+    return resaved
+
+
 def encrypted_pdf() -> bytes:
     """A decree encrypted with RC4-128 and a user password, so it cannot be opened without it."""
     writer = _rewrite(decree_pdf())

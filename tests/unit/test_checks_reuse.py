@@ -65,6 +65,35 @@ def test_where_a_file_may_serve_several_units_the_copy_is_shown_not_sent_to_a_pe
     assert "hal itu wajar" in finding.message_id
 
 
+def test_a_pdf_saved_again_by_another_unit_goes_to_a_person_as_the_same_text() -> None:
+    """The worker adds copies of the text in other bytes (same_bytes false) after those of the
+    bytes; a copy of the very bytes is named first even when a text copy is older."""
+    text_only = copy_of(document_id="resaved", uploaded_at="2025-03-01", same_bytes=False)
+    finding = run("file-reused", SK, ctx(file_matches=(text_only,)))
+    assert (finding.outcome, finding.reason_code, finding.needs_review) == (
+        Outcome.WARN,
+        "text-from-other-unit",
+        True,
+    )
+    assert finding.message_id.startswith(
+        "Isi teks berkas ini sama dengan dokumen yang diunggah oleh Kota Palembang"
+    )
+    assert finding.details is not None
+    assert finding.details["matches"][0]["same_bytes"] is False
+
+    both = (text_only, copy_of(document_id="bytes", uploaded_at="2025-05-01"))
+    finding = run("file-reused", SK, ctx(file_matches=both))
+    assert (finding.reason_code, finding.details and finding.details["other_document"]) == (
+        "file-from-other-unit",
+        "bytes",
+    )
+    assert finding.details is not None
+    assert [m["document_id"] for m in finding.details["matches"]] == ["bytes", "resaved"]
+
+    shared = run("file-reused", SK, ctx(file_matches=(text_only,)), review=False)
+    assert (shared.reason_code, shared.needs_review) == ("text-shared-with-other-unit", False)
+
+
 def test_where_nobody_looked_for_copies_nothing_is_claimed() -> None:
     """`absah verify` knows one unit's folder only: the check is skipped, not passed."""
     finding = run("file-reused", SK, ctx())

@@ -1,0 +1,89 @@
+"""Copies of a PDF that another unit of the region saved in other bytes: store a document's text
+print (rules/textprint.py), then find the region's live documents of other units with the same
+print. Copies with the very same bytes are found earlier, with the job (worker/job.py)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from infra.days import office_day
+from infra.statuses import DocumentStatus
+from infra.tables import Document, Submission, Unit, table_of
+from rules.similar import FileMatch
+
+MAX_COPIES = 20
+_DOCUMENTS = table_of(Document)
+
+# Core, built once (infra.db.per_dialect says why): once per PDF with enough text
+_STORE_PRINT = (
+    sa.update(_DOCUMENTS)
+    .where(_DOCUMENTS.c.id == sa.bindparam("p_id"))
+    .values(text_sha256=sa.bindparam("p_print", type_=_DOCUMENTS.c.text_sha256.type))
+)
+
+_SUBMISSION = sa.bindparam("p_submission", type_=Document.submission_id.type)
+_OWN_UNIT = sa.select(Submission.unit_code).where(Submission.id == _SUBMISSION).scalar_subquery()
+_OWN_REGION = (
+    sa.select(Unit.region_code)
+    .join(Submission, Submission.unit_code == Unit.code)
+    .where(Submission.id == _SUBMISSION)
+    .scalar_subquery()
+)
+_FIND = (
+    sa.select(
+        Document.id,
+        Document.criterion_id,
+        Document.created_at,
+        Document.original_name,
+        Submission.programme,
+        Submission.period,
+        Submission.unit_code,
+        Unit.name,
+    )
+    .join(Submission, Submission.id == Document.submission_id)
+    .join(Unit, Unit.code == Submission.unit_code)
+    .where(
+        Document.text_sha256 == sa.bindparam("p_print", type_=Document.text_sha256.type),
+        Document.id != sa.bindparam("p_id", type_=Document.id.type),
+        Document.status != DocumentStatus.SUPERSEDED,
+        # the very same bytes are a copy the job already names
+        Document.sha256 != sa.bindparam("p_sha256", type_=Document.sha256.type),
+        Unit.region_code == _OWN_REGION,
+        Submission.unit_code != _OWN_UNIT,  # a unit re-saving its own decree is no copy
+    )
+    .order_by(Document.created_at, Document.id)
+    .limit(MAX_COPIES)
+)
+
+
+def store_text_print(session: Session, document_id: str, text_sha256: str) -> None:
+    """Record the print before searching, so two copies checked at once meet each other."""
+    session.execute(_STORE_PRINT, {"p_id": document_id, "p_print": text_sha256})
+
+
+def find_text_copies(
+    session: Session, *, document_id: str, submission_id: int, sha256: str, text_sha256: str
+) -> list[FileMatch]:
+    """Other units' live documents of the region with this text print in other bytes, the
+    earliest first."""
+    values = {
+        "p_id": document_id,
+        "p_submission": submission_id,
+        "p_sha256": sha256,
+        "p_print": text_sha256,
+    }
+    return [
+        FileMatch(
+            document_id=row.id,
+            unit_code=row.unit_code,
+            unit_name=row.name,
+            programme=row.programme,
+            period=row.period,
+            criterion_id=row.criterion_id,
+            uploaded_at=office_day(row.created_at),
+            original_name=row.original_name,
+            same_bytes=False,
+        )
+        for row in session.execute(_FIND, values)
+    ]
