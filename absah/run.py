@@ -14,6 +14,7 @@ import click
 from absah.embedded import EmbeddedRedis, free_port
 from absah.supervise import Part, Supervisor, part
 from infra.accounts import create_account, has_admin_account
+from infra.copies import fill_text_prints
 from infra.db import create_db_engine, create_session_factory, transaction
 from infra.encryption import secret_key
 from infra.keys import Role, create_key, has_admin_key
@@ -27,12 +28,16 @@ FIRST_ADMIN = "admin"
 
 
 def prepare_database(settings: Settings, *, first_admin_key: bool = False) -> None:
-    """Apply migrations, load the shipped units into an empty registry, mint a first admin key
-    (for machines and curl) and a first admin account (for the pages)."""
+    """Apply migrations, fill what a migration left to fill (PDFs' text prints), load the
+    shipped units into an empty registry, mint a first admin key (for machines and curl) and a
+    first admin account (for the pages)."""
     upgrade(settings)
     engine = create_db_engine(settings)
     try:
-        with transaction(create_session_factory(engine)) as session:
+        factory = create_session_factory(engine)
+        if printed := fill_text_prints(factory):  # batches that commit: no long lock
+            click.echo(f"absah: text prints of {printed} PDF(s) filled from stored facts", err=True)
+        with transaction(factory) as session:
             if settings.seed_units and seed_registry(session):
                 click.echo("absah: unit registry seeded (Sumatera Selatan)", err=True)
             if sealed := seal_stored_secrets(session, secret_key(settings)):

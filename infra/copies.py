@@ -4,13 +4,17 @@ print. Copies with the very same bytes are found earlier, with the job (worker/j
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from infra.days import office_day
+from infra.db import transaction
 from infra.statuses import DocumentStatus
-from infra.tables import Document, Submission, Unit, table_of
+from infra.tables import Document, StoredFacts, Submission, Unit, table_of
 from rules.similar import FileMatch
+from rules.textprint import NO_PRINT, pages_print
 
 MAX_COPIES = 20
 _DOCUMENTS = table_of(Document)
@@ -57,9 +61,10 @@ _FIND = (
 )
 
 
-def store_text_print(session: Session, document_id: str, text_sha256: str) -> None:
-    """Record the print before searching, so two copies checked at once meet each other."""
-    session.execute(_STORE_PRINT, {"p_id": document_id, "p_print": text_sha256})
+def store_text_print(session: Session, document_id: str, text_sha256: str | None) -> None:
+    """Record the print (NO_PRINT for none: an earlier one is cleared, and the fill from stored
+    facts knows it was looked at) before searching, so two copies checked at once meet."""
+    session.execute(_STORE_PRINT, {"p_id": document_id, "p_print": text_sha256 or NO_PRINT})
 
 
 def find_text_copies(
@@ -87,3 +92,57 @@ def find_text_copies(
         )
         for row in session.execute(_FIND, values)
     ]
+
+
+FILL_BATCH = 200
+
+
+def _print_of_stored(facts: Any) -> str:
+    """The print of stored facts (FileFacts as JSON, read as plain values: facts of an older
+    extraction need not fit today's model), NO_PRINT when they give none."""
+    pdf = facts.get("pdf") if isinstance(facts, dict) else None
+    if not isinstance(pdf, dict) or not pdf.get("opened"):
+        return NO_PRINT
+    pages = pdf.get("pages_text") or []
+    if not all(isinstance(p, str) for p in pages):
+        return NO_PRINT
+    textless = [n for n in pdf.get("textless_pages") or [] if isinstance(n, int)]
+    count = pdf.get("page_count")
+    return pages_print(pages, textless, count if isinstance(count, int) else None) or NO_PRINT
+
+
+def fill_text_prints(factory: sessionmaker[Session], batch: int = FILL_BATCH) -> int:
+    """Give live PDFs checked before prints existed theirs, from the newest facts their check
+    kept: `batch` documents a transaction, in the order of their ids, so no long lock is held
+    (`absah db upgrade` / `absah run` after migration 0012). Documents without stored facts get
+    theirs at their next check. Returns how many were filled (NO_PRINT included)."""
+    filled, after = 0, ""
+    while True:
+        with transaction(factory) as session:
+            ids = list(
+                session.scalars(
+                    sa.select(Document.id)
+                    .where(
+                        Document.id > after,
+                        Document.text_sha256.is_(None),
+                        Document.detected_mime == "application/pdf",
+                        Document.status != DocumentStatus.SUPERSEDED,
+                    )
+                    .order_by(Document.id)
+                    .limit(batch)
+                )
+            )
+            if not ids:
+                return filled
+            after = ids[-1]
+            newest: dict[str, Any] = {}
+            for document_id, facts in session.execute(
+                sa.select(StoredFacts.document_id, StoredFacts.facts)
+                .join(Document, Document.id == StoredFacts.document_id)
+                .where(StoredFacts.document_id.in_(ids), StoredFacts.sha256 == Document.sha256)
+                .order_by(StoredFacts.document_id, StoredFacts.created_at)
+            ):
+                newest[document_id] = facts  # the last one read is the newest
+            for document_id, facts in newest.items():
+                store_text_print(session, document_id, _print_of_stored(facts))
+            filled += len(newest)

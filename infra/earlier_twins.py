@@ -31,21 +31,22 @@ _TELL = (
         Document.id.in_(sa.bindparam("p_ids", expanding=True)),
         Document.status.in_(list(REVERIFIABLE)),
         Document.checked_at < _MOMENT,
-        Document.updated_at <= Document.checked_at,
+        Document.told_at.is_(None),
         _FOUND_UNIQUE,
     )
-    .values(updated_at=_MOMENT)
+    .values(told_at=_MOMENT, tells=0)
     .returning(Document.id)
 )
+MAX_TELLS = 3  # the sweeper's tries after the first message; then the mark stays, unsent
 
 
 def unaware_of(session: Session, document_ids: Collection[str], moment: datetime) -> list[str]:
     """Of the documents a new verdict's re-use findings name, those whose own verdict could not
     know of it, marked as told: final, last checked before `moment`, their re-use check found
-    nothing, and not told already since that check (`updated_at` still equals `checked_at`,
-    as `finish` leaves them; telling sets it to `moment`). So each is sent once, however many
-    later copies name it before its re-check; one already sent to a person for re-use is not
-    sent at all, so n copies cost at most n re-checks and a re-check never sends its sender."""
+    nothing, and not told already since that check (`told_at` is empty: a check's `finish`
+    empties it). So each is sent once, however many later copies name it before its re-check;
+    one already sent to a person for re-use is not sent at all, so n copies cost at most n
+    re-checks and a re-check never sends its sender."""
     if not document_ids:
         return []
     values = {"p_ids": sorted(document_ids), "p_moment": moment}  # one order: no deadlock
@@ -54,26 +55,29 @@ def unaware_of(session: Session, document_ids: Collection[str], moment: datetime
 
 
 def untold(session: Session, told_before: datetime, now: datetime, limit: int = 200) -> list[str]:
-    """Documents told before `told_before` whose re-check has not come: still final, still
-    marked (`updated_at` past `checked_at`: a re-check's `finish` sets both to one value) and
-    their re-use check still passed. Each is marked again with `now`, so it is sent again once
-    per window, not on every sweep, and with `unaware_of=now` its claim still holds. A verdict
-    put back after a re-check could not finish (`infra/reverify.py::restore`) is marked the same
-    way, and is tried again here too."""
+    """Documents told before `told_before` whose re-check has not come (still final, still
+    marked), fewer than MAX_TELLS times again: marked again with `now`, so each is sent again
+    once a window, not on every sweep, and with `unaware_of=now` its claim still holds. A
+    re-check that could not finish (`infra/reverify.py::restore`) leaves the mark: it is tried
+    again here too. One that can never be re-checked (no catalog covers it any more) stops
+    after MAX_TELLS."""
     marked = sa.and_(
+        Document.told_at < told_before,
+        Document.tells < MAX_TELLS,
         Document.status.in_(list(REVERIFIABLE)),
-        Document.updated_at > Document.checked_at,
-        Document.updated_at < told_before,
-        _FOUND_UNIQUE,
     )
     ids = list(
         session.scalars(
-            sa.select(Document.id).where(marked).order_by(Document.updated_at).limit(limit)
+            sa.select(Document.id).where(marked).order_by(Document.told_at).limit(limit)
         )
     )
     if not ids:
         return []
-    again = sa.update(Document).where(Document.id.in_(ids), marked).values(updated_at=now)
+    again = (
+        sa.update(Document)
+        .where(Document.id.in_(ids), marked)
+        .values(told_at=now, tells=Document.tells + 1)
+    )
     told = session.execute(
         again.returning(Document.id), execution_options={"synchronize_session": False}
     )

@@ -161,6 +161,8 @@ def _finish_statement() -> sa.Update:
             updated_at=now,
             checked_at=now,
             check_ms=_param("p_check_ms", docs.check_ms),
+            told_at=None,  # a new verdict: only copies recorded after it tell it again
+            tells=0,
             # what the check found out, else what was known
             kind=sa.func.coalesce(_param("p_kind", docs.kind), docs.kind),
             detected_mime=sa.func.coalesce(

@@ -1,5 +1,5 @@
 """Documents that match this one elsewhere: a photo that looks alike (pHash and distance),
-or a file with the very same bytes in another unit."""
+or a file with the very same bytes (or, for a PDF, the same text print) in another unit."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def hamming(a: int, b: int) -> int:
 
 
 class FileMatch(BaseModel):
-    """Another unit's live document of the same region holding the very same bytes (SHA-256)."""
+    """Another unit's live document of the same region holding the very same bytes (SHA-256),
+    or with `same_bytes` false the same text in other bytes (rules/textprint.py)."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -16,7 +16,11 @@ _QUARTER_TURNS = {5, 6, 7, 8}  # orientations that swap width and height
 # gives the same hash for a fraction of a full decode (Image.draft, libjpeg's DCT scaling). At
 # 1/8 each pixel is a block's mean (its DC coefficient, no inverse DCT at all): a 2–5 MP photo
 # decodes to about 220×165–320×240, still well above the 32×32 pHash reads; measured on the
-# benchmark's photos the hashes equal those of a 1/4 decode (0–2 bits apart) for 3 ms less
+# benchmark's photos the hashes equal those of a 1/4 decode (0–2 bits apart) for 3 ms less.
+# FACTS_VERSION (worker/extract.py) was left as it was for this change (session 9): a stored
+# 1/4-scale hash and a new 1/8-scale one of the same picture are 0–2 bits apart, well inside
+# the catalogs' max_distance of 6, while a new version would make every re-verification
+# fetch and extract its file again instead of reading stored facts.
 _DRAFT_SIDE = 64
 
 

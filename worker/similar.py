@@ -49,10 +49,10 @@ def copy_search(
 
     def search(facts: FileFacts) -> list[FileMatch]:
         printed = text_print(facts.pdf)
+        with transaction(rt.sessions) as session:  # none clears an earlier extraction's print
+            store_text_print(session, document_id, printed)
         if printed is None:
             return []
-        with transaction(rt.sessions) as session:
-            store_text_print(session, document_id, printed)
         with transaction(rt.sessions) as session:
             return find_text_copies(
                 session,

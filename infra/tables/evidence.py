@@ -108,7 +108,11 @@ class Document(Base):
     # a photo's 64-bit perceptual hash (signed), for the near-duplicate search (infra/photos.py)
     phash: Mapped[int | None] = mapped_column(sa.BigInteger, default=None, index=True)
     # a PDF's text print (rules/textprint.py), for copies re-saved in other bytes (infra/copies.py)
-    text_sha256: Mapped[str | None] = mapped_column(sa.String(64), default=None, index=True)
+    text_sha256: Mapped[str | None] = mapped_column(sa.String(80), default=None, index=True)
+    # told to be checked again by a later copy's verdict, and how often the sweeper told it since
+    # (infra/earlier_twins.py); a check's `finish` clears both
+    told_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    tells: Mapped[int] = mapped_column(default=0, server_default="0")
     # the document that replaced this one (status superseded); no FK: ids only, either order
     superseded_by: Mapped[str | None] = mapped_column(sa.String(36), default=None)
 

@@ -7,15 +7,10 @@ from dataclasses import dataclass
 
 from intake.views import DocumentOut
 from intake.web.queue import submission_page
+from rules.findings import Outcome
+from rules.similar import REUSE_CHECKS
 
-PHOTO_CODES = ("photo-near-duplicate", "photo-exact-duplicate")
-DUPLICATE_CODES = (
-    *PHOTO_CODES,
-    "file-from-other-unit",
-    "file-shared-with-other-unit",
-    "text-from-other-unit",
-    "text-shared-with-other-unit",
-)
+PHOTO_CHECK = "photo-near-duplicate"  # its matches are pictures; the others' are files
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,9 @@ def twins_of(doc: DocumentOut) -> list[Twin]:
     """The documents this one was found to look like or to be, in the finding's order."""
     found: list[Twin] = []
     for finding in doc.findings:
-        if finding.reason_code not in DUPLICATE_CODES or not finding.details:
+        if finding.check_id not in REUSE_CHECKS or finding.outcome != Outcome.WARN.value:
+            continue
+        if not finding.details:
             continue
         for match in finding.details.get("matches") or []:
             try:
@@ -60,7 +57,7 @@ def twins_of(doc: DocumentOut) -> list[Twin]:
                         name=match.get("name"),
                         same_bytes=bool(match.get("same_bytes")),
                         distance=int(match.get("distance", 0)),
-                        photo=finding.reason_code in PHOTO_CODES,
+                        photo=finding.check_id == PHOTO_CHECK,
                     )
                 )
             except (KeyError, TypeError, ValueError):  # a finding of another shape: not shown

@@ -80,9 +80,8 @@ FILES: dict[str, tuple[str, str]] = {
     ),
     # the same file in another unit (rules/checks/reuse.py)
     "file-unique": (
-        "Tidak ada unit lain di wilayah ini yang mengunggah berkas yang sama persis, atau "
-        "berkas PDF yang isi teksnya sama.",
-        "No other unit of the region uploaded the very same file, or a PDF with the same text.",
+        "Tidak ada unit lain di wilayah ini yang mengunggah berkas yang sama persis.",
+        "No other unit of the region uploaded the very same file.",
     ),
     "file-from-other-unit": (
         "Berkas yang sama persis sudah diunggah oleh {other_unit} untuk {other_criterion} "
@@ -100,17 +99,18 @@ FILES: dict[str, tuple[str, str]] = {
         "for the verifier.",
     ),
     "text-from-other-unit": (
-        "Isi teks berkas ini sama dengan dokumen yang diunggah oleh {other_unit} untuk "
-        "{other_criterion} periode {other_period} pada {other_date}, walaupun berkasnya "
-        "disimpan ulang. Verifikator akan memeriksanya.",
+        "Isi teks berkas ini sama dengan isi teks dokumen yang diunggah oleh {other_unit} untuk "
+        "{other_criterion} periode {other_period} pada {other_date}, meskipun berkasnya tidak "
+        "sama persis (misalnya disimpan atau dicetak ulang ke PDF). Verifikator akan "
+        "memeriksanya.",
         "This file's text is the same as that of a document uploaded by {other_unit} for "
-        "{other_criterion}, period {other_period}, on {other_date}, though the file was saved "
-        "again. A verifier will look at it.",
+        "{other_criterion}, period {other_period}, on {other_date}, though the files are not "
+        "identical (saved or printed to PDF again, for instance). A verifier will look at it.",
     ),
     "text-shared-with-other-unit": (
-        "Isi teks berkas ini sama dengan dokumen yang juga diunggah oleh {other_unit} untuk "
-        "{other_criterion} periode {other_period} pada {other_date}. Untuk berkas bersama "
-        "seperti ini hal itu wajar; ini catatan bagi verifikator.",
+        "Isi teks berkas ini sama dengan isi teks dokumen yang juga diunggah oleh {other_unit} "
+        "untuk {other_criterion} periode {other_period} pada {other_date}. Untuk berkas "
+        "bersama seperti ini hal itu wajar; ini catatan bagi verifikator.",
         "This file's text is the same as that of a document also uploaded by {other_unit} for "
         "{other_criterion}, period {other_period}, on {other_date}. For a shared file like this "
         "one that is expected; a note for the verifier.",

@@ -100,9 +100,11 @@ def test_another_units_decree_saved_again_is_named_as_the_same_text(ws: Workspac
     )
     line = re.search(r'<p class="small twin-file">.*?</p>', pair.page, re.S)
     assert line, "no line naming the other unit's document"
-    assert "<strong>Isi teks yang sama</strong> dari Kota Uji Teks Asal" in line.group(0)
+    assert "<strong>Berkas dengan isi teks yang sama</strong> dari Kota Uji Teks Asal" in (
+        line.group(0)
+    )
     assert f'href="/ui/pengajuan/P2HAM/2025/{pair.first}#d-{pair.theirs}"' in line.group(0)
-    assert "Isi teks berkas ini sama dengan dokumen yang diunggah oleh Kota Uji Teks Asal" in (
+    assert "Isi teks berkas ini sama dengan isi teks dokumen yang diunggah oleh Kota Uji Teks" in (
         pair.page
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from infra import states
 from infra.db import transaction
+from infra.earlier_twins import MAX_TELLS
 from infra.queue import REVERIFY_DOCUMENT, ReverifyDocument
 from infra.settings import Settings
 from infra.statuses import DocumentStatus
@@ -161,6 +162,33 @@ def _reverifications(sender: Messages) -> list[tuple[str, bool]]:
     ]
 
 
+def _told_copy(
+    settings: Settings, factory: sessionmaker[Session]
+) -> tuple[WorkerRuntime, str, str]:
+    """(runtime, earlier, copy): `earlier` passed as unique, then another unit's copy came while
+    the broker was away, so the message telling `earlier` to be checked again was lost."""
+    region = "R" + secrets.token_hex(4).upper()
+    first, second = make_unit(factory, region=region), make_unit(factory, region=region)
+    decree = decree_pdf()
+    earlier = add_document(settings, factory, first, decree, "sk-tim.pdf")
+    rt = WorkerRuntime(settings)
+    rt.__dict__["sender"] = Messages()
+    assert verify_document(rt, earlier) is Result.CHECKED
+    copy = add_document(settings, factory, second, decree, "sk-tim.pdf")
+    rt.__dict__["sender"] = DownBroker()
+    assert verify_document(rt, copy) is Result.CHECKED
+    return rt, earlier, copy
+
+
+def _age_mark(factory: sessionmaker[Session], doc_id: str, seconds: float) -> None:
+    with transaction(factory) as session:
+        session.execute(
+            sa.update(Document)
+            .where(Document.id == doc_id)
+            .values(told_at=utcnow() - timedelta(seconds=seconds))
+        )
+
+
 def test_an_earlier_copy_whose_nudge_was_lost_is_sent_again_once_a_window_until_rechecked(
     settings: Settings, sessions_for: Factory
 ) -> None:
@@ -168,37 +196,42 @@ def test_an_earlier_copy_whose_nudge_was_lost_is_sent_again_once_a_window_until_
     that message is lost. The sweeper sends it again once the window has passed, once a
     window, and no more once the earlier document has been checked again."""
     factory = sessions_for(settings)
-    region = "R" + secrets.token_hex(4).upper()
-    first, second = make_unit(factory, region=region), make_unit(factory, region=region)
-    decree = decree_pdf()
-    original = add_document(settings, factory, first, decree, "sk-tim.pdf")
-    rt = WorkerRuntime(settings)
-    rt.__dict__["sender"] = Messages()
-    assert verify_document(rt, original) is Result.CHECKED
-    copy = add_document(settings, factory, second, decree, "sk-tim.pdf")
-    rt.__dict__["sender"] = DownBroker()
-    assert verify_document(rt, copy) is Result.CHECKED  # the nudge to `original` is lost
-
+    rt, earlier, copy = _told_copy(settings, factory)
     sender = Messages()
     sweep(rt, sender)  # told a moment ago: its message may still be on its way
     assert _reverifications(sender) == []
-    window = settings.requeue_after_seconds
-    age(factory, original, window + 1, checked_at=utcnow() - timedelta(seconds=window + 60))
+    _age_mark(factory, earlier, settings.requeue_after_seconds + 1)
     sweep(rt, sender)
     sweep(rt, sender)  # the next sweep, a moment later: sent once a window, not every sweep
-    assert _reverifications(sender) == [(original, True)]
+    assert _reverifications(sender) == [(earlier, True)]
 
     moment = ReverifyDocument(**sender.sent[-1][1]).unaware_of
-    assert reverify_document(rt, original, moment) is Result.CHECKED
+    assert reverify_document(rt, earlier, moment) is Result.CHECKED
     with factory() as session:
         names = session.scalars(
             sa.select(FindingRow.details).where(
-                FindingRow.document_id == original, FindingRow.check_id == "file-reused"
+                FindingRow.document_id == earlier, FindingRow.check_id == "file-reused"
             )
         ).one()
+        doc = session.get(Document, earlier)
+        assert doc is not None
+        assert (doc.told_at, doc.tells) == (None, 0)  # checked again: nothing left to tell
     assert names is not None
     assert [m["document_id"] for m in names["matches"]] == [copy]
     sender.sent.clear()
-    age(factory, original, window + 1)  # long ago, but checked again since: nothing to send
     sweep(rt, sender)
     assert _reverifications(sender) == []
+
+
+def test_an_earlier_copy_never_rechecked_is_told_again_a_bounded_number_of_times(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """A document whose re-check never comes (no catalog covers it any more, a re-check that
+    keeps failing) is not sent for ever: MAX_TELLS more times, then the mark stays unsent."""
+    factory = sessions_for(settings)
+    rt, earlier, _ = _told_copy(settings, factory)
+    sender = Messages()
+    for _ in range(MAX_TELLS + 2):
+        _age_mark(factory, earlier, settings.requeue_after_seconds + 1)
+        sweep(rt, sender)
+    assert _reverifications(sender) == [(earlier, True)] * MAX_TELLS

@@ -216,13 +216,14 @@ def decree_pdf(
     return bytes(pdf.output())
 
 
-def text_pdf(text: str, pages: int = 1) -> bytes:
-    """A plain PDF with `text` on each of `pages` pages (Latin-1 text, core font)."""
+def text_pdf(text: str, pages: int = 1, *, font: str = "Helvetica", size: float = 11) -> bytes:
+    """A plain PDF with `text` on each of `pages` pages (Latin-1 text, a core font); another
+    font and size lay the same words out in other lines, as another program would."""
     pdf = _new_pdf()
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font(font, "", size)
     for _ in range(pages):
         pdf.add_page()
-        pdf.multi_cell(0, 6, text, new_x="LMARGIN")
+        pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN")
     return bytes(pdf.output())
 
 

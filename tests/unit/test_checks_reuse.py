@@ -76,7 +76,7 @@ def test_a_pdf_saved_again_by_another_unit_goes_to_a_person_as_the_same_text() -
         True,
     )
     assert finding.message_id.startswith(
-        "Isi teks berkas ini sama dengan dokumen yang diunggah oleh Kota Palembang"
+        "Isi teks berkas ini sama dengan isi teks dokumen yang diunggah oleh Kota Palembang"
     )
     assert finding.details is not None
     assert finding.details["matches"][0]["same_bytes"] is False
