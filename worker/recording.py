@@ -99,18 +99,18 @@ def record(
                 deliveries = announce(session, verdicts)
             unaware = unaware_of(session, named_by_reuse(verdict.findings), now)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict
-    tell_earlier(rt.sender, unaware, now)
+    tell_earlier(lambda: rt.sender, unaware, now)
     return done
 
 
-def tell_earlier(sender: Any, document_ids: list[str], moment: datetime) -> None:
+def tell_earlier(sender: Callable[[], Any], document_ids: list[str], moment: datetime) -> None:
     """Send the earlier documents a verdict re-uses to be checked again (re-verification's
     queue): checked before `moment`, they passed as unique. A broker away now loses only this
     nudge: their verdict stays, the new document's own finding names them, and the sweeper
     sends them again (`worker/sweeper.py::retell_earlier`)."""
     for document_id in document_ids:
         try:
-            send_reverify(sender, document_id, unaware_of=moment)
+            send_reverify(sender(), document_id, unaware_of=moment)  # no broker: raises here
         except Exception as exc:
             log.warning("could not send %s to be checked again (%s)", document_id, exc)
             return

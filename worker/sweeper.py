@@ -78,7 +78,7 @@ def retell_earlier(rt: WorkerRuntime, sender: Any) -> int:
         ids = untold(session, told_before, now)
     if ids:
         log.info("sweeper sends %d earlier copy(ies) to be checked again", len(ids))
-        tell_earlier(sender, ids, now)
+        tell_earlier(lambda: sender, ids, now)
     return len(ids)
 
 

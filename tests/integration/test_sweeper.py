@@ -223,6 +223,26 @@ def test_an_earlier_copy_whose_nudge_was_lost_is_sent_again_once_a_window_until_
     assert _reverifications(sender) == []
 
 
+def test_a_copy_checked_with_no_broker_configured_records_its_verdict_and_marks_the_earlier(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """`tell_earlier` runs after the verdict's commit: a runtime that cannot make a sender
+    (no broker configured, as in `bench.profile_worker`) must not turn a recorded verdict into
+    a failed task; the mark stays for the sweeper."""
+    factory = sessions_for(settings)
+    region = "R" + secrets.token_hex(4).upper()
+    first, second = make_unit(factory, region=region), make_unit(factory, region=region)
+    earlier = add_document(settings, factory, first, decree_pdf(), "sk-tim.pdf")
+    no_broker = WorkerRuntime(settings.model_copy(update={"broker_url": None}))
+    assert verify_document(no_broker, earlier) is Result.CHECKED
+    copy = add_document(settings, factory, second, decree_pdf(), "sk-tim.pdf")
+    assert verify_document(no_broker, copy) is Result.CHECKED
+    with factory() as session:
+        doc = session.get(Document, earlier)
+        assert doc is not None
+        assert doc.told_at is not None
+
+
 def test_an_earlier_copy_never_rechecked_is_told_again_a_bounded_number_of_times(
     settings: Settings, sessions_for: Factory
 ) -> None:
