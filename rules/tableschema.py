@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.months import MONTH_NUMBERS
 from rules.tabular import Cell
 
 FieldType = Literal["integer", "number", "string", "date"]
@@ -22,10 +23,6 @@ DEFAULT_NIHIL = ["nihil", "-", "--", "—", "–", "tidak ada", "tdk ada", "koso
 
 _INTEGER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+|\d{1,3}(,\d{3})+)$")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|\d{1,3}(\.\d{3})+(,\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)%?$")
-_MONTHS = {
-    "januari": 1, "februari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "agustus": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
-}  # fmt: skip
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -112,9 +109,9 @@ def _is_date(text: str) -> bool:
             continue
         return True
     parts = text.casefold().split()
-    if len(parts) == 3 and parts[1] in _MONTHS and parts[0].isdigit() and parts[2].isdigit():
+    if len(parts) == 3 and parts[1] in MONTH_NUMBERS and parts[0].isdigit() and parts[2].isdigit():
         try:
-            date(int(parts[2]), _MONTHS[parts[1]], int(parts[0]))
+            date(int(parts[2]), MONTH_NUMBERS[parts[1]], int(parts[0]))
         except ValueError:
             return False
         return True

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from intake.views import DocumentOut
 from intake.web.queue import submission_page
 from rules.findings import Outcome
+from rules.months import iso_day_id
 from rules.similar import REUSE_CHECKS
 
 PHOTO_CHECK = "photo-near-duplicate"  # its matches are pictures; the others' are files
@@ -28,6 +29,11 @@ class Twin:
     same_bytes: bool
     distance: int
     photo: bool = True  # shown as a picture beside this one; else a line naming the file
+
+    @property
+    def uploaded_on(self) -> str:
+        """The day the other file came, as the page writes days (10 April 2025)."""
+        return iso_day_id(self.uploaded_at) if self.uploaded_at else "?"
 
     @property
     def link(self) -> str:

@@ -12,22 +12,9 @@ from rules.context import CheckContext
 from rules.facts import FileFacts
 from rules.findings import CheckResult, Outcome, result
 from rules.fuzzy import allowed_edits, find_approx
+from rules.months import MONTH_NUMBERS
 from rules.text import SearchText, prepare
 
-MONTHS = {
-    "januari": 1,
-    "februari": 2,
-    "maret": 3,
-    "april": 4,
-    "mei": 5,
-    "juni": 6,
-    "juli": 7,
-    "agustus": 8,
-    "september": 9,
-    "oktober": 10,
-    "november": 11,
-    "desember": 12,
-}
 # OCR writes "15.Maret 2024", "15 -Maret-2024", "l5 Marct 2024": separators and a misread
 # letter of the month are tolerated; the month is matched to the nearest month name.
 _SEP = r"[\s.,\-/]*"
@@ -61,9 +48,9 @@ _BAHWA_AFTER_MENIMBANG = re.compile(r"menimbang.{0,300}?bahwa", re.S)
 
 def month_of(word: str, threshold: float = 1.0) -> int | None:
     """The month a (possibly misread) Indonesian month name stands for."""
-    if word in MONTHS:
-        return MONTHS[word]
-    for name, number in MONTHS.items():
+    if word in MONTH_NUMBERS:
+        return MONTH_NUMBERS[word]
+    for name, number in MONTH_NUMBERS.items():
         # month names are short: below an exact threshold, one misread letter of 5 or more
         edits = max(allowed_edits(name, threshold), int(threshold < 1.0 and len(name) >= 5))
         if edits and abs(len(word) - len(name)) <= edits:

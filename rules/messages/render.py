@@ -5,6 +5,8 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from rules.months import iso_day_id
+
 
 class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
@@ -71,7 +73,7 @@ def _decimal_comma(value: Any) -> Any:
 def humane_params(params: dict[str, Any]) -> dict[str, Any]:
     """The parameters an Indonesian template reads: `detected_name` and `allowed_names` for
     MIME types, `kind_name` (the catalog's name, else a plain phrase) for an evidence kind,
-    and decimals with a comma."""
+    decimals with a comma, and another document's upload day as the pages write it."""
     out = {k: _decimal_comma(v) for k, v in params.items()}
     if "detected" in params:
         out.setdefault("detected_name", type_name_id(params["detected"]))
@@ -82,6 +84,8 @@ def humane_params(params: dict[str, Any]) -> dict[str, Any]:
         out.setdefault("expected_names", params["expected"])
     if "kind" in params:
         out["kind_name"] = params.get("kind_name") or "jenis bukti ini"
+    if isinstance(other := params.get("other_date"), str):
+        out["other_date"] = iso_day_id(other)  # as the pages write a day
     return out
 
 

@@ -53,7 +53,7 @@ def test_the_finding_names_the_other_document_unit_criterion_period_and_date() -
     assert [m["document_id"] for m in finding.details["matches"]] == ["near", "far"]
     assert finding.message_id == (
         "Foto ini sangat mirip dengan foto dari Kota Palembang untuk P2H-02-LAKTASI periode "
-        "2024 (diunggah 2024-05-02). Verifikator akan memeriksa apakah foto yang sama dipakai "
+        "2024 (diunggah 2 Mei 2024). Verifikator akan memeriksa apakah foto yang sama dipakai "
         "ulang."
     )
 

@@ -40,7 +40,7 @@ def test_another_units_copy_goes_to_a_person_naming_the_earliest() -> None:
     assert (finding.details["match_count"], finding.details["units"]) == (2, 2)
     assert finding.message_id == (
         "Berkas yang sama persis sudah diunggah oleh Kota Palembang untuk P2H-00-SKTIM periode "
-        "2025 pada 2025-04-10. Verifikator akan memeriksanya."
+        "2025 pada 10 April 2025. Verifikator akan memeriksanya."
     )
 
 

@@ -247,3 +247,12 @@ def test_indonesian_messages_speak_to_people_and_english_keeps_the_codes(
     assert english in message_en
     for raw in ("/", "_", "EOF"):
         assert raw not in message_id
+
+
+def test_another_documents_day_reads_as_indonesian_writes_it_and_stays_iso_in_english() -> None:
+    message_id, message_en = render(
+        "file-from-other-unit", other_unit="Kota Palembang", other_date="2025-12-01"
+    )
+    assert "pada 1 Desember 2025." in message_id
+    assert "on 2025-12-01." in message_en
+    assert "pada ?." in render("file-from-other-unit", other_unit="Kota Palembang")[0]
