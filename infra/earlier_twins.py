@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from infra.reverify import REVERIFIABLE
+from infra.statuses import DocumentStatus
 from infra.tables import Document, FindingRow
 from rules.findings import Outcome
 from rules.similar import REUSE_CHECKS
@@ -29,13 +30,20 @@ _TELL = (
     sa.update(Document)
     .where(
         Document.id.in_(sa.bindparam("p_ids", expanding=True)),
-        Document.status.in_(list(REVERIFIABLE)),
-        Document.checked_at < _MOMENT,
         Document.told_at.is_(None),
-        _FOUND_UNIQUE,
+        sa.or_(
+            sa.and_(
+                Document.status.in_(list(REVERIFIABLE)),
+                Document.checked_at < _MOMENT,
+                _FOUND_UNIQUE,
+            ),
+            # being checked now: its search may have run before this copy stored its print or
+            # pHash; `finish` keeps this mark, and the sweeper sends it once the window passes
+            Document.status == DocumentStatus.CHECKING,
+        ),
     )
     .values(told_at=_MOMENT, tells=0)
-    .returning(Document.id)
+    .returning(Document.id, Document.status)
 )
 MAX_TELLS = 3  # the sweeper's tries after the first message; then the mark stays, unsent
 
@@ -46,12 +54,14 @@ def unaware_of(session: Session, document_ids: Collection[str], moment: datetime
     nothing, and not told already since that check (`told_at` is empty: a check's `finish`
     empties it). So each is sent once, however many later copies name it before its re-check;
     one already sent to a person for re-use is not sent at all, so n copies cost at most n
-    re-checks and a re-check never sends its sender."""
+    re-checks and a re-check never sends its sender. A document being checked at this moment
+    is marked but not returned: two copies checked at once may miss each other, and the
+    sweeper re-checks it after its verdict (`untold`)."""
     if not document_ids:
         return []
     values = {"p_ids": sorted(document_ids), "p_moment": moment}  # one order: no deadlock
     told = session.execute(_TELL, values, execution_options={"synchronize_session": False})
-    return sorted(told.scalars())
+    return sorted(document_id for document_id, status in told if status in REVERIFIABLE)
 
 
 def untold(session: Session, told_before: datetime, now: datetime, limit: int = 200) -> list[str]:

@@ -161,7 +161,10 @@ def _finish_statement() -> sa.Update:
             updated_at=now,
             checked_at=now,
             check_ms=_param("p_check_ms", docs.check_ms),
-            told_at=None,  # a new verdict: only copies recorded after it tell it again
+            # a new verdict knows of the copies recorded before its check began; one that told
+            # it during the check (after the claim's `updated_at`) may not have been seen: kept
+            # for the sweeper (infra/earlier_twins.py)
+            told_at=sa.case((docs.told_at > docs.updated_at, docs.told_at), else_=None),
             tells=0,
             # what the check found out, else what was known
             kind=sa.func.coalesce(_param("p_kind", docs.kind), docs.kind),

@@ -243,6 +243,37 @@ def test_a_copy_checked_with_no_broker_configured_records_its_verdict_and_marks_
         assert doc.told_at is not None
 
 
+def test_a_copy_recorded_while_the_earlier_one_is_being_checked_gets_it_checked_again(
+    settings: Settings, sessions_for: Factory
+) -> None:
+    """Two copies checked at once: the earlier one's search ran before the later one existed.
+    The later verdict marks it although it is still being checked; its own verdict keeps the
+    mark, and the sweeper sends it to be checked again once the window has passed."""
+    factory = sessions_for(settings)
+    region = "R" + secrets.token_hex(4).upper()
+    first, second = make_unit(factory, region=region), make_unit(factory, region=region)
+    earlier = add_document(settings, factory, first, decree_pdf(), "sk-tim.pdf")
+    with transaction(factory) as session:
+        held = states.claim(session, earlier, settings.lease_seconds)
+    assert held is not None  # being checked: its search found nothing yet
+    rt = WorkerRuntime(settings)
+    rt.__dict__["sender"] = told = Messages()
+    copy = add_document(settings, factory, second, decree_pdf(), "sk-tim.pdf")
+    assert verify_document(rt, copy) is Result.CHECKED
+    assert _reverifications(told) == []  # not yet: it has no verdict to redo
+    with transaction(factory) as session:
+        assert finish_claim(session, held, DocumentStatus.PASSED)
+    with factory() as session:
+        doc = session.get(Document, earlier)
+        assert doc is not None
+        assert doc.told_at is not None  # kept: told after its check began
+
+    sender = Messages()
+    _age_mark(factory, earlier, settings.requeue_after_seconds + 1)
+    sweep(rt, sender)
+    assert _reverifications(sender) == [(earlier, True)]
+
+
 def test_an_earlier_copy_never_rechecked_is_told_again_a_bounded_number_of_times(
     settings: Settings, sessions_for: Factory
 ) -> None:
