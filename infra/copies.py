@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from infra.days import office_day
 from infra.db import transaction
+from infra.matches import other_columns, other_document
 from infra.statuses import DocumentStatus
 from infra.tables import Document, StoredFacts, Submission, Unit, table_of
 from rules.similar import FileMatch
@@ -35,16 +35,7 @@ _OWN_REGION = (
     .scalar_subquery()
 )
 _FIND = (
-    sa.select(
-        Document.id,
-        Document.criterion_id,
-        Document.created_at,
-        Document.original_name,
-        Submission.programme,
-        Submission.period,
-        Submission.unit_code,
-        Unit.name,
-    )
+    sa.select(*other_columns(Document, Submission, Unit))
     .join(Submission, Submission.id == Document.submission_id)
     .join(Unit, Unit.code == Submission.unit_code)
     .where(
@@ -79,18 +70,7 @@ def find_text_copies(
         "p_print": text_sha256,
     }
     return [
-        FileMatch(
-            document_id=row.id,
-            unit_code=row.unit_code,
-            unit_name=row.name,
-            programme=row.programme,
-            period=row.period,
-            criterion_id=row.criterion_id,
-            uploaded_at=office_day(row.created_at),
-            original_name=row.original_name,
-            same_bytes=False,
-        )
-        for row in session.execute(_FIND, values)
+        FileMatch(**other_document(row), same_bytes=False) for row in session.execute(_FIND, values)
     ]
 
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import BIT
 from sqlalchemy.orm import Session
 
-from infra.days import office_day
 from infra.db import SQLITE_HAMMING, per_dialect
+from infra.matches import other_columns, other_document
 from infra.statuses import DocumentStatus
 from infra.tables import Document, Submission, Unit, table_of
 from rules.similar import MAX_SEARCH_DISTANCE, PhotoMatch
@@ -48,17 +48,10 @@ def _search(dialect: str) -> sa.Select[Any]:
     )
     query = (
         sa.select(
-            Document.id,
-            Document.criterion_id,
-            Document.created_at,
-            Document.original_name,
+            *other_columns(Document, Submission, Unit),
             Document.sha256,
             Document.submission_id,
             Document.phash,
-            Submission.programme,
-            Submission.period,
-            Submission.unit_code,
-            Unit.name,
         )
         .join(Submission, Submission.id == Document.submission_id)
         .join(Unit, Unit.code == Submission.unit_code)
@@ -122,14 +115,7 @@ def find_similar(
     rows: list[tuple[Any, int]] = [(r, int(r.distance)) for r in found]
     return [
         PhotoMatch(
-            document_id=row.id,
-            unit_code=row.unit_code,
-            unit_name=row.name,
-            programme=row.programme,
-            period=row.period,
-            criterion_id=row.criterion_id,
-            uploaded_at=office_day(row.created_at),
-            original_name=row.original_name,
+            **other_document(row),
             distance=d,
             same_bytes=row.sha256 == sha256,
             same_submission=row.submission_id == submission_id,

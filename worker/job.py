@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from infra.days import office_day
 from infra.db import transaction
+from infra.matches import other_columns, other_document
 from infra.statuses import DocumentStatus
 from infra.tables import Document, Submission, Unit, table_of
 from rules.context import CheckContext
@@ -74,15 +74,8 @@ _JOB = (
         Document.declared_mime,
         Document.batch_id,
         Unit.region_code,
-        _TWIN.id.label("twin_id"),
+        *other_columns(_TWIN, _TWIN_SUBMISSION, _TWIN_UNIT, "twin_"),
         _TWIN.submission_id.label("twin_submission"),
-        _TWIN.criterion_id.label("twin_criterion"),
-        _TWIN.created_at.label("twin_created_at"),
-        _TWIN.original_name.label("twin_name"),
-        _TWIN_SUBMISSION.programme.label("twin_programme"),
-        _TWIN_SUBMISSION.period.label("twin_period"),
-        _TWIN_SUBMISSION.unit_code.label("twin_unit"),
-        _TWIN_UNIT.name.label("twin_unit_name"),
     )
     .join(Submission, Document.submission_id == Submission.id)
     .join(Unit, Unit.code == Submission.unit_code)
@@ -108,16 +101,7 @@ _JOB = (
 
 def _copy(row: Any) -> FileMatch:
     """A twin row of another unit as the check sees it."""
-    return FileMatch(
-        document_id=row.twin_id,
-        unit_code=row.twin_unit,
-        unit_name=row.twin_unit_name,
-        programme=row.twin_programme,
-        period=row.twin_period,
-        criterion_id=row.twin_criterion,
-        uploaded_at=office_day(row.twin_created_at),
-        original_name=row.twin_name,
-    )
+    return FileMatch(**other_document(row, "twin_"))
 
 
 def read_job(session: Session, document_id: str) -> Job:
@@ -149,7 +133,7 @@ def read_job(session: Session, document_id: str) -> Job:
         batch_id=row.batch_id,
         region_code=row.region_code,
         twin_criteria=tuple(
-            r.twin_criterion for r in rows if r.twin_submission == row.submission_id
+            r.twin_criterion_id for r in rows if r.twin_submission == row.submission_id
         ),
         copies=tuple(
             _copy(r)

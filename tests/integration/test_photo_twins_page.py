@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pytest
 from playwright.sync_api import Route, sync_playwright
 
 from tests.support.factories import decree_pdf, photo_jpeg, resaved_pdf, reworked_photo
@@ -71,44 +72,45 @@ def test_a_near_duplicate_is_shown_beside_the_other_units_photo(ws: Workspace) -
     _screenshot(ws, pair.path, "figure.twins", "pengajuan-foto-mirip.png")
 
 
-def test_another_units_copy_of_a_decree_is_named_with_a_link_to_it(ws: Workspace) -> None:
+@pytest.mark.parametrize(
+    ("saved_again", "line_says", "finding_says", "screen"),
+    [
+        pytest.param(
+            False,
+            "Berkas yang sama persis",
+            "Berkas yang sama persis sudah diunggah oleh",
+            "pengajuan-berkas-salinan.png",
+            id="the-very-bytes",
+        ),
+        pytest.param(
+            True,
+            "Berkas dengan isi teks yang sama",
+            "Isi teks berkas ini sama dengan isi teks dokumen yang diunggah oleh",
+            "pengajuan-teks-salinan.png",
+            id="saved-again-same-text",
+        ),
+    ],
+)
+def test_another_units_copy_of_a_decree_is_named_with_a_link_to_it(
+    ws: Workspace, saved_again: bool, line_says: str, finding_says: str, screen: str
+) -> None:
     decree = decree_pdf()
+    origin = "Kota Uji Teks Asal" if saved_again else "Kota Uji Asal"
     pair = checked_pair(
         ws,
-        ("Kota Uji Asal", "Kota Uji Penyalin"),
+        (origin, f"{origin} Penyalin"),
         (decree, "sk-tim.pdf", SKTIM),
-        (decree, "sk-tim-kami.pdf", SKTIM),
-    )
-    line = re.search(r'<p class="small twin-file">.*?</p>', pair.page, re.S)
-    assert line, "no line naming the other unit's copy"
-    html = line.group(0)
-    assert f"Kota Uji Asal ({pair.first})" in html
-    assert f'href="/ui/pengajuan/P2HAM/2025/{pair.first}#d-{pair.theirs}"' in html
-    assert "Berkas yang sama persis sudah diunggah oleh Kota Uji Asal" in pair.page
-    assert "<figure" not in pair.page  # a file is named, not shown as a picture
-
-    _screenshot(ws, pair.path, "li.finding.f-review", "pengajuan-berkas-salinan.png")
-
-
-def test_another_units_decree_saved_again_is_named_as_the_same_text(ws: Workspace) -> None:
-    decree = decree_pdf()
-    pair = checked_pair(
-        ws,
-        ("Kota Uji Teks Asal", "Kota Uji Teks Penyalin"),
-        (decree, "sk-tim.pdf", SKTIM),
-        (resaved_pdf(decree), "sk-tim-kami.pdf", SKTIM),
+        (resaved_pdf(decree) if saved_again else decree, "sk-tim-kami.pdf", SKTIM),
     )
     line = re.search(r'<p class="small twin-file">.*?</p>', pair.page, re.S)
     assert line, "no line naming the other unit's document"
-    assert "<strong>Berkas dengan isi teks yang sama</strong> dari Kota Uji Teks Asal" in (
-        line.group(0)
-    )
-    assert f'href="/ui/pengajuan/P2HAM/2025/{pair.first}#d-{pair.theirs}"' in line.group(0)
-    assert "Isi teks berkas ini sama dengan isi teks dokumen yang diunggah oleh Kota Uji Teks" in (
-        pair.page
-    )
+    html = line.group(0)
+    assert f"<strong>{line_says}</strong> dari {origin} ({pair.first})" in html
+    assert f'href="/ui/pengajuan/P2HAM/2025/{pair.first}#d-{pair.theirs}"' in html
+    assert f"{finding_says} {origin}" in pair.page
+    assert "<figure" not in pair.page  # a file is named, not shown as a picture
 
-    _screenshot(ws, pair.path, "li.finding.f-review", "pengajuan-teks-salinan.png")
+    _screenshot(ws, pair.path, "li.finding.f-review", screen)
 
 
 def _screenshot(ws: Workspace, path: str, part: str, name: str) -> None:
