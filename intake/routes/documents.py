@@ -13,6 +13,7 @@ from intake.auth import Caller
 from intake.content import download, visible_document
 from intake.deps import DbSession, Runtime
 from intake.errors import API_ERRORS, ErrorBody
+from intake.redact import others_hidden
 from intake.upload.batches import BatchOut
 from intake.upload.bundles import receive_bundle
 from intake.upload.receiving import receive_documents
@@ -90,6 +91,7 @@ def get_document(document_id: str, session: DbSession, caller: Caller) -> Docume
     doc = visible_document(session, caller, document_id)
     out = document_out(doc)
     out.history = history_out(doc, verdict_history(session, [doc.id])[doc.id])
+    others_hidden(caller, [out])
     return out
 
 

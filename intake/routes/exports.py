@@ -77,16 +77,20 @@ def get_matrix_xlsx(chosen: ChosenMatrix) -> Response:
 
 
 @router.get(f"{SUBMISSION}/findings.csv", response_class=Response, responses=CSV)
-def get_findings_csv(target: ReviewTarget, session: DbSession, rt: Runtime) -> Response:
+def get_findings_csv(
+    target: ReviewTarget, session: DbSession, rt: Runtime, caller: Caller
+) -> Response:
     """Every document of the submission with its findings, as CSV."""
-    body = exports.findings_csv(submission_view(session, target))
+    body = exports.findings_csv(submission_view(session, target, caller))
     return _download(body, exports.CSV_TYPE, f"temuan_{_base(target)}.csv")
 
 
 @router.get(f"{SUBMISSION}/findings.xlsx", response_class=Response, responses=XLSX)
-def get_findings_xlsx(target: ReviewTarget, session: DbSession, rt: Runtime) -> Response:
+def get_findings_xlsx(
+    target: ReviewTarget, session: DbSession, rt: Runtime, caller: Caller
+) -> Response:
     """Every document of the submission with its findings, as an Excel workbook."""
-    body = exports.findings_xlsx(submission_view(session, target))
+    body = exports.findings_xlsx(submission_view(session, target, caller))
     return _download(body, exports.XLSX_TYPE, f"temuan_{_base(target)}.xlsx")
 
 
@@ -95,7 +99,7 @@ def get_report(
     target: ReviewTarget, session: DbSession, rt: Runtime, caller: Caller
 ) -> HTMLResponse:
     """The Laporan Hasil Pemeriksaan, ready to print on A4 (opens in the browser)."""
-    view = submission_view(session, target)
+    view = submission_view(session, target, caller)
     html = render_report(view, target.catalog, rt.settings.office_name, caller.name)
     name = f"laporan_{_base(target)}.html"
     return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="{name}"'})

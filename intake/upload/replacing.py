@@ -25,6 +25,7 @@ from intake.address import Target, resolve_target
 from intake.auth import ensure_can_submit
 from intake.content import visible_document
 from intake.errors import ApiError, database_unavailable
+from intake.redact import others_hidden
 from intake.runtime import ApiRuntime
 from intake.upload.receiving import ReceivedFile, receive_documents
 from intake.upload.steps import (
@@ -235,4 +236,6 @@ async def replace_document(
         new_id, batch_id = await run_in_threadpool(replace_stored, rt, caller, target, old, file)
     finally:
         received.cleanup()
-    return await run_in_threadpool(replaced_out, rt, old.id, new_id, batch_id)
+    out = await run_in_threadpool(replaced_out, rt, old.id, new_id, batch_id)
+    others_hidden(caller, [out.document, out.replaced])
+    return out

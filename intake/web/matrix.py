@@ -170,7 +170,7 @@ def findings_download(
     if fmt not in {"csv", "xlsx"}:
         raise ApiError(404, "not_found", "Format tidak dikenal.", "Unknown format.")
     target = review_target(session, rt, viewer, *address)
-    view = submission_view(session, target)
+    view = submission_view(session, target, viewer)
     name = f"temuan_{target.programme}_{target.period}_{target.unit.code}.{fmt}"
     if fmt == "csv":
         return _download(exports.findings_csv(view), exports.CSV_TYPE, name)
@@ -181,6 +181,6 @@ def findings_download(
 def report_page(address: Address, viewer: Viewer, session: DbSession, rt: Runtime) -> HTMLResponse:
     """The Laporan Hasil Pemeriksaan, ready to print on A4."""
     target = review_target(session, rt, viewer, *address)
-    view = submission_view(session, target)
+    view = submission_view(session, target, viewer)
     html = render_report(view, target.catalog, rt.settings.office_name, viewer.name)
     return HTMLResponse(html, headers=REPORT_HEADERS)

@@ -153,7 +153,7 @@ def submission_context(
 ) -> dict[str, Any]:
     """What the page shows; 404 (ApiError) when the viewer may not see the unit."""
     target = review_target(session, rt, viewer, programme, period, unit)
-    view = submission_view(session, target)
+    view = submission_view(session, target, viewer)
     submission = find_submission(session, target)
     claim = live_claim(session, submission.id) if submission else None
     cards = [criterion_card(target.catalog, c, submission is not None) for c in view.criteria]

@@ -110,7 +110,8 @@ def read_submission(
     programme: str, period: str, unit: str, rt: Runtime, session: DbSession, who: PageOperator
 ) -> SubmissionOut:
     """The checklist: every criterion, its machine status, documents, findings, decision."""
-    return submission_view(session, review_target(session, rt, who, programme, period, unit))
+    target = review_target(session, rt, who, programme, period, unit)
+    return submission_view(session, target, who)
 
 
 @router.post("/ikat/{programme}/{period}/{unit}", response_model=list[BindingOut])

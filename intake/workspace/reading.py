@@ -9,10 +9,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, selectinload
 
 from infra.assessment import submission_verdicts
+from infra.keys import Principal
 from infra.statuses import DecisionKind
 from infra.tables import Document, Submission, Unit
 from infra.verdicts import verdict_history
 from intake.address import Target
+from intake.redact import others_hidden
 from intake.scope import find_submission
 from intake.views import DocumentOut, UnitOut, document_out, history_out, unit_out
 from intake.workspace.decision_views import READY_LABELS, DecisionOut
@@ -58,6 +60,10 @@ class SubmissionOut(BaseModel):
         description="LENGKAP criteria with every live file passed, undecided or resubmitted: "
         "what POST .../decisions/accept-complete may accept",
     )
+
+    def documents(self) -> list[DocumentOut]:
+        """Every document of every criterion, in the page's order."""
+        return [doc for criterion in self.criteria for doc in criterion.documents]
 
 
 def _groups(catalog: Catalog) -> dict[str, str]:
@@ -178,9 +184,10 @@ def submission_documents(session: Session, submission: Submission | None) -> lis
     )
 
 
-def submission_view(session: Session, target: Target) -> SubmissionOut:
+def submission_view(session: Session, target: Target, viewer: Principal) -> SubmissionOut:
     """Every criterion of the catalog with its machine verdict (as `reassess` last stored it),
-    documents and findings, the current decision; and whether it is ready."""
+    documents and findings (as `viewer` may read them: intake/redact.py), the current
+    decision; and whether it is ready."""
     submission = find_submission(session, target)
     docs = submission_documents(session, submission)
     verdicts = submission_verdicts(session, target.catalog, submission, target.unit.kind)
@@ -188,7 +195,7 @@ def submission_view(session: Session, target: Target) -> SubmissionOut:
     out = submission_out(target.catalog, str(target.period), target.unit, verdicts, docs, decisions)
     by_id = {d.id: d for d in docs}
     history = verdict_history(session, list(by_id))
-    for criterion in out.criteria:
-        for doc in criterion.documents:
-            doc.history = history_out(by_id[doc.id], history[doc.id])
+    for doc in out.documents():
+        doc.history = history_out(by_id[doc.id], history[doc.id])
+    others_hidden(viewer, out.documents())
     return out
