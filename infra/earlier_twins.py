@@ -46,6 +46,19 @@ _TELL = (
     .returning(Document.id, Document.status)
 )
 MAX_TELLS = 3  # the sweeper's tries after the first message; then the mark stays, unsent
+_LOCK = (
+    sa.select(Document.id)
+    .where(Document.id.in_(sa.bindparam("p_ids", expanding=True)))
+    .order_by(Document.id)
+    .with_for_update()
+)
+
+
+def lock_in_order(session: Session, document_ids: Collection[str]) -> None:
+    """Lock a verdict's own row and the rows it will tell, in id order, before writing any:
+    two copies recorded at once, each naming the other, then wait for each other instead of
+    deadlocking (PostgreSQL; SQLite has one writer and no row locks)."""
+    session.execute(_LOCK, {"p_ids": sorted(set(document_ids))})
 
 
 def unaware_of(session: Session, document_ids: Collection[str], moment: datetime) -> list[str]:
@@ -77,8 +90,12 @@ def untold(session: Session, told_before: datetime, now: datetime, limit: int = 
         Document.status.in_(list(REVERIFIABLE)),
     )
     ids = list(
-        session.scalars(
-            sa.select(Document.id).where(marked).order_by(Document.told_at).limit(limit)
+        session.scalars(  # in id order, and none a verdict holds: no lock waits, no deadlock
+            sa.select(Document.id)
+            .where(marked)
+            .order_by(Document.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
     )
     if not ids:

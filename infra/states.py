@@ -165,7 +165,7 @@ def _finish_statement() -> sa.Update:
             # it during the check (after the claim's `updated_at`) may not have been seen: kept
             # for the sweeper (infra/earlier_twins.py)
             told_at=sa.case((docs.told_at > docs.updated_at, docs.told_at), else_=None),
-            tells=0,
+            tells=sa.case((docs.told_at > docs.updated_at, docs.tells), else_=0),  # still capped
             # what the check found out, else what was known
             kind=sa.func.coalesce(_param("p_kind", docs.kind), docs.kind),
             detected_mime=sa.func.coalesce(

@@ -1,7 +1,7 @@
 """What a unit's operator reads of re-use findings: DESIGN says an operator sees only its units,
 so a finding naming another unit's document (a copy, a look-alike photo) names it to them as
 "another unit of the region" and lists only their own units' documents. Verifiers, admins and
-the portal read the findings as stored."""
+a portal key of a whole region read the findings as stored."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ class WithFindings(Protocol):  # a DocumentOut
 
 
 def others_hidden(caller: Principal, documents: Iterable[WithFindings]) -> None:
-    """For a unit's operator, in place: re-use findings name other units' documents no more."""
-    if caller.role is not Role.UNIT:
+    """For a caller bound to units (a unit's operator; a portal key bound to units, which
+    shows them to those units' operators), in place: re-use findings name other units'
+    documents no more. A verifier, an admin and a region's portal read them as stored."""
+    if caller.role not in (Role.UNIT, Role.PORTAL) or not caller.unit_codes:
         return
     for doc in documents:
         for finding in doc.findings:

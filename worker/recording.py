@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from infra import states
 from infra.assessment import reassess
 from infra.db import transaction
-from infra.earlier_twins import unaware_of
+from infra.earlier_twins import lock_in_order, unaware_of
 from infra.queue import send_reverify
 from infra.states import Claim
 from infra.statuses import DocumentStatus
@@ -65,8 +65,11 @@ def record(
     the verdict; only the document's own criterion is re-assessed."""
     deliveries: list[str] = []
     unaware: list[str] = []
-    now = utcnow()
+    named = named_by_reuse(verdict.findings)
     with transaction(rt.sessions) as session:
+        if named:  # first, before any write: two verdicts naming each other take turns
+            lock_in_order(session, [job.document_id, *named])
+        now = utcnow()  # after the locks: a copy whose verdict landed first is "before"
         done = states.finish(
             session,
             claim,
@@ -97,7 +100,7 @@ def record(
                 deliveries = record_document_events(session, checked, job.region_code, verdicts)
             else:
                 deliveries = announce(session, verdicts)
-            unaware = unaware_of(session, named_by_reuse(verdict.findings), now)
+            unaware = unaware_of(session, named, now)
     send_events(rt, deliveries)  # after commit: the events are recorded with the verdict
     tell_earlier(lambda: rt.sender, unaware, now)
     return done

@@ -49,8 +49,8 @@ def _document(finding: FindingOut) -> _Document:
     return _Document([finding])
 
 
-def _who(role: Role) -> Principal:
-    return Principal(key_id="k", name="k", role=role, unit_codes=frozenset({OWN}), region_code=None)
+def _who(role: Role, units: frozenset[str] = frozenset({OWN})) -> Principal:
+    return Principal(key_id="k", name="k", role=role, unit_codes=units, region_code="16")
 
 
 def test_a_look_alike_of_the_units_own_stays_named_and_only_its_own_are_listed() -> None:
@@ -73,9 +73,19 @@ def test_another_units_look_alike_is_another_unit_of_the_region() -> None:
     assert OTHER not in str(finding.details)
 
 
-def test_verifiers_admins_and_the_portal_read_it_as_stored() -> None:
-    for role in (Role.VERIFIER, Role.ADMIN, Role.PORTAL):
+def test_a_portal_key_bound_to_units_reads_as_their_operators_do() -> None:
+    finding = _photo_finding(nearest=OTHER, also=OWN)
+    others_hidden(_who(Role.PORTAL), [_document(finding)])
+    assert ANOTHER_UNIT_ID in finding.message
+
+
+def test_verifiers_admins_and_a_regions_portal_read_it_as_stored() -> None:
+    for who in (_who(Role.VERIFIER, frozenset()), _who(Role.ADMIN, frozenset())):
         finding = _photo_finding(nearest=OTHER, also=OWN)
         stored = finding.model_dump()
-        others_hidden(_who(role), [_document(finding)])
+        others_hidden(who, [_document(finding)])
         assert finding.model_dump() == stored
+    finding = _photo_finding(nearest=OTHER, also=OWN)
+    stored = finding.model_dump()
+    others_hidden(_who(Role.PORTAL, frozenset()), [_document(finding)])
+    assert finding.model_dump() == stored
