@@ -29,8 +29,7 @@ class Claim:
 
 
 def mark_queued(session: Session, *document_ids: str) -> int:
-    """received → queued, once the messages are with the broker (a lost race is harmless);
-    one statement for a whole batch. Returns how many moved."""
+    """received → queued once the broker has them, in one statement (a lost race is harmless)."""
     if not document_ids:
         return 0
     result = session.execute(
@@ -149,6 +148,7 @@ def release(session: Session, claim_: Claim, error: str) -> bool:
 def _finish_statement() -> sa.Update:
     docs = _DOCUMENTS.c
     now = _param("p_now", docs.updated_at)
+    kept = docs.told_at > docs.updated_at  # told during this check, maybe unseen: earlier_twins
     return (
         sa.update(_DOCUMENTS)
         .where(_owned(_param("p_id", docs.id), _param("p_token", docs.claim_token)))
@@ -161,11 +161,8 @@ def _finish_statement() -> sa.Update:
             updated_at=now,
             checked_at=now,
             check_ms=_param("p_check_ms", docs.check_ms),
-            # a new verdict knows of the copies recorded before its check began; one that told
-            # it during the check (after the claim's `updated_at`) may not have been seen: kept
-            # for the sweeper (infra/earlier_twins.py)
-            told_at=sa.case((docs.told_at > docs.updated_at, docs.told_at), else_=None),
-            tells=sa.case((docs.told_at > docs.updated_at, docs.tells), else_=0),  # still capped
+            told_at=sa.case((kept, docs.told_at), else_=None),
+            tells=sa.case((kept, docs.tells), else_=0),
             # what the check found out, else what was known
             kind=sa.func.coalesce(_param("p_kind", docs.kind), docs.kind),
             detected_mime=sa.func.coalesce(
